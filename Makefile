@@ -1,0 +1,33 @@
+# Two entry points for a fresh machine (Debian, Python 3.11): `make demo` and `make test`.
+# Each creates .venv if needed and installs the project into it.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+OUT    ?= out
+
+.PHONY: demo test lint venv clean
+
+$(BIN)/nianbao: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(BIN)/nianbao
+
+venv: $(BIN)/nianbao
+
+# The main job on the bundled examples: one JSON record per report in $(OUT)/.
+demo: venv
+	$(BIN)/nianbao extract sample_scans/text/* --out-dir $(OUT)
+	@echo "records written to $(OUT)/"
+
+lint: venv
+	$(BIN)/ruff check pipeline tests benchmarks
+	$(BIN)/ruff format --check pipeline tests benchmarks
+	$(BIN)/mypy
+
+# Lint, types, then every test (fast and slow).
+test: lint
+	$(BIN)/pytest -q
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,48 @@
+"""How the text of one table cell is read: value and semantic (record-contract `semantic`).
+
+"" -> blank (read as 0); "0" -> zero; "18", "12.5", "+3", "251000元" -> number;
+"/", "—", "不适用" (template tables.yaml cell_values) -> not_applicable; anything else -> text.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from pipeline.datamodel.record import Semantic, Value
+from pipeline.template import load_template
+from pipeline.textnorm import clean_line
+
+_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:万元|元|件|个|次)?$")
+
+
+@cache
+def _na_tokens() -> frozenset[str]:
+    return frozenset(load_template().tables.cell_values.not_applicable)
+
+
+def is_number(text: str) -> bool:
+    return bool(_NUMBER.match(clean_line(text).replace(" ", "")))
+
+
+def is_value_cell(text: str, *, blank_ok: bool) -> bool:
+    """A cell that holds a value: a number, a not-applicable mark, or (if allowed) nothing."""
+    t = clean_line(text).replace(" ", "")
+    if not t:
+        return blank_ok
+    return bool(_NUMBER.match(t)) or t in _na_tokens()
+
+
+def read_cell(text: str) -> tuple[Value, Semantic]:
+    t = clean_line(text).replace(" ", "")
+    if not t:
+        return 0, Semantic.blank
+    if t in _na_tokens():
+        return None, Semantic.not_applicable
+    if _NUMBER.match(t):
+        num = re.sub(r"(万元|元|件|个|次)$", "", t).replace(",", "")
+        value: int | float = float(num) if "." in num else int(num)
+        if isinstance(value, float) and value.is_integer() and "." not in t:
+            value = int(value)
+        return value, (Semantic.zero if value == 0 else Semantic.number)
+    return t, Semantic.text

@@ -1,0 +1,113 @@
+"""The document model that flows through the stages (ingest -> ... -> assemble).
+
+Each stage receives a `ReportDoc`, fills the slot it owns and returns it:
+
+    ingest   -> source, lines (and tables, for HTML)       clean    -> Line.noise, Line.text
+    headings -> headings                                   sections -> sections
+    tables   -> tables (rebuilt from flattened text)       fields   -> fields, template
+    checks   -> checks (and field review/confidence)       assemble -> ReportRecord (exported)
+
+Text lines keep their position (`Line.id`, 1-based) so every field can point back at its
+evidence. Noise is marked, never deleted.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from pipeline.datamodel.record import (
+    BBox,
+    CheckRecord,
+    ErrorItem,
+    ReportField,
+    Source,
+    TemplateInfo,
+)
+
+
+class Line(BaseModel):
+    id: int  # 1-based, in input order; stable through every stage
+    raw: str  # as found
+    text: str = ""  # normalised by the clean stage
+    page: int | None = None
+    bbox: BBox | None = None
+    noise: str | None = None  # why the clean stage set it aside (navigation, furniture, ...)
+    table_ref: int | None = None  # this line stands for Table.id (HTML tables)
+
+
+class Heading(BaseModel):
+    section: int  # 1..6, decided by the heading's body, not by its numeral
+    line_ids: list[int]
+    found_text: str
+    numeral: int | None = None  # the number printed before the heading, if any
+    score: float  # 0..1, fuzzy match against the template's headings
+    notes: list[str] = []
+
+
+class Section(BaseModel):
+    number: int
+    key: str
+    canonical: str
+    heading: Heading | None = None
+    line_ids: list[int] = []  # body lines (noise and table lines excluded from `text`)
+    text: str = ""
+    confidence: float = 0.0
+
+
+class CellObs(BaseModel):
+    """One observed cell of a table row: its text and where it came from."""
+
+    raw: str
+    line_id: int | None = None
+    bbox: BBox | None = None
+
+
+class TableRow(BaseModel):
+    label_cells: list[str]  # stub cells left of the data, outermost group first
+    cells: list[CellObs]  # data cells, blanks kept as positions where the source has them
+    line_ids: list[int]
+    # True when the source fixes each cell's column (a grid, or separators that keep blanks);
+    # False when positions were inferred (e.g. fewer numbers than columns, leading blanks).
+    positions_certain: bool = True
+    leading_blanks: int = 0  # blank cells before the first value, trimmed or kept
+
+    @property
+    def label(self) -> str:
+        return "".join(self.label_cells)
+
+
+class Table(BaseModel):
+    id: int
+    source: Literal["html", "flattened_text"]
+    kind: Literal["active_disclosure", "applications", "review_litigation", "unknown"] = "unknown"
+    header_text: str = ""  # header rows joined, used to detect the template format
+    rows: list[TableRow] = []
+    section: int | None = None
+    line_ids: list[int] = []
+
+
+class ReportDoc(BaseModel):
+    source: Source
+    lines: list[Line] = []
+    tables: list[Table] = []
+    headings: list[Heading] = []
+    sections: list[Section] = []
+    template: TemplateInfo = Field(default_factory=TemplateInfo)
+    fields: dict[str, ReportField] = {}
+    checks: list[CheckRecord] = []
+    errors: list[ErrorItem] = []
+    timings_ms: dict[str, float] = {}
+    fatal: bool = False  # no usable content: later stages have nothing to do
+
+    def line(self, line_id: int) -> Line:
+        return self.lines[line_id - 1]
+
+    def body_lines(self) -> list[Line]:
+        """Lines that are report content (not noise)."""
+        return [ln for ln in self.lines if ln.noise is None]
+
+    def fail(self, stage: str, code: str, message: str, *, fatal: bool = False) -> None:
+        self.errors.append(ErrorItem(stage=stage, code=code, message=message))
+        self.fatal = self.fatal or fatal

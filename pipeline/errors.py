@@ -1,0 +1,17 @@
+"""Exceptions that carry a clear message naming the file and the problem."""
+
+
+class NianbaoError(Exception):
+    """Base class for errors nianbao reports to its user."""
+
+
+class ConfigError(NianbaoError):
+    """A config file is missing, unreadable or invalid."""
+
+
+class InputError(NianbaoError):
+    """An input file cannot be read as a report; `code` names the problem for the record."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code

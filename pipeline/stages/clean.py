@@ -1,0 +1,135 @@
+"""clean: normalise each line's text and set aside what is not the report.
+
+Noise is marked on the line (`Line.noise`) with a reason, never deleted:
+- `furniture`: page chrome such as 扫码使用手机浏览本页内容, 版权所有;
+- `navigation`: a run of short lines holding several list items with dates (工作动态 ... [2022.02.07]),
+  with the short section titles inside it (通知公告, 政策法规);
+- `pasted_page`: a web page pasted into the report, announced by a metadata header
+  (标题/索引号/发文日期) and running to the next section heading or furniture line.
+The patterns are data (pipeline/template/noise.yaml). Sentence text is never judged by length
+alone: a line with sentence punctuation is never navigation.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz import fuzz
+
+from pipeline.datamodel.document import Line, ReportDoc
+from pipeline.settings import CleanSettings, HeadingSettings
+from pipeline.template import Template
+from pipeline.textnorm import clean_line, match_key, split_enumerator
+
+_SENTENCE = re.compile(r"[。；！？，,;]")
+_MD_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+
+
+class Clean:
+    name = "clean"
+
+    def __init__(self, settings: CleanSettings, headings: HeadingSettings, template: Template):
+        self.settings = settings
+        self.heading_settings = headings
+        self.template = template
+        noise = template.noise
+        self.furniture = [re.compile(p) for p in noise.furniture]
+        self.nav_item = [re.compile(p) for p in noise.navigation_item]
+        self.bullet = re.compile(noise.bullet)
+        label_alt = "|".join(map(re.escape, noise.pasted_page_labels))
+        self.pasted_label = re.compile(rf"^\s*({label_alt})\s*[:：]")
+        self.heading_keys = [
+            match_key(v) for s in template.sections for v in [*s.variants, s.canonical]
+        ]
+
+    def __call__(self, doc: ReportDoc) -> ReportDoc:
+        markdown = doc.source.media_type == "text/markdown"
+        for line in doc.lines:
+            line.text = self._normalise(line.raw, markdown)
+            if markdown and _MD_RULE.match(line.raw):
+                line.noise = "markdown_rule"
+            elif line.text and any(p.search(line.text) for p in self.furniture):
+                line.noise = "furniture"
+        self._mark_navigation(doc.lines)
+        self._mark_pasted_pages(doc.lines)
+        return doc
+
+    def _normalise(self, raw: str, markdown: bool) -> str:
+        text = raw
+        if markdown:
+            text = re.sub(r"^\s{0,3}(#{1,6}|>)\s*", "", text)
+            if text.strip().startswith("|"):
+                text = "\t".join(c.strip() for c in text.strip().strip("|").split("|"))
+        return clean_line(text)
+
+    # ---- navigation --------------------------------------------------------------------------
+    def _is_nav_item(self, text: str) -> bool:
+        return any(p.match(text) for p in self.nav_item)
+
+    def _is_short(self, line: Line) -> bool:
+        t = line.text
+        if self.bullet.match(t) and not _SENTENCE.search(t[:-1]):
+            return True
+        return (
+            len(t) <= self.settings.short_line_max_chars
+            and not _SENTENCE.search(t)
+            and "\t" not in t
+            and not self._looks_like_heading(t)
+        )
+
+    def _looks_like_heading(self, text: str) -> bool:
+        numeral, body = split_enumerator(text)
+        if numeral is None:
+            return False
+        key = match_key(body)
+        return any(fuzz.ratio(key, h) >= self.heading_settings.min_score for h in self.heading_keys)
+
+    def _mark_navigation(self, lines: list[Line]) -> None:
+        """Mark runs of short lines that hold enough navigation items."""
+        run: list[Line] = []
+
+        def close() -> None:
+            items = sum(1 for ln in run if self._is_nav_item(ln.text))
+            if items >= self.settings.nav_min_items:
+                for ln in run:
+                    ln.noise = ln.noise or "navigation"
+            run.clear()
+
+        for line in lines:
+            if line.table_ref is not None:
+                close()
+            elif not line.text:
+                continue  # blank lines do not break a run
+            elif line.noise is None and (self._is_nav_item(line.text) or self._is_short(line)):
+                run.append(line)
+            else:
+                close()
+        close()
+
+    # ---- pasted pages ------------------------------------------------------------------------
+    def _mark_pasted_pages(self, lines: list[Line]) -> None:
+        window = self.settings.pasted_window
+        i = 0
+        while i < len(lines):
+            labels = [
+                j
+                for j in range(i, min(i + window, len(lines)))
+                if self.pasted_label.match(lines[j].text)
+            ]
+            if not self.pasted_label.match(lines[i].text) or len(labels) < (
+                self.settings.pasted_min_labels
+            ):
+                i += 1
+                continue
+            j = i
+            while j < len(lines):
+                ln = lines[j]
+                if j > labels[-1] and (
+                    ln.noise == "furniture"
+                    or ln.table_ref is not None
+                    or self._looks_like_heading(ln.text)
+                ):
+                    break
+                ln.noise = ln.noise or "pasted_page"
+                j += 1
+            i = j

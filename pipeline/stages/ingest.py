@@ -1,0 +1,244 @@
+"""ingest: a file on disk -> ReportDoc with lines (and, for HTML, tables).
+
+Detects the encoding (UTF-8 with or without BOM, GBK/GB18030, others via charset-normalizer),
+tells HTML from text, and refuses what is not text with an `InputError` whose code names the
+problem (empty_file, binary_file, undecodable, unsupported_format, too_large, not_found).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+from charset_normalizer import from_bytes
+
+from pipeline.cells import is_value_cell
+from pipeline.datamodel.document import CellObs, Line, ReportDoc, Table, TableRow
+from pipeline.datamodel.record import ErrorItem, Source
+from pipeline.errors import InputError
+from pipeline.settings import IngestSettings
+from pipeline.template import Template
+from pipeline.textnorm import clean_line
+
+# Magic numbers of formats that reach this path by mistake; the scan path reads them.
+_MAGIC = {
+    b"%PDF": "PDF",
+    b"\x89PNG": "PNG image",
+    b"\xff\xd8\xff": "JPEG image",
+    b"II*\x00": "TIFF image",
+    b"MM\x00*": "TIFF image",
+    b"PK\x03\x04": "ZIP archive (docx/xlsx?)",
+    b"\xd0\xcf\x11\xe0": "OLE document (doc/xls?)",
+}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_HTML_START = re.compile(r"^\s*(<!doctype\s+html|<html|<\?xml[^>]*>\s*<html|<head|<body)", re.I)
+TABLE_MARK = "\ufffctable:{}\ufffc"
+
+
+class Ingest:
+    name = "ingest"
+
+    def __init__(self, settings: IngestSettings, template: Template) -> None:
+        self.settings = settings
+        self.noise = template.noise
+
+    def __call__(self, path: str | Path) -> ReportDoc:
+        path = Path(path)
+        source = Source(path=str(path), input_kind="text", pages=1)
+        doc = ReportDoc(source=source)
+        try:
+            data = self._read_bytes(path)
+            source.sha256 = hashlib.sha256(data).hexdigest()
+            text, encoding, bad = self._decode(path, data)
+        except InputError as exc:
+            doc.fail(self.name, exc.code, str(exc), fatal=True)
+            return doc
+        source.encoding = encoding
+        if bad:
+            doc.errors.append(
+                ErrorItem(
+                    stage=self.name,
+                    code="decode_errors",
+                    message=f"{path}: {bad} byte sequences could not be decoded as {encoding}; "
+                    "they were replaced by U+FFFD",
+                )
+            )
+        if self._is_html(path, text):
+            source.input_kind, source.media_type = "html", "text/html"
+            doc.lines, doc.tables = self._html_lines(text)
+        else:
+            md = path.suffix.lower() in (".md", ".markdown")
+            source.media_type = "text/markdown" if md else "text/plain"
+            doc.lines = [Line(id=i, raw=raw) for i, raw in enumerate(text.splitlines(), 1)]
+        if not any(ln.raw.strip() or ln.table_ref is not None for ln in doc.lines):
+            doc.fail(self.name, "empty_file", f"{path}: no text content", fatal=True)
+        return doc
+
+    # ---- bytes and encodings -----------------------------------------------------------------
+    def _read_bytes(self, path: Path) -> bytes:
+        if not path.is_file():
+            raise InputError("not_found", f"{path}: no such file")
+        size = path.stat().st_size
+        if size > self.settings.max_bytes:
+            raise InputError(
+                "too_large", f"{path}: {size} bytes, over the limit of {self.settings.max_bytes}"
+            )
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputError("unreadable", f"{path}: cannot read: {exc}") from exc
+        if not data.strip():
+            raise InputError("empty_file", f"{path}: the file is empty")
+        for magic, kind in _MAGIC.items():
+            if data.startswith(magic):
+                raise InputError(
+                    "unsupported_format",
+                    f"{path}: this is a {kind}; the text/HTML path reads .txt, .md and .html",
+                )
+        return data
+
+    def _decode(self, path: Path, data: bytes) -> tuple[str, str, int]:
+        """(text, encoding, number of undecodable sequences)."""
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return self._checked(path, data.decode("utf-16", errors="replace"), "utf-16", data)
+        if b"\x00" in data[:4096]:
+            raise InputError("binary_file", f"{path}: binary content (NUL bytes), not a text report")
+        for enc in ("utf-8-sig", "gb18030"):
+            try:
+                return self._checked(path, data.decode(enc), enc.replace("-sig", ""), data)
+            except UnicodeDecodeError:
+                continue
+        best = from_bytes(data).best()
+        if best is None or best.encoding is None:
+            raise InputError("undecodable", f"{path}: the bytes are not text in any known encoding")
+        return self._checked(path, data.decode(best.encoding, errors="replace"), best.encoding, data)
+
+    def _checked(self, path: Path, text: str, encoding: str, data: bytes) -> tuple[str, str, int]:
+        n = max(len(text), 1)
+        if len(_CONTROL.findall(text)) / n > self.settings.max_control_ratio:
+            raise InputError("binary_file", f"{path}: binary content, not a text report")
+        bad = text.count("\ufffd")
+        if 1 - bad / n < self.settings.min_clean_ratio:
+            raise InputError(
+                "undecodable",
+                f"{path}: {bad} of {n} characters cannot be decoded (tried UTF-8, GB18030, {encoding})",
+            )
+        return text, encoding, bad
+
+    def _is_html(self, path: Path, text: str) -> bool:
+        if path.suffix.lower() in self.settings.html_suffixes:
+            return True
+        if path.suffix.lower() in self.settings.text_suffixes:
+            return False
+        return bool(_HTML_START.match(text[:2048]))
+
+    # ---- HTML -------------------------------------------------------------------------------
+    def _html_lines(self, html: str) -> tuple[list[Line], list[Table]]:
+        soup = BeautifulSoup(html, "lxml")
+        for tag in soup.find_all(self.noise.html_drop_tags):
+            tag.decompose()
+        for tag in soup.find_all(True):
+            if isinstance(tag, Tag) and tag.attrs is not None and self._is_chrome(tag):
+                tag.decompose()
+        tables: list[Table] = []
+        for table in soup.find_all("table"):
+            if table.find_parent("table") is not None:
+                continue  # nested tables are read as part of their outer table's cells
+            tid = len(tables) + 1
+            tables.append(Table(id=tid, source="html", rows=list(_html_rows(table))))
+            table.replace_with(NavigableString(f"\n{TABLE_MARK.format(tid)}\n"))
+        for br in soup.find_all("br"):
+            br.replace_with("\n")
+        for tag in soup.find_all(self.noise.html_block_tags):
+            tag.insert_before("\n")
+            tag.insert_after("\n")
+        root = soup.body or soup
+        lines: list[Line] = []
+        for raw in root.get_text("").splitlines():
+            m = re.fullmatch(r"\s*\ufffctable:(\d+)\ufffc\s*", raw)
+            if m:
+                lines.append(Line(id=len(lines) + 1, raw="", table_ref=int(m.group(1))))
+            elif raw.strip():
+                lines.append(Line(id=len(lines) + 1, raw=raw.strip()))
+        for table in tables:
+            ref = next(ln.id for ln in lines if ln.table_ref == table.id)
+            table.line_ids = [ref]
+            for row in table.rows:
+                row.line_ids = [ref]
+                for cell in row.cells:
+                    cell.line_id = ref
+        return lines, tables
+
+    def _is_chrome(self, tag: Tag) -> bool:
+        attrs = " ".join(
+            [tag.get("id") or ""]
+            + [str(c) for c in (tag.get("class") or [])]
+            + [str(tag.get("role") or "")]
+        ).lower()
+        if not attrs.strip():
+            return False
+        words = re.split(r"[^a-z]+", attrs)
+        return any(w in words for w in self.noise.html_drop_class_words)
+
+
+def _html_rows(table: Tag) -> Iterator[TableRow]:
+    """Expand rowspan/colspan into a grid, then yield one TableRow per grid row.
+
+    Stub cells (text left of the first value) become label cells, each spanning cell once;
+    a value cell spanning several columns (行政许可 | 447 colspan=3) counts once.
+    """
+    grid: dict[tuple[int, int], tuple[int, str]] = {}  # (row, col) -> (origin id, text)
+    origin = 0
+    trs = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+    for r, tr in enumerate(trs):
+        c = 0
+        for td in tr.find_all(["td", "th"], recursive=False):
+            while (r, c) in grid:
+                c += 1
+            origin += 1
+            text = clean_line(td.get_text(" ", strip=True))
+            rs = _span(td.get("rowspan"))
+            cs = _span(td.get("colspan"))
+            for dr in range(rs):
+                for dc in range(cs):
+                    grid.setdefault((r + dr, c + dc), (origin, text))
+            c += cs
+    n_rows = max((r for r, _ in grid), default=-1) + 1
+    for r in range(n_rows):
+        cols = sorted(c for rr, c in grid if rr == r)
+        entries: list[tuple[int, str]] = []
+        for c in cols:
+            if not entries or entries[-1][0] != grid[(r, c)][0]:
+                entries.append(grid[(r, c)])
+        texts = [t for _, t in entries]
+        first_value = _first_value_index(texts)
+        label_cells: list[str] = []
+        for t in texts[:first_value]:
+            if t and (not label_cells or label_cells[-1] != t):
+                label_cells.append(t)
+        yield TableRow(
+            label_cells=label_cells,
+            cells=[CellObs(raw=t) for t in texts[first_value:]],
+            line_ids=[],
+            positions_certain=True,
+        )
+
+
+def _first_value_index(texts: list[str]) -> int:
+    """Index where the trailing run of value cells (numbers, blanks, '/') begins."""
+    i = len(texts)
+    while i > 0 and is_value_cell(texts[i - 1], blank_ok=True):
+        i -= 1
+    if i == 0 and all(not t for t in texts):
+        return len(texts)  # an empty spacer row
+    return i
+
+
+def _span(value: object) -> int:
+    try:
+        return max(1, min(int(str(value)), 200))
+    except (TypeError, ValueError):
+        return 1

@@ -1,0 +1,215 @@
+"""Load and validate the template YAML files into typed models (read once per process)."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+HERE = Path(__file__).parent
+Format = Literal["2019", "2021"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SectionSpec(_Strict):
+    number: int
+    key: str
+    canonical: str
+    variants: list[str]
+
+
+class ColumnSpec(_Strict):
+    key: str
+    labels: list[str]
+    is_total: bool = False
+
+
+class RowSpec(_Strict):
+    key: str
+    labels: list[str]
+    columns: list[str] | None = None  # None: a single-value row (the key is the field)
+    leaf: bool = False
+    decimal: bool = False
+    formats: list[Format] | None = None  # None: in every format
+
+
+class GroupSpec(_Strict):
+    key: str
+    labels: list[str]
+
+
+class DisclosureFormat(_Strict):
+    detect: list[str]
+    rows: list[RowSpec]
+    column_labels: dict[str, str]
+    record_block: str | None = None
+    signed_columns: list[str] = []
+    maps_to_2021: dict[str, str] = {}
+
+
+class ActiveDisclosureSpec(_Strict):
+    title: str
+    formats: dict[Format, DisclosureFormat]
+
+
+class ApplicationsSpec(_Strict):
+    title: str
+    columns: list[ColumnSpec]
+    groups: list[GroupSpec]
+    rows: list[RowSpec]
+    detect_2021_rows: list[str]
+
+    def rows_for(self, fmt: Format) -> list[RowSpec]:
+        return [r for r in self.rows if r.formats is None or fmt in r.formats]
+
+    def row_keys(self) -> list[str]:
+        """Every row key of the record (the union of both formats, in template order)."""
+        seen: dict[str, None] = {}
+        for r in self.rows:
+            seen.setdefault(r.key, None)
+        return list(seen)
+
+
+class ReviewLitigationSpec(_Strict):
+    title: str
+    groups: list[GroupSpec]
+    columns: list[ColumnSpec]
+
+
+class CellValues(_Strict):
+    not_applicable: list[str]
+
+
+class TablesSpec(_Strict):
+    active_disclosure: ActiveDisclosureSpec
+    applications: ApplicationsSpec
+    review_litigation: ReviewLitigationSpec
+    cell_values: CellValues
+
+
+class RuleSpec(_Strict):
+    id: str
+    description: str
+    kind: Literal["equation", "non_negative", "prose_vs_table"] = "equation"
+    severity: Literal["hard", "soft"] = "hard"
+    for_each: dict[str, str] = {}
+    sum_over: dict[str, str] = {}
+    lhs: list[str] = []
+    rhs: list[str] = []
+    prefixes: list[str] = []
+    except_columns: list[str] = []
+
+
+class QuantitySpec(_Strict):
+    number: str
+    approx_after: list[str]
+    approx_before: list[str]
+    units: list[str]
+    clause_breaks: list[str]
+    max_gap_tokens: int
+
+
+class ItemSpec(_Strict):
+    description: str
+    triggers: list[str]
+    units: list[str]
+    exclude_in_clause: list[str] = []
+    zero_patterns: list[str] = []
+    aggregate: Literal["first", "sum_in_sentence"] = "first"
+
+
+class ProseFigureSpec(_Strict):
+    target: str
+    triggers: list[str]
+    units: list[str]
+
+
+class ItemsSpec(_Strict):
+    quantity: QuantitySpec
+    items: dict[str, ItemSpec]
+    prose_figures: list[ProseFigureSpec]
+
+
+class NoiseSpec(_Strict):
+    furniture: list[str]
+    navigation_item: list[str]
+    bullet: str
+    pasted_page_labels: list[str]
+    html_drop_tags: list[str]
+    html_drop_class_words: list[str]
+    html_block_tags: list[str]
+
+
+class Template(_Strict):
+    sections: list[SectionSpec]
+    title_markers: list[str]
+    tables: TablesSpec
+    rules: list[RuleSpec]
+    items: ItemsSpec
+    noise: NoiseSpec = Field(repr=False)
+
+    # ---- lists that rules and record models are built from -------------------------------
+    def named_list(self, name: str, fmt: Format) -> list[str]:
+        """Resolve a list name used in rules.yaml (see the comment at its top)."""
+        apps = self.tables.applications
+        rl = self.tables.review_litigation
+        lists: dict[str, list[str]] = {
+            "applications.columns": [c.key for c in apps.columns],
+            "applications.applicants": [c.key for c in apps.columns if not c.is_total],
+            "applications.rows": [r.key for r in apps.rows_for(fmt)],
+            "applications.leaves": [r.key for r in apps.rows_for(fmt) if r.leaf],
+            "review_litigation.groups": [g.key for g in rl.groups],
+            "review_litigation.parts": [c.key for c in rl.columns if not c.is_total],
+        }
+        try:
+            return lists[name]
+        except KeyError:
+            raise KeyError(f"rules.yaml names an unknown list {name!r}; known: {sorted(lists)}")
+
+    def table_field_paths(self) -> list[str]:
+        """Every table field path of the record, in template order."""
+        paths: list[str] = []
+        ad = self.tables.active_disclosure
+        for row in ad.formats["2021"].rows:
+            if row.columns:
+                paths += [f"active_disclosure.{row.key}.{c}" for c in row.columns]
+            else:
+                paths.append(f"active_disclosure.{row.key}")
+        f19 = ad.formats["2019"]
+        for row in f19.rows:
+            assert row.columns, "2019 rows always have columns"
+            paths += [f"active_disclosure.{f19.record_block}.{row.key}.{c}" for c in row.columns]
+        apps = self.tables.applications
+        for rk in apps.row_keys():
+            paths += [f"applications.{rk}.{c.key}" for c in apps.columns]
+        rl = self.tables.review_litigation
+        for g in rl.groups:
+            paths += [f"review_litigation.{g.key}.{c.key}" for c in rl.columns]
+        return paths
+
+
+def _read(name: str) -> dict[str, Any]:
+    with (HERE / name).open(encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    if not isinstance(data, dict):
+        raise ValueError(f"template file {name} must hold a mapping")
+    return data
+
+
+@cache
+def load_template() -> Template:
+    sections = _read("sections.yaml")
+    return Template(
+        sections=sections["sections"],
+        title_markers=sections["title_markers"],
+        tables=_read("tables.yaml"),
+        rules=_read("rules.yaml")["rules"],
+        items=_read("items.yaml"),
+        noise=_read("noise.yaml"),
+    )
