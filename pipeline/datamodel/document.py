@@ -70,8 +70,9 @@ class TableRow(BaseModel):
     line_ids: list[int]
     # True when the source fixes each cell's column (a grid, or separators that keep blanks);
     # False when positions were inferred (e.g. fewer numbers than columns, leading blanks).
-    positions_certain: bool = True
-    leading_blanks: int = 0  # blank cells before the first value, trimmed or kept
+    positions_certain: bool = True  # False: cell positions depend on separators we can't trust
+    trailing_blanks: int = 0  # blank cells after the last value (trimmed; a trailing
+    # separator may or may not stand for an empty cell)
 
     @property
     def label(self) -> str:
@@ -86,6 +87,9 @@ class Table(BaseModel):
     rows: list[TableRow] = []
     section: int | None = None
     line_ids: list[int] = []
+    format: Literal["2019", "2021", "unknown"] = "unknown"
+    notes: list[str] = []  # what the mapping could not place (unmatched rows, short rows)
+    confidence: float = 0.0  # share of template rows found x mean label score
 
 
 class ReportDoc(BaseModel):

@@ -105,7 +105,9 @@ class Ingest:
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):
             return self._checked(path, data.decode("utf-16", errors="replace"), "utf-16", data)
         if b"\x00" in data[:4096]:
-            raise InputError("binary_file", f"{path}: binary content (NUL bytes), not a text report")
+            raise InputError(
+                "binary_file", f"{path}: binary content (NUL bytes), not a text report"
+            )
         for enc in ("utf-8-sig", "gb18030"):
             try:
                 return self._checked(path, data.decode(enc), enc.replace("-sig", ""), data)
@@ -114,7 +116,9 @@ class Ingest:
         best = from_bytes(data).best()
         if best is None or best.encoding is None:
             raise InputError("undecodable", f"{path}: the bytes are not text in any known encoding")
-        return self._checked(path, data.decode(best.encoding, errors="replace"), best.encoding, data)
+        return self._checked(
+            path, data.decode(best.encoding, errors="replace"), best.encoding, data
+        )
 
     def _checked(self, path: Path, text: str, encoding: str, data: bytes) -> tuple[str, str, int]:
         n = max(len(text), 1)

@@ -1,0 +1,281 @@
+"""table_fields: map rebuilt tables onto the template's keys and make one Field per cell.
+
+- Format (2019/2021) is read from the table itself: table 二's column headers, table 三's rows.
+  A 2019 table 二 fills `active_disclosure.v2019`; only cells with a true 2021 counterpart
+  (tables.yaml `maps_to_2021`) are copied to 2021 keys, the others stay `missing`.
+- Rows are aligned to the template's rows by label (fuzzy, enumerators compared apart) with a
+  monotone alignment: template order is fixed, so a weak label can only land between its
+  neighbours.
+- Columns: a row with exactly as many cells as the template has columns is certain. A row
+  with more or fewer, or whose first cells are blank separators, is placed as best it can be and
+  marked `position_uncertain` (record reason `ambiguous_columns`): its values are not presented
+  as certain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from pipeline.cells import read_cell
+from pipeline.datamodel.document import CellObs, ReportDoc, Table, TableRow
+from pipeline.datamodel.record import Evidence, ReportField, Semantic, TemplateInfo
+from pipeline.settings import TableSettings
+from pipeline.template import RowSpec, Template
+from pipeline.template.loader import Format
+from pipeline.textnorm import match_key, split_enumerator
+
+METHOD = {"html": "table.html", "flattened_text": "table.flattened_text"}
+
+
+@dataclass
+class _Fit:
+    cells: list[CellObs | None]  # None: no cell at this position in the source
+    certain: bool
+
+
+def fit_columns(row: TableRow, n: int, grid: bool) -> _Fit:
+    """Place a row's cells into n columns (see the module docstring for the rules)."""
+    cells: list[CellObs | None] = list(row.cells)
+    lead = 0
+    while lead < len(cells) and not (cells[lead] and cells[lead].raw):  # type: ignore[union-attr]
+        lead += 1
+    certain = row.positions_certain
+    if len(cells) > n:
+        drop = min(lead, len(cells) - n)  # blank separators left of the data are stub residue
+        cells, lead = cells[drop:], lead - drop
+        if len(cells) > n:
+            cells, certain = cells[-n:], False
+    elif len(cells) < n:
+        certain = False
+        if row.trailing_blanks >= n - len(cells):
+            cells = cells + [CellObs(raw="") for _ in range(n - len(cells))]
+        else:
+            cells = [None] * (n - len(cells)) + cells
+    if lead and not grid and any(c and c.raw for c in cells):
+        certain = False  # leading blanks kept as positions: were they cells or stub residue?
+    return _Fit(cells=cells, certain=certain)
+
+
+def _label_score(observed: str, spec: str) -> float:
+    tok_o, body_o = split_enumerator(observed)
+    tok_s, body_s = split_enumerator(spec)
+    score = fuzz.ratio(body_o, body_s)
+    if len(body_s) >= 4 and len(body_o) > len(body_s):
+        score = max(score, 0.9 * fuzz.partial_ratio(body_s, body_o))
+    if tok_o and tok_s and tok_o != tok_s:
+        score -= 10
+    return float(score)
+
+
+class TableFields:
+    name = "table_fields"
+
+    def __init__(self, settings: TableSettings, template: Template) -> None:
+        self.settings = settings
+        self.t = template.tables
+        self.group_keys = [match_key(lab) for g in self.t.applications.groups for lab in g.labels]
+
+    def __call__(self, doc: ReportDoc) -> ReportDoc:
+        by_kind: dict[str, Table] = {}
+        for table in doc.tables:
+            if table.kind != "unknown" and table.kind not in by_kind:
+                by_kind[table.kind] = table
+        formats: list[tuple[Format, float]] = []
+        if "active_disclosure" in by_kind:
+            formats.append(self._active_disclosure(doc, by_kind["active_disclosure"]))
+        if "applications" in by_kind:
+            formats.append(self._applications(doc, by_kind["applications"]))
+        if "review_litigation" in by_kind:
+            self._review_litigation(doc, by_kind["review_litigation"])
+        if formats:
+            version, conf = formats[0]
+            agree = all(f == version for f, _ in formats)
+            doc.template = TemplateInfo(version=version, confidence=conf if agree else conf * 0.6)
+        return doc
+
+    # ---- shared ------------------------------------------------------------------------------
+    def _row_label_score(self, row: TableRow, spec: RowSpec) -> float:
+        full = match_key(row.label)
+        stripped = full
+        for g in self.group_keys:
+            stripped = stripped.replace(g, "")
+        candidates = {full, stripped}
+        if row.label_cells:
+            candidates.add(match_key(row.label_cells[-1]))
+        return (
+            max(_label_score(c, match_key(lab)) for c in candidates if c for lab in spec.labels)
+            if any(candidates)
+            else 0.0
+        )
+
+    def _align(self, rows: list[TableRow], specs: list[RowSpec]) -> list[tuple[int, int, float]]:
+        """Monotone alignment of observed rows to template rows maximising the label score."""
+        m, n = len(rows), len(specs)
+        floor = self.settings.min_label_score
+        score = [[self._row_label_score(r, s) for s in specs] for r in rows]
+        best = [[0.0] * (n + 1) for _ in range(m + 1)]
+        for i in range(1, m + 1):
+            for j in range(1, n + 1):
+                take = score[i - 1][j - 1]
+                diag = best[i - 1][j - 1] + take if take >= floor else float("-inf")
+                best[i][j] = max(best[i - 1][j], best[i][j - 1], diag)
+        pairs: list[tuple[int, int, float]] = []
+        i, j = m, n
+        while i > 0 and j > 0:
+            take = score[i - 1][j - 1]
+            if take >= floor and best[i][j] == best[i - 1][j - 1] + take:
+                pairs.append((i - 1, j - 1, take))
+                i, j = i - 1, j - 1
+            elif best[i][j] == best[i - 1][j]:
+                i -= 1
+            else:
+                j -= 1
+        return pairs[::-1]
+
+    def _emit(
+        self,
+        doc: ReportDoc,
+        table: Table,
+        row: TableRow,
+        paths: list[str],
+        label_score: float,
+    ) -> None:
+        grid = table.source == "html"
+        fit = fit_columns(row, len(paths), grid)
+        evidence_line = row.line_ids[-1] if row.line_ids else None
+        if grid:
+            row_text = " | ".join([row.label, *(c.raw for c in row.cells)])
+        else:
+            row_text = doc.line(evidence_line).text if evidence_line else row.label
+        for path, cell in zip(paths, fit.cells, strict=True):
+            features = {
+                "label_score": label_score / 100,
+                "position_uncertain": float(not fit.certain),
+            }
+            if cell is None:
+                doc.fields[path] = ReportField(
+                    method=METHOD[table.source],
+                    evidence=Evidence(line=evidence_line, text=row_text),
+                    features=features,
+                )
+                continue
+            value, semantic = read_cell(cell.raw)
+            doc.fields[path] = ReportField(
+                value=value,
+                raw=cell.raw,
+                semantic=semantic,
+                method=METHOD[table.source],
+                evidence=Evidence(line=cell.line_id or evidence_line, text=row_text),
+                features=features,
+            )
+
+    def _mark_rows_not_found(self, doc: ReportDoc, paths: list[str]) -> None:
+        for path in paths:
+            if path not in doc.fields:
+                doc.fields[path] = ReportField(features={"row_not_found": 1.0})
+
+    # ---- table 二 -------------------------------------------------------------------------------
+    def _active_disclosure(self, doc: ReportDoc, table: Table) -> tuple[Format, float]:
+        spec = self.t.active_disclosure
+        header = match_key(table.header_text + "".join(r.label for r in table.rows))
+        hits = {
+            f: sum(1 for w in s.detect if match_key(w) in header) for f, s in spec.formats.items()
+        }
+        data_rows = [r for r in table.rows if r.cells]
+        if hits["2019"] != hits["2021"]:
+            fmt: Format = max(hits, key=lambda f: hits[f])
+        else:  # no header: the format whose rows align best
+            totals = {
+                f: sum(s for _, _, s in self._align(data_rows, spec.formats[f].rows))
+                for f in spec.formats
+            }
+            fmt = "2019" if totals["2019"] > totals["2021"] else "2021"
+        total_hits = hits["2019"] + hits["2021"]
+        conf = hits[fmt] / total_hits if total_hits else 0.5
+        table.format = fmt
+        layout = spec.formats[fmt]
+        prefix = (
+            f"active_disclosure.{layout.record_block}"
+            if layout.record_block
+            else "active_disclosure"
+        )
+        pairs = self._align(data_rows, layout.rows)
+        all_paths: list[str] = []
+        for rs in layout.rows:
+            all_paths += (
+                [f"{prefix}.{rs.key}.{c}" for c in rs.columns]
+                if rs.columns
+                else [f"{prefix}.{rs.key}"]
+            )
+        for oi, si, score in pairs:
+            rs = layout.rows[si]
+            paths = (
+                [f"{prefix}.{rs.key}.{c}" for c in rs.columns]
+                if rs.columns
+                else [f"{prefix}.{rs.key}"]
+            )
+            self._emit(doc, table, data_rows[oi], paths, score)
+        self._mark_rows_not_found(doc, all_paths)
+        for src, dst in layout.maps_to_2021.items():
+            doc.fields[f"active_disclosure.{dst}"] = doc.fields[f"{prefix}.{src}"].model_copy(
+                deep=True
+            )
+        self._report(table, data_rows, pairs, len(layout.rows))
+        return fmt, conf
+
+    # ---- table 三 -------------------------------------------------------------------------------
+    def _applications(self, doc: ReportDoc, table: Table) -> tuple[Format, float]:
+        spec = self.t.applications
+        data_rows = [r for r in table.rows if r.cells]
+        aligned = {f: self._align(data_rows, spec.rows_for(f)) for f in ("2021", "2019")}
+        totals = {f: sum(s for _, _, s in p) for f, p in aligned.items()}
+        fmt: Format = "2019" if totals["2019"] > totals["2021"] else "2021"
+        table.format = fmt
+        rows = spec.rows_for(fmt)
+        cols = [c.key for c in spec.columns]
+        for oi, si, score in aligned[fmt]:
+            paths = [f"applications.{rows[si].key}.{c}" for c in cols]
+            self._emit(doc, table, data_rows[oi], paths, score)
+        self._mark_rows_not_found(doc, [f"applications.{r.key}.{c}" for r in rows for c in cols])
+        self._report(table, data_rows, aligned[fmt], len(rows))
+        margin = abs(totals["2021"] - totals["2019"]) / max(totals["2021"], totals["2019"], 1)
+        return fmt, min(1.0, 0.5 + 10 * margin)
+
+    # ---- table 四 -------------------------------------------------------------------------------
+    def _review_litigation(self, doc: ReportDoc, table: Table) -> None:
+        spec = self.t.review_litigation
+        paths = [f"review_litigation.{g.key}.{c.key}" for g in spec.groups for c in spec.columns]
+        data_rows = [r for r in table.rows if r.cells]
+        if not data_rows:
+            return
+        merged = TableRow(
+            label_cells=[lab for r in data_rows for lab in r.label_cells],
+            cells=[c for r in data_rows for c in r.cells],
+            line_ids=[i for r in data_rows for i in r.line_ids],
+            positions_certain=all(r.positions_certain for r in data_rows),
+            trailing_blanks=data_rows[-1].trailing_blanks,
+        )
+        header = match_key(table.header_text)
+        group_hits = sum(1 for g in spec.groups for lab in g.labels if match_key(lab) in header)
+        label_score = 100.0 if group_hits == len(spec.groups) else 80.0
+        self._emit(doc, table, merged, paths, label_score)
+        table.format = "unknown"
+        table.confidence = label_score / 100
+        if len(merged.cells) != len(paths):
+            table.notes.append(f"{len(merged.cells)} cells for {len(paths)} columns")
+
+    @staticmethod
+    def _report(
+        table: Table, rows: list[TableRow], pairs: list[tuple[int, int, float]], n_spec: int
+    ) -> None:
+        matched = {oi for oi, _, _ in pairs}
+        for i, r in enumerate(rows):
+            if i not in matched:
+                table.notes.append(f"row not matched to the template: {r.label[:40]!r}")
+        mean = sum(s for _, _, s in pairs) / (100 * len(pairs)) if pairs else 0.0
+        table.confidence = round(len(pairs) / n_spec * mean, 3)
+
+
+__all__ = ["TableFields", "fit_columns", "Semantic"]

@@ -1,0 +1,149 @@
+"""tables: rebuild the statutory tables from the report's lines.
+
+HTML tables arrive from ingest already as grids (rowspan/colspan expanded). Flattened text
+(a poor extraction: cells run together on lines, tab- or space-separated, labels broken across
+lines) is rebuilt here, section by section: the table region runs from the first line with
+values to the last, extended upwards over header lines; every line with values becomes a
+TableRow, label-only lines in between carry header text or a label broken over lines.
+
+Which statutory table a table is comes from its content (the template's labels), with the
+section it sits in as the tie-breaker. Mapping rows onto template keys is the next stage's job.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.cells import is_value_cell
+from pipeline.datamodel.document import CellObs, Line, ReportDoc, Table, TableRow
+from pipeline.settings import TableSettings
+from pipeline.template import Template
+from pipeline.textnorm import match_key
+
+TableKind = str
+KINDS = ("active_disclosure", "applications", "review_litigation")
+_SEPARATED = re.compile(r"[\t|]")
+
+
+def split_cells(text: str) -> tuple[list[str], bool]:
+    """Cells of a line and whether they were separator-delimited (blanks kept as positions)."""
+    if _SEPARATED.search(text.strip(" ")):
+        return [c.strip() for c in _SEPARATED.split(text)], True
+    return text.split(), False
+
+
+def parse_row(line: Line) -> TableRow | None:
+    """A TableRow when the line ends with at least one value cell, else None."""
+    cells, separated = split_cells(line.text)
+    trailing = 0
+    while cells and not cells[-1]:
+        cells.pop()
+        trailing += 1
+    i = len(cells)
+    while i > 0 and is_value_cell(cells[i - 1], blank_ok=separated):
+        i -= 1
+    values = cells[i:]
+    if not any(values):
+        return None
+    labels = [c for c in cells[:i] if c]
+    return TableRow(
+        label_cells=labels,
+        cells=[CellObs(raw=v, line_id=line.id) for v in values],
+        line_ids=[line.id],
+        positions_certain=separated,
+        trailing_blanks=trailing if separated else 0,
+    )
+
+
+class Tables:
+    name = "tables"
+
+    def __init__(self, settings: TableSettings, template: Template) -> None:
+        self.settings = settings
+        tables = template.tables
+        ad, apps, rl = tables.active_disclosure, tables.applications, tables.review_litigation
+        vocab: dict[str, set[str]] = {
+            "active_disclosure": {
+                *(lab for f in ad.formats.values() for r in f.rows for lab in r.labels),
+                *(w for f in ad.formats.values() for w in f.detect),
+            },
+            "applications": {
+                *(lab for r in apps.rows for lab in r.labels),
+                *(lab for c in apps.columns if not c.is_total for lab in c.labels),
+            },
+            "review_litigation": {
+                *(lab for g in rl.groups for lab in g.labels),
+                *(lab for c in rl.columns if not c.is_total for lab in c.labels),
+            },
+        }
+        self.vocab = {k: {match_key(w) for w in v} for k, v in vocab.items()}
+        self.section_kind = {s.number: s.key for s in template.sections if s.key in KINDS}
+
+    def __call__(self, doc: ReportDoc) -> ReportDoc:
+        section_of = {lid: s.number for s in doc.sections for lid in s.line_ids}
+        for table in doc.tables:  # HTML tables, already grids
+            table.section = section_of.get(table.line_ids[0]) if table.line_ids else None
+            table.header_text = "".join(r.label for r in table.rows if not r.cells)
+            table.kind = self._classify(table)
+        html_sections = {t.section for t in doc.tables if t.kind != "unknown"}
+        for section in doc.sections:
+            if section.number in self.section_kind and section.number not in html_sections:
+                table = self._rebuild(doc, section.line_ids, len(doc.tables) + 1)
+                if table is not None:
+                    table.section = section.number
+                    table.kind = self._classify(table)
+                    doc.tables.append(table)
+        return doc
+
+    def _classify(self, table: Table) -> str:
+        text = match_key(table.header_text + "".join(r.label for r in table.rows))
+        scores = {k: sum(1 for w in words if w in text) for k, words in self.vocab.items()}
+        best = max(scores, key=lambda k: scores[k])
+        by_section = self.section_kind.get(table.section or 0)
+        if by_section and scores[by_section] == scores[best]:
+            best = by_section
+        if scores[best] == 0:
+            # Table 四's data row has no labels: a section-四 table of numbers is table 四.
+            return by_section or "unknown"
+        return best
+
+    def _rebuild(self, doc: ReportDoc, line_ids: list[int], table_id: int) -> Table | None:
+        lines = [doc.line(i) for i in line_ids if doc.line(i).text]
+        rows = [parse_row(ln) for ln in lines]
+        value_at = [
+            i
+            for i, r in enumerate(rows)
+            if r is not None
+            and sum(1 for c in r.cells if c.raw) >= self.settings.min_values_for_row
+        ]
+        if not value_at:
+            return None
+        start, end = value_at[0], value_at[-1]
+        while start > 0 and _header_like(lines[start - 1].text):
+            start -= 1
+        table = Table(id=table_id, source="flattened_text")
+        header: list[str] = []
+        pending: list[Line] = []  # label-only lines waiting for the row they belong to
+        seen_values = False
+        for line, row in zip(lines[start : end + 1], rows[start : end + 1], strict=True):
+            table.line_ids.append(line.id)
+            if row is None:
+                header.append(line.text.replace("\t", "").strip())
+                if seen_values or not _SEPARATED.search(line.text):
+                    pending.append(line)
+                continue
+            seen_values = True
+            if pending:
+                row.label_cells = [*(p.text.strip() for p in pending), *row.label_cells]
+                row.line_ids = [*(p.id for p in pending), *row.line_ids]
+                pending = []
+            table.rows.append(row)
+        table.header_text = "".join(header)
+        return table
+
+
+def _header_like(text: str) -> bool:
+    """A line that can belong to a table's header: separated cells, or short with no sentence."""
+    if _SEPARATED.search(text.strip(" ")):
+        return True
+    return len(text) <= 30 and "。" not in text
