@@ -100,6 +100,9 @@ class ReportDoc(BaseModel):
     sections: list[Section] = []
     template: TemplateInfo = Field(default_factory=TemplateInfo)
     fields: dict[str, ReportField] = {}
+    # Figures the prose states for a table path (本年新收申请18件): compared with the table by the
+    # checks stage, and used for the field when the table has none.
+    prose_figures: dict[str, ReportField] = {}
     checks: list[CheckRecord] = []
     errors: list[ErrorItem] = []
     timings_ms: dict[str, float] = {}
@@ -111,6 +114,15 @@ class ReportDoc(BaseModel):
     def body_lines(self) -> list[Line]:
         """Lines that are report content (not noise)."""
         return [ln for ln in self.lines if ln.noise is None]
+
+    def prose_line_ids(self, section: Section) -> list[int]:
+        """A section's lines that are prose: not noise, not part of a table, not an HTML table."""
+        in_tables = {i for t in self.tables for i in t.line_ids}
+        return [
+            i
+            for i in section.line_ids
+            if i not in in_tables and self.line(i).table_ref is None and self.line(i).text
+        ]
 
     def fail(self, stage: str, code: str, message: str, *, fatal: bool = False) -> None:
         self.errors.append(ErrorItem(stage=stage, code=code, message=message))

@@ -112,6 +112,17 @@ class SectionRecord(BaseModel):
     notes: list[str] = []
 
 
+class TableReport(BaseModel):
+    """How one statutory table was read (in the spirit of camelot's parsing report)."""
+
+    kind: str
+    source: str
+    format: Literal["2021", "2019", "unknown"] = "unknown"
+    rows: int = 0
+    confidence: float = 0.0
+    notes: list[str] = []
+
+
 class CheckRecord(BaseModel):
     rule: str
     passed: bool | None
@@ -204,6 +215,7 @@ class ReportRecord(BaseModel):
     applications: Applications = Field(default_factory=Applications)
     review_litigation: ReviewLitigation = Field(default_factory=ReviewLitigation)
     items: Items = Field(default_factory=Items)
+    tables: list[TableReport] = []
     checks: list[CheckRecord] = []
     review: ReviewSummary = Field(default_factory=ReviewSummary)
     provenance: Provenance

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -58,9 +59,19 @@ def fit_columns(row: TableRow, n: int, grid: bool) -> _Fit:
     return _Fit(cells=cells, certain=certain)
 
 
-def _label_score(observed: str, spec: str) -> float:
-    tok_o, body_o = split_enumerator(observed)
-    tok_s, body_s = split_enumerator(spec)
+@lru_cache(maxsize=1 << 16)
+def _split(key: str) -> tuple[str | None, str]:
+    return split_enumerator(key)
+
+
+@lru_cache(maxsize=1 << 16)
+def label_score(observed: str, spec: str) -> float:
+    """0-100: body similarity of two match keys, enumerators (1. / （三）) compared apart.
+
+    Cached: the same labels recur in every report and in both format alignments.
+    """
+    tok_o, body_o = _split(observed)
+    tok_s, body_s = _split(spec)
     score = fuzz.ratio(body_o, body_s)
     if len(body_s) >= 4 and len(body_o) > len(body_s):
         score = max(score, 0.9 * fuzz.partial_ratio(body_s, body_o))
@@ -76,6 +87,7 @@ class TableFields:
         self.settings = settings
         self.t = template.tables
         self.group_keys = [match_key(lab) for g in self.t.applications.groups for lab in g.labels]
+        self.spec_keys: dict[str, list[str]] = {}
 
     def __call__(self, doc: ReportDoc) -> ReportDoc:
         by_kind: dict[str, Table] = {}
@@ -96,25 +108,31 @@ class TableFields:
         return doc
 
     # ---- shared ------------------------------------------------------------------------------
-    def _row_label_score(self, row: TableRow, spec: RowSpec) -> float:
+    def _candidates(self, row: TableRow) -> set[str]:
+        """Match keys a row's label is compared by: the whole label, the label without the
+        group stubs (（三）不予公开 ...), and the innermost stub cell."""
         full = match_key(row.label)
         stripped = full
         for g in self.group_keys:
             stripped = stripped.replace(g, "")
-        candidates = {full, stripped}
+        candidates = {c for c in (full, stripped) if c}
         if row.label_cells:
             candidates.add(match_key(row.label_cells[-1]))
-        return (
-            max(_label_score(c, match_key(lab)) for c in candidates if c for lab in spec.labels)
-            if any(candidates)
-            else 0.0
-        )
+        return candidates
+
+    def _row_label_score(self, candidates: set[str], spec: RowSpec) -> float:
+        spec_keys = self.spec_keys.get(spec.key + "|".join(spec.labels))
+        if spec_keys is None:
+            spec_keys = [match_key(x) for x in spec.labels]
+            self.spec_keys[spec.key + "|".join(spec.labels)] = spec_keys
+        return max((label_score(c, lab) for c in candidates for lab in spec_keys), default=0.0)
 
     def _align(self, rows: list[TableRow], specs: list[RowSpec]) -> list[tuple[int, int, float]]:
         """Monotone alignment of observed rows to template rows maximising the label score."""
         m, n = len(rows), len(specs)
         floor = self.settings.min_label_score
-        score = [[self._row_label_score(r, s) for s in specs] for r in rows]
+        cands = [self._candidates(r) for r in rows]
+        score = [[self._row_label_score(c, s) for s in specs] for c in cands]
         best = [[0.0] * (n + 1) for _ in range(m + 1)]
         for i in range(1, m + 1):
             for j in range(1, n + 1):

@@ -113,6 +113,7 @@ class QuantitySpec(_Strict):
     units: list[str]
     clause_breaks: list[str]
     max_gap_tokens: int
+    joiners: list[str]
 
 
 class ItemSpec(_Strict):
@@ -149,6 +150,7 @@ class NoiseSpec(_Strict):
 class Template(_Strict):
     sections: list[SectionSpec]
     title_markers: list[str]
+    date_labels: list[str]
     tables: TablesSpec
     rules: list[RuleSpec]
     items: ItemsSpec
@@ -208,6 +210,7 @@ def load_template() -> Template:
     return Template(
         sections=sections["sections"],
         title_markers=sections["title_markers"],
+        date_labels=sections["date_labels"],
         tables=_read("tables.yaml"),
         rules=_read("rules.yaml")["rules"],
         items=_read("items.yaml"),

@@ -1,0 +1,13 @@
+"""nianbao: Chinese government information-disclosure annual reports -> verified records.
+
+>>> from pipeline import extract
+>>> record = extract("report.txt")
+>>> record.applications.new.total.value
+"""
+
+__version__ = "0.1.0"
+
+from pipeline.datamodel.record import SCHEMA_VERSION, ReportRecord  # noqa: E402
+from pipeline.runner import Pipeline, extract  # noqa: E402
+
+__all__ = ["SCHEMA_VERSION", "Pipeline", "ReportRecord", "__version__", "extract"]

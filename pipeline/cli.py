@@ -1,0 +1,98 @@
+"""The `nianbao` command. Thin: argument handling and output only; the work is in runner."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from pipeline.datamodel.record import ReportRecord, record_json_schema
+from pipeline.errors import NianbaoError
+from pipeline.runner import Pipeline
+from pipeline.settings import load_settings
+
+app = typer.Typer(
+    help="Turn 政府信息公开工作年度报告 into verified, machine-readable records.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+err = Console(stderr=True, soft_wrap=True)
+
+STATUS_STYLE = {"ok": "green", "partial": "yellow", "failed": "red"}
+
+
+def _dump(record: ReportRecord) -> str:
+    return record.model_dump_json(indent=2)
+
+
+def _summary(record: ReportRecord) -> str:
+    meta = record.meta
+    flagged = len(record.review.fields)
+    failed = sum(1 for c in record.checks if c.passed is False and c.severity == "hard")
+    parts = [
+        f"[{STATUS_STYLE[record.status.value]}]{record.status.value}[/]",
+        record.source.path,
+        f"{meta.agency.value or '?'} {meta.year.value or '?'}",
+        f"template {record.template.version}",
+        f"{failed} failed checks",
+        f"{flagged} fields to review",
+    ]
+    parts += [f"[red]{e.code}[/]: {e.message}" for e in record.errors]
+    return " · ".join(parts)
+
+
+@app.command()
+def extract(
+    files: Annotated[list[Path], typer.Argument(help="report files (.txt, .md, .html)")],
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="write the record here (one input)")
+    ] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out-dir", help="write <stem>.json per input here")
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="YAML merged over configs/default.yaml")
+    ] = None,
+) -> None:
+    """Extract one record per report. Exit code 1 if any record has status `failed`."""
+    if output is not None and len(files) != 1:
+        raise typer.BadParameter("-o takes exactly one input file; use --out-dir for several")
+    try:
+        pipeline = Pipeline(load_settings(config))
+    except NianbaoError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from exc
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    any_failed = False
+    for path in files:
+        record = pipeline.run(path)
+        any_failed |= record.status.value == "failed"
+        if output is not None:
+            output.write_text(_dump(record), encoding="utf-8")
+        elif out_dir is not None:
+            (out_dir / f"{path.stem}.json").write_text(_dump(record), encoding="utf-8")
+        else:
+            sys.stdout.write(_dump(record) + "\n")
+        err.print(_summary(record), highlight=False)
+    raise typer.Exit(1 if any_failed else 0)
+
+
+@app.command()
+def schema(
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="write to this file")] = None,
+) -> None:
+    """Print the JSON Schema of the record (generated from the pydantic models)."""
+    text = json.dumps(record_json_schema(), ensure_ascii=False, indent=2)
+    if output is None:
+        sys.stdout.write(text + "\n")
+    else:
+        output.write_text(text + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,64 @@
+"""Field confidence as a function of named evidence features.
+
+    confidence = sigmoid(method_bias[method] + sum_f weights[f] * feature_f)
+
+The features, set by the stage that knows them:
+- label_score (0..1): how cleanly the row/column label matched the template (1 for prose
+  patterns and exact labels). Enters as (label_score - 1), so a perfect label adds nothing.
+- position_uncertain (0/1): the cell's column was inferred, not fixed by the source.
+- checks_passed / checks_failed (counts): hard 勾稽 checks the field took part in; passed is
+  capped at 2 (more agreement adds little once a value is confirmed).
+- approximate (0/1): 余, 多, 约 qualify the figure.  chinese_numeral (0/1): read through cn2an.
+- conflict (0/1): another reading in the document disagrees. corroborated (0/1): one agrees.
+- not_found / row_not_found: the value is absent (semantic `missing`); `required` marks a value
+  every report has (agency, year, publish date, title), so its absence needs review.
+
+Weights and biases are configs/default.yaml `confidence`; they are priors until calibration on
+labelled data replaces them (the features are kept in each Field for that purpose).
+Review is needed when the confidence is under `review_threshold`, when a hard check failed, when
+the column was ambiguous, or when a row the table should have was not found.
+"""
+
+from __future__ import annotations
+
+import math
+
+from pipeline.datamodel.record import ReportField, Semantic
+from pipeline.settings import ConfidenceSettings
+
+PASSED_CAP = 2.0
+
+
+def score(field: ReportField, settings: ConfidenceSettings) -> float:
+    if field.semantic == Semantic.missing and field.method == "none":
+        return settings.missing_confidence
+    f = field.features
+    w = settings.weights
+    z = settings.method_bias.get(field.method, 0.0)
+    z += w["label_score"] * (f.get("label_score", 1.0) - 1.0)
+    z += w["position_uncertain"] * f.get("position_uncertain", 0.0)
+    z += w["checks_passed"] * min(f.get("checks_passed", 0.0), PASSED_CAP)
+    z += w["checks_failed"] * f.get("checks_failed", 0.0)
+    for name in ("approximate", "chinese_numeral", "conflict", "corroborated"):
+        z += w[name] * f.get(name, 0.0)
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def review_reasons(
+    field: ReportField, confidence: float, settings: ConfidenceSettings
+) -> list[str]:
+    reasons = list(field.review.reasons)
+    f = field.features
+    if f.get("position_uncertain"):
+        reasons.append("ambiguous_columns")
+    if f.get("row_not_found"):
+        reasons.append("row_not_found")
+    if f.get("conflict"):
+        reasons.append("conflicting_mentions")
+    if f.get("required") and field.semantic == Semantic.missing:
+        reasons.append("not_found")
+    if confidence < settings.review_threshold and not (
+        field.semantic == Semantic.missing and f.get("not_found")
+    ):
+        reasons.append("low_confidence")
+    return list(dict.fromkeys(reasons))

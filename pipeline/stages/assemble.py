@@ -1,0 +1,135 @@
+"""assemble: ReportDoc -> ReportRecord, the exported contract.
+
+Fills every field the record has (absent ones as `missing`, scored like the others), derives the
+status (failed: no usable content; partial: errors but a record; ok), and collects review paths.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pipeline import __version__
+from pipeline.confidence import review_reasons, score
+from pipeline.datamodel.document import ReportDoc
+from pipeline.datamodel.record import (
+    ErrorItem,
+    Meta,
+    Provenance,
+    ReportField,
+    ReportRecord,
+    ReviewSummary,
+    SectionRecord,
+    Status,
+    TableReport,
+)
+from pipeline.settings import Settings
+from pipeline.template import Template
+
+META_REQUIRED = [f"meta.{k}" for k in Meta.model_fields]
+
+
+class Assemble:
+    name = "assemble"
+
+    def __init__(self, settings: Settings, template: Template, engines: dict[str, str]) -> None:
+        self.settings = settings
+        self.template = template
+        self.engines = engines
+        self.config_hash = settings.digest()
+
+    def __call__(self, doc: ReportDoc) -> ReportRecord:
+        if not doc.fatal and not doc.headings and not any(t.kind != "unknown" for t in doc.tables):
+            doc.fail(
+                self.name,
+                "not_a_report",
+                f"{doc.source.path}: no section heading and no statutory table found; "
+                "this does not look like a 政府信息公开工作年度报告",
+                fatal=True,
+            )
+        record = ReportRecord(
+            source=doc.source,
+            status=self._status(doc),
+            errors=doc.errors,
+            template=doc.template,
+            provenance=Provenance(
+                nianbao_version=__version__,
+                engines=self.engines,
+                config_hash=self.config_hash,
+                timings_ms={k: round(v, 2) for k, v in doc.timings_ms.items()},
+            ),
+        )
+        if doc.fatal:
+            return record
+        record.sections = self._sections(doc)
+        record.tables = [
+            TableReport(
+                kind=t.kind,
+                source=t.source,
+                format=t.format,
+                rows=len(t.rows),
+                confidence=t.confidence,
+                notes=t.notes,
+            )
+            for t in doc.tables
+            if t.kind != "unknown"
+        ]
+        self._fill_fields(doc, record)
+        record.checks = doc.checks
+        flagged = [p for p, f in record.iter_fields() if f.review.needed]
+        record.review = ReviewSummary(needed=bool(flagged), fields=flagged)
+        return record
+
+    @staticmethod
+    def _status(doc: ReportDoc) -> Status:
+        if doc.fatal:
+            return Status.failed
+        return Status.partial if doc.errors else Status.ok
+
+    def _sections(self, doc: ReportDoc) -> list[SectionRecord]:
+        out = []
+        for s in doc.sections:
+            heading = s.heading
+            out.append(
+                SectionRecord(
+                    number=s.number,
+                    canonical_heading=s.canonical,
+                    heading=heading.found_text if heading else None,
+                    found=heading is not None,
+                    text="\n".join(doc.line(i).text for i in doc.prose_line_ids(s)),
+                    confidence=round(s.confidence, 3),
+                    notes=heading.notes if heading else ["heading not found"],
+                )
+            )
+        return out
+
+    def _fill_fields(self, doc: ReportDoc, record: ReportRecord) -> None:
+        conf = self.settings.confidence
+        fields = dict(doc.fields)
+        v2019 = any(p.startswith("active_disclosure.v2019.") for p in fields)
+        wanted = self.template.table_field_paths()
+        wanted = [p for p in wanted if v2019 or not p.startswith("active_disclosure.v2019.")]
+        wanted += META_REQUIRED + [f"items.{k}" for k in self.template.items.items]
+        for path in wanted:
+            if path not in fields:
+                features = {"not_found": 1.0}
+                if path in META_REQUIRED:
+                    features["required"] = 1.0
+                field = ReportField(features=features)
+                field.confidence = round(score(field, conf), 4)
+                field.review.reasons = review_reasons(field, field.confidence, conf)
+                field.review.needed = bool(field.review.reasons)
+                fields[path] = field
+        tree: dict[str, Any] = {}
+        for path, field in fields.items():
+            node = tree
+            *parents, leaf = path.split(".")
+            for part in parents:
+                node = node.setdefault(part, {})
+            node[leaf] = field
+        for block in ("meta", "active_disclosure", "applications", "review_litigation", "items"):
+            if block in tree:
+                model = type(getattr(record, block))
+                setattr(record, block, model.model_validate(tree[block]))
+
+
+__all__ = ["Assemble", "ErrorItem"]

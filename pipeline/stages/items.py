@@ -1,0 +1,104 @@
+"""items: named items from prose (training, NPC/CPPCC, fees, proactive items) and the prose
+figures that restate table values, through the spaCy components of pipeline/nlp.
+
+Only sentences that contain a trigger word are sent through spaCy (`nlp.pipe` in batches, with
+the line they came from as context): a report is mostly prose no item lives in.
+For an item, the first sentence that states it gives the value (summed within that sentence
+for `sum_in_sentence` items: 集中培训2次、专题培训1次 = 3); a later sentence that disagrees
+sets the `conflict` feature.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import defaultdict
+
+import jieba
+
+from pipeline.datamodel.document import ReportDoc
+from pipeline.datamodel.record import Evidence, ReportField, Semantic
+from pipeline.nlp import Mention, build_nlp, mentions
+from pipeline.settings import NlpSettings
+from pipeline.stages.sections import front_matter_ids
+from pipeline.template import Template
+
+_SENTENCE_END = re.compile(r"(?<=[。！？；])")
+jieba.setLogLevel(logging.WARNING)
+
+
+class ItemsStage:
+    name = "items"
+
+    def __init__(self, settings: NlpSettings, template: Template) -> None:
+        self.settings = settings
+        self.nlp = build_nlp(settings.segmenter)
+        spec = template.items
+        words = {w for item in spec.items.values() for w in item.triggers}
+        words |= {w for fig in spec.prose_figures for w in fig.triggers}
+        zero = [p for item in spec.items.values() for p in item.zero_patterns]
+        self.prefilter = re.compile("|".join([*map(re.escape, sorted(words)), *zero]))
+        self.specs = spec.items
+
+    def __call__(self, doc: ReportDoc) -> ReportDoc:
+        found = self._mentions(doc)
+        for key, spec in self.specs.items():
+            doc.fields[f"items.{key}"] = self._field(found.get(key, []), spec.aggregate)
+        for key, group in found.items():
+            if key.startswith("prose:"):
+                target = key.removeprefix("prose:")
+                field = self._field(group, "first")
+                doc.prose_figures[target] = field
+                current = doc.fields.get(target)
+                if current is None or current.semantic == Semantic.missing:
+                    doc.fields[target] = field.model_copy(deep=True)
+        return doc
+
+    def _mentions(self, doc: ReportDoc) -> dict[str, list[tuple[Mention, int]]]:
+        line_ids = front_matter_ids(doc) + [i for s in doc.sections for i in doc.prose_line_ids(s)]
+        sentences: list[tuple[str, int]] = []
+        for lid in line_ids:
+            for sentence in _SENTENCE_END.split(doc.line(lid).text):
+                if sentence and self.prefilter.search(sentence):
+                    sentences.append((sentence, lid))
+        found: dict[str, list[tuple[Mention, int]]] = defaultdict(list)
+        for spacy_doc, lid in self.nlp.pipe(
+            sentences, as_tuples=True, batch_size=self.settings.batch_size
+        ):
+            for m in mentions(spacy_doc):
+                found[m.key].append((m, lid))
+        return found
+
+    @staticmethod
+    def _field(group: list[tuple[Mention, int]], aggregate: str) -> ReportField:
+        if not group:
+            return ReportField(features={"not_found": 1.0})
+        by_sentence: dict[tuple[int, str], list[Mention]] = defaultdict(list)
+        for m, lid in group:
+            by_sentence[(lid, m.sentence)].append(m)
+        readings = []
+        for (lid, sentence), ms in by_sentence.items():
+            ms = sorted(ms, key=lambda m: m.start_char)
+            if aggregate == "sum_in_sentence":
+                value: int | float = sum(m.value for m in ms)
+            else:
+                value = ms[0].value
+            readings.append((value, ms, lid, sentence))
+        value, ms, lid, sentence = readings[0]
+        features = {
+            "approximate": float(any(m.approximate for m in ms)),
+            "chinese_numeral": float(any(m.chinese_numeral for m in ms)),
+            "label_score": 1.0,
+        }
+        if any(other[0] != value for other in readings[1:]):
+            features["conflict"] = 1.0
+        elif len(readings) > 1:
+            features["corroborated"] = 1.0
+        return ReportField(
+            value=value,
+            raw="、".join(m.raw for m in ms),
+            semantic=Semantic.zero if value == 0 else Semantic.number,
+            method="prose.matcher",
+            evidence=Evidence(line=lid, text=sentence.strip()),
+            features=features,
+        )

@@ -1,0 +1,177 @@
+"""meta: agency, report year, publish date and title.
+
+The title ("聊城市市场监督管理局 / 2021年政府信息公开工作年度报告", often split over two lines)
+gives agency, year and title; the signature at the end (agency line, then a date line) gives
+the publish date and a second reading of the agency. Agreement between the two readings, and a
+publish date in the report year or the year after, are evidence (`corroborated`); disagreement
+is `conflict`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from pipeline.datamodel.document import Line, ReportDoc
+from pipeline.datamodel.record import Evidence, ReportField, Semantic
+from pipeline.stages.sections import front_matter_ids
+from pipeline.template import Template
+from pipeline.textnorm import match_key, parse_number
+
+_CN_DIGIT = str.maketrans("〇零一二三四五六七八九", "00123456789")
+_YEAR = re.compile(r"(\d{4}|[〇零一二三四五六七八九]{4})\s*年度?")
+_DATES = [
+    re.compile(r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"),
+    re.compile(r"(?P<y>\d{4})\s*[-/.]\s*(?P<m>\d{1,2})\s*[-/.]\s*(?P<d>\d{1,2})"),
+    re.compile(
+        r"(?P<y>[〇零一二三四五六七八九]{4})\s*年\s*(?P<m>[一二三四五六七八九十]{1,3})\s*月"
+        r"\s*(?P<d>[一二三四五六七八九十]{1,3})\s*日"
+    ),
+]
+_AGENCY_LINE = re.compile(r"^[\u4e00-\u9fff（）()]{3,40}$")
+SIGNATURE_WINDOW = 8  # last body lines searched for the signature
+
+
+def parse_date(text: str) -> tuple[str, str] | None:
+    """('2022-01-24', matched text) for the first date in `text`, or None."""
+    for pattern in _DATES:
+        for m in pattern.finditer(text):
+            year = int(m.group("y").translate(_CN_DIGIT))
+            month, day = parse_number(m.group("m")), parse_number(m.group("d"))
+            try:
+                date = dt.date(year, int(month or 0), int(day or 0))
+            except ValueError:
+                continue
+            return date.isoformat(), m.group(0)
+    return None
+
+
+def _year(text: str) -> tuple[int, str] | None:
+    m = _YEAR.search(text)
+    if not m:
+        return None
+    year = int(m.group(1).translate(_CN_DIGIT))
+    return (year, m.group(0)) if 1990 <= year <= 2100 else None
+
+
+class Meta:
+    name = "meta"
+
+    def __init__(self, template: Template) -> None:
+        self.markers = [match_key(m) for m in template.title_markers]
+        labels = "|".join(map(re.escape, template.date_labels))
+        self.date_label = re.compile(rf"^\s*({labels})\s*[:：]")
+
+    def __call__(self, doc: ReportDoc) -> ReportDoc:
+        front = [doc.line(i) for i in front_matter_ids(doc) if doc.line(i).text]
+        title = self._title(front)
+        signature = self._signature(doc)
+        fields = doc.fields
+        if title is not None:
+            title_text, agency, year, line = title
+            ev = Evidence(line=line.id, text=line.text)
+            fields["meta.title"] = ReportField(
+                value=title_text,
+                raw=title_text,
+                semantic=Semantic.text,
+                method="meta.title",
+                evidence=ev,
+            )
+            if agency:
+                fields["meta.agency"] = ReportField(
+                    value=agency,
+                    raw=agency,
+                    semantic=Semantic.text,
+                    method="meta.title",
+                    evidence=ev,
+                )
+            if year:
+                fields["meta.year"] = ReportField(
+                    value=year[0],
+                    raw=year[1],
+                    semantic=Semantic.number,
+                    method="meta.title",
+                    evidence=ev,
+                )
+        if signature is not None:
+            sig_agency, date, raw, line = signature
+            ev = Evidence(line=line.id, text=line.text)
+            fields["meta.publish_date"] = ReportField(
+                value=date, raw=raw, semantic=Semantic.text, method="meta.signature", evidence=ev
+            )
+            if sig_agency:
+                self._compare(fields, "meta.agency", sig_agency, sig_agency, "meta.signature")
+        if "meta.year" not in fields:
+            self._year_from_text(doc)
+        self._plausible_dates(fields)
+        return doc
+
+    def _title(self, front: list[Line]) -> tuple[str, str, tuple[int, str] | None, Line] | None:
+        for i, line in enumerate(front):
+            key = match_key(line.text)
+            if not any(m in key for m in self.markers):
+                continue
+            text = line.text.replace(" ", "")
+            year = _year(text)
+            agency = text[: text.find(year[1].replace(" ", ""))].strip() if year else ""
+            if not agency and i > 0 and _AGENCY_LINE.match(front[i - 1].text.replace(" ", "")):
+                agency = front[i - 1].text.replace(" ", "")
+                text = agency + text
+            return text, agency, year, line
+        return None
+
+    def _signature(self, doc: ReportDoc) -> tuple[str | None, str, str, Line] | None:
+        body = [ln for ln in doc.body_lines() if ln.text and ln.table_ref is None]
+        tail = body[-SIGNATURE_WINDOW:]
+        for k in range(len(tail) - 1, -1, -1):
+            line = tail[k]
+            stripped = self.date_label.sub("", line.text).strip()
+            found = parse_date(stripped)
+            if found is None or len(stripped) > len(found[1]) + 4:
+                continue  # a date inside a sentence is not a signature
+            agency = None
+            if k > 0 and _AGENCY_LINE.match(tail[k - 1].text.replace(" ", "")):
+                agency = tail[k - 1].text.replace(" ", "")
+            return agency, found[0], found[1], line
+        # Web pages print the date as page metadata (发布日期：...) near the top instead.
+        for line in doc.body_lines()[:40]:
+            if self.date_label.match(line.text):
+                found = parse_date(line.text)
+                if found:
+                    return None, found[0], found[1], line
+        return None
+
+    @staticmethod
+    def _compare(
+        fields: dict[str, ReportField], path: str, value: str, raw: str, method: str
+    ) -> None:
+        current = fields.get(path)
+        if current is None:
+            fields[path] = ReportField(value=value, raw=raw, semantic=Semantic.text, method=method)
+        elif current.value == value:
+            current.features["corroborated"] = 1.0
+        else:
+            current.features["conflict"] = 1.0
+
+    def _year_from_text(self, doc: ReportDoc) -> None:
+        for line in doc.body_lines()[:30]:
+            found = _year(line.text)
+            if found:
+                doc.fields["meta.year"] = ReportField(
+                    value=found[0],
+                    raw=found[1],
+                    semantic=Semantic.number,
+                    method="meta.text",
+                    evidence=Evidence(line=line.id, text=line.text),
+                )
+                return
+
+    @staticmethod
+    def _plausible_dates(fields: dict[str, ReportField]) -> None:
+        year, date = fields.get("meta.year"), fields.get("meta.publish_date")
+        if year is None or date is None or not isinstance(date.value, str):
+            return
+        published = int(date.value[:4])
+        ok = isinstance(year.value, int) and year.value <= published <= year.value + 1
+        for f in (year, date):
+            f.features["corroborated" if ok else "conflict"] = 1.0
