@@ -113,12 +113,13 @@ class Ingest:
                 return self._checked(path, data.decode(enc), enc.replace("-sig", ""), data)
             except UnicodeDecodeError:
                 continue
+        # Not clean in either: take the reading with the fewest undecodable sequences.
+        readings = [(enc, data.decode(enc, errors="replace")) for enc in ("utf-8", "gb18030")]
         best = from_bytes(data).best()
-        if best is None or best.encoding is None:
-            raise InputError("undecodable", f"{path}: the bytes are not text in any known encoding")
-        return self._checked(
-            path, data.decode(best.encoding, errors="replace"), best.encoding, data
-        )
+        if best is not None and best.encoding:
+            readings.append((best.encoding, data.decode(best.encoding, errors="replace")))
+        encoding, text = min(readings, key=lambda r: r[1].count("\ufffd"))
+        return self._checked(path, text, encoding, data)
 
     def _checked(self, path: Path, text: str, encoding: str, data: bytes) -> tuple[str, str, int]:
         n = max(len(text), 1)

@@ -28,7 +28,8 @@ _DATES = [
         r"\s*(?P<d>[一二三四五六七八九十]{1,3})\s*日"
     ),
 ]
-_AGENCY_LINE = re.compile(r"^[\u4e00-\u9fff（）()]{3,40}$")
+# CJK incl. Extension A/B+ and compatibility ideographs: rare characters are common in place names.
+_AGENCY_LINE = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f（）()]{3,40}$")
 SIGNATURE_WINDOW = 8  # last body lines searched for the signature
 
 
