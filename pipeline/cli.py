@@ -84,7 +84,9 @@ def extract(
 
 @app.command()
 def schema(
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="write to this file")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="write to this file")
+    ] = None,
 ) -> None:
     """Print the JSON Schema of the record (generated from the pydantic models)."""
     text = json.dumps(record_json_schema(), ensure_ascii=False, indent=2)

@@ -38,7 +38,7 @@ def match_key(text: str) -> str:
     """Comparison form for labels: NFKC, no whitespace, unified quotes and commas."""
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
     text = re.sub(r"\s+", "", text)
-    return text.replace("、", ",").replace("，", ",").lstrip("|l")
+    return text.replace("、", ",").replace("，", ",")
 
 
 def split_enumerator(text: str) -> tuple[str | None, str]:
@@ -56,7 +56,8 @@ def enumerator_value(token: str | None) -> int | None:
         return None
     if token.isdigit():
         return int(token)
-    return parse_number(token)
+    value = parse_number(token)
+    return int(value) if value is not None else None
 
 
 def parse_number(text: str) -> int | float | None:

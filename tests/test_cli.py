@@ -35,7 +35,13 @@ def test_extract_writes_a_record_that_validates_against_the_schema(
     assert record["schema_version"] == "1.0"
     assert record["applications"]["new"]["total"]["value"] == 18
     assert set(record["applications"]["new"]["total"]) >= {
-        "value", "confidence", "raw", "semantic", "evidence", "method", "review"
+        "value",
+        "confidence",
+        "raw",
+        "semantic",
+        "evidence",
+        "method",
+        "review",
     }
 
 
@@ -71,6 +77,8 @@ def test_bad_config_is_a_clear_error(tmp_path: Path) -> None:
 def test_installed_console_script_runs(tmp_path: Path) -> None:
     exe = Path(sys.executable).parent / "nianbao"
     out = tmp_path / "r.json"
-    proc = subprocess.run([str(exe), "extract", str(SEED), "-o", str(out)], capture_output=True, text=True)
+    proc = subprocess.run(
+        [str(exe), "extract", str(SEED), "-o", str(out)], capture_output=True, text=True
+    )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(out.read_text())["meta"]["agency"]["value"] == "聊城市市场监督管理局"

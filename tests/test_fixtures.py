@@ -22,7 +22,9 @@ def test_fixture_matches_truth(pipeline: Pipeline, path: Path) -> None:
     assert record.template.version == truth["template_version"]
     for key, want in truth["meta"].items():
         assert record.get(f"meta.{key}").value == want, key
-    wrong = {k: (record.get(k).value, v) for k, v in truth["values"].items() if record.get(k).value != v}
+    wrong = {
+        k: (record.get(k).value, v) for k, v in truth["values"].items() if record.get(k).value != v
+    }
     assert not wrong
     failed = sorted(c.rule for c in record.checks if c.passed is False)
     assert len(failed) == len(truth["failed_checks_expected"]), failed
@@ -48,12 +50,16 @@ def test_2019_table_two_is_not_mapped_onto_2021_keys(pipeline: Pipeline) -> None
     record = pipeline.run(REPORTS / "report_2019_format.txt")
     assert record.active_disclosure.v2019 is not None
     assert record.get("active_disclosure.v2019.normative_documents.new_published").value == 3
-    for path in ("active_disclosure.normative_documents.repealed", "active_disclosure.regulations.in_force"):
+    for path in (
+        "active_disclosure.normative_documents.repealed",
+        "active_disclosure.regulations.in_force",
+    ):
         field = record.get(path)
         assert field.semantic == "missing" and field.value is None, path
-    assert record.get("active_disclosure.licensing_decisions").value == record.get(
-        "active_disclosure.v2019.licensing.processed"
-    ).value
+    assert (
+        record.get("active_disclosure.licensing_decisions").value
+        == record.get("active_disclosure.v2019.licensing.processed").value
+    )
     assert record.get("applications.other.overdue_fee.total").semantic == "missing"
     assert record.get("active_disclosure.v2019.licensing.delta").value == -2
 

@@ -95,7 +95,14 @@ def test_seed_short_review_litigation_row_is_flagged_not_confident(record: Repor
 
 def test_seed_no_navigation_or_pasted_page_in_sections(record: ReportRecord) -> None:
     text = "\n".join(s.text for s in record.sections)
-    for junk in ("工作动态", "通知公告", "[2022.02.07]", "扫码使用手机浏览本页内容", "索引号", "MB2835925"):
+    for junk in (
+        "工作动态",
+        "通知公告",
+        "[2022.02.07]",
+        "扫码使用手机浏览本页内容",
+        "索引号",
+        "MB2835925",
+    ):
         assert junk not in text, junk
     general = record.sections[0].text
     assert "主动公开力度不断提升" in general and "信息公开监督保障" in general

@@ -26,6 +26,8 @@ from pipeline.datamodel.record import (
     TemplateInfo,
 )
 
+TableKind = Literal["active_disclosure", "applications", "review_litigation", "unknown"]
+
 
 class Line(BaseModel):
     id: int  # 1-based, in input order; stable through every stage
@@ -82,7 +84,7 @@ class TableRow(BaseModel):
 class Table(BaseModel):
     id: int
     source: Literal["html", "flattened_text"]
-    kind: Literal["active_disclosure", "applications", "review_litigation", "unknown"] = "unknown"
+    kind: TableKind = "unknown"
     header_text: str = ""  # header rows joined, used to detect the template format
     rows: list[TableRow] = []
     section: int | None = None

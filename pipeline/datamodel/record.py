@@ -19,6 +19,7 @@ from pipeline.template import load_template
 SCHEMA_VERSION = "1.0"
 
 Value = int | float | str | None
+Severity = Literal["hard", "soft"]
 BBox = tuple[float, float, float, float]
 
 
@@ -128,7 +129,7 @@ class CheckRecord(BaseModel):
     passed: bool | None
     fields: list[str] = []
     detail: str = ""
-    severity: Literal["hard", "soft"] = "hard"
+    severity: Severity = "hard"
 
 
 class ReviewSummary(BaseModel):

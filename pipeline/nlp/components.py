@@ -7,7 +7,8 @@ spans, whatever way jieba cut them ("4" "人次", "两次", "300" "余人次", "
 `nianbao_items`: for each item of items.yaml, every trigger occurrence takes the quantity right
 before it ("7件人大代表建议") or else looks right, within the same clause and at most
 `max_gap_tokens` tokens, for the first quantity whose unit the item accepts and that is not
-itself followed by another item's trigger; `zero_patterns` (未收取…信息处理费) give 0. Results go to `doc.spans["items"]` with
+itself followed by another item's trigger; `zero_patterns` (未收取…信息处理费) give 0.
+Results go to `doc.spans["items"]` with
 their item key, value and flags in the span group's attrs.
 """
 
@@ -173,7 +174,7 @@ class Items:
         return doc
 
     def _joined(self, doc: Doc, trig: Span, key: str, ends: dict[int, str]) -> bool:
-        """'人大代表建议和政协提案共15件': a trigger joined to another item's is a combined count."""
+        """A trigger joined to another item's (人大代表建议和政协提案共15件) is a combined count."""
         i = trig.start
         while i > 0 and doc[i - 1].text in self.joiners:
             i -= 1

@@ -14,7 +14,7 @@ import itertools
 import math
 
 from pipeline.datamodel.document import ReportDoc
-from pipeline.datamodel.record import CheckRecord, ReportField, Semantic
+from pipeline.datamodel.record import CheckRecord, ReportField, Semantic, Severity
 from pipeline.template import Template
 from pipeline.template.loader import Format, RuleSpec
 
@@ -92,11 +92,11 @@ class Checks:
 
     @staticmethod
     def _evaluate(
-        doc: ReportDoc, rule_id: str, lhs: list[str], rhs: list[str], severity: str
+        doc: ReportDoc, rule_id: str, lhs: list[str], rhs: list[str], severity: Severity
     ) -> CheckRecord:
         paths = lhs + rhs
         fields = [doc.fields.get(p) for p in paths]
-        record = CheckRecord(rule=rule_id, passed=None, fields=paths, severity=severity)  # type: ignore[arg-type]
+        record = CheckRecord(rule=rule_id, passed=None, fields=paths, severity=severity)
         unusable = [
             p for p, f in zip(paths, fields, strict=True) if f is None or f.semantic not in _NUMERIC
         ]

@@ -2,8 +2,8 @@
 
 Noise is marked on the line (`Line.noise`) with a reason, never deleted:
 - `furniture`: page chrome such as 扫码使用手机浏览本页内容, 版权所有;
-- `navigation`: a run of short lines holding several list items with dates (工作动态 ... [2022.02.07]),
-  with the short section titles inside it (通知公告, 政策法规);
+- `navigation`: a run of short lines holding several list items with dates
+  (工作动态 ... [2022.02.07]), with the short section titles inside it (通知公告, 政策法规);
 - `pasted_page`: a web page pasted into the report, announced by a metadata header
   (标题/索引号/发文日期) and running to the next section heading or furniture line.
 The patterns are data (pipeline/template/noise.yaml). Sentence text is never judged by length

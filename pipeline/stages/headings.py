@@ -39,6 +39,7 @@ class Headings:
 
     def __init__(self, settings: HeadingSettings, template: Template) -> None:
         self.settings = settings
+        self.strip = template.heading_strip
         self.targets = [
             (s.number, match_key(split_enumerator(v)[1]))
             for s in template.sections
@@ -63,7 +64,7 @@ class Headings:
     def _score(self, index: int, lines: list[Line]) -> _Candidate | None:
         if any(ln.table_ref is not None or "\t" in ln.text.strip() for ln in lines):
             return None
-        text = "".join(ln.text.strip() for ln in lines)
+        text = "".join(ln.text.strip() for ln in lines).lstrip(self.strip)
         if len(text) > self.settings.max_chars:
             return None
         token, body = split_enumerator(text)

@@ -129,7 +129,8 @@ class Ingest:
         if 1 - bad / n < self.settings.min_clean_ratio:
             raise InputError(
                 "undecodable",
-                f"{path}: {bad} of {n} characters cannot be decoded (tried UTF-8, GB18030, {encoding})",
+                f"{path}: {bad} of {n} characters cannot be decoded "
+                f"(tried UTF-8, GB18030, {encoding})",
             )
         return text, encoding, bad
 
@@ -149,12 +150,12 @@ class Ingest:
             if isinstance(tag, Tag) and tag.attrs is not None and self._is_chrome(tag):
                 tag.decompose()
         tables: list[Table] = []
-        for table in soup.find_all("table"):
-            if table.find_parent("table") is not None:
+        for element in soup.find_all("table"):
+            if not isinstance(element, Tag) or element.find_parent("table") is not None:
                 continue  # nested tables are read as part of their outer table's cells
             tid = len(tables) + 1
-            tables.append(Table(id=tid, source="html", rows=list(_html_rows(table))))
-            table.replace_with(NavigableString(f"\n{TABLE_MARK.format(tid)}\n"))
+            tables.append(Table(id=tid, source="html", rows=list(_html_rows(element))))
+            element.replace_with(NavigableString(f"\n{TABLE_MARK.format(tid)}\n"))
         for br in soup.find_all("br"):
             br.replace_with("\n")
         for tag in soup.find_all(self.noise.html_block_tags):
@@ -168,10 +169,10 @@ class Ingest:
                 lines.append(Line(id=len(lines) + 1, raw="", table_ref=int(m.group(1))))
             elif raw.strip():
                 lines.append(Line(id=len(lines) + 1, raw=raw.strip()))
-        for table in tables:
-            ref = next(ln.id for ln in lines if ln.table_ref == table.id)
-            table.line_ids = [ref]
-            for row in table.rows:
+        for built in tables:
+            ref = next(ln.id for ln in lines if ln.table_ref == built.id)
+            built.line_ids = [ref]
+            for row in built.rows:
                 row.line_ids = [ref]
                 for cell in row.cells:
                     cell.line_id = ref
@@ -179,7 +180,7 @@ class Ingest:
 
     def _is_chrome(self, tag: Tag) -> bool:
         attrs = " ".join(
-            [tag.get("id") or ""]
+            [str(tag.get("id") or "")]
             + [str(c) for c in (tag.get("class") or [])]
             + [str(tag.get("role") or "")]
         ).lower()

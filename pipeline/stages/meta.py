@@ -29,7 +29,9 @@ _DATES = [
     ),
 ]
 # CJK incl. Extension A/B+ and compatibility ideographs: rare characters are common in place names.
-_AGENCY_LINE = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f（）()]{3,40}$")
+_AGENCY_LINE = re.compile(
+    r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f（）()]{3,40}$"
+)
 SIGNATURE_WINDOW = 8  # last body lines searched for the signature
 
 

@@ -1,4 +1,4 @@
-"""score: turn each field's features into its confidence and review decision (pipeline/confidence.py)."""
+"""score: each field's features -> its confidence and review decision (pipeline/confidence.py)."""
 
 from __future__ import annotations
 

@@ -53,7 +53,8 @@ def fit_columns(row: TableRow, n: int, grid: bool) -> _Fit:
         if row.trailing_blanks >= n - len(cells):
             cells = cells + [CellObs(raw="") for _ in range(n - len(cells))]
         else:
-            cells = [None] * (n - len(cells)) + cells
+            pad: list[CellObs | None] = [None] * (n - len(cells))
+            cells = pad + cells
     if lead and not grid and any(c and c.raw for c in cells):
         certain = False  # leading blanks kept as positions: were they cells or stub residue?
     return _Fit(cells=cells, certain=certain)
@@ -296,4 +297,4 @@ class TableFields:
         table.confidence = round(len(pairs) / n_spec * mean, 3)
 
 
-__all__ = ["TableFields", "fit_columns", "Semantic"]
+__all__ = ["Semantic", "TableFields", "fit_columns"]

@@ -15,13 +15,12 @@ from __future__ import annotations
 import re
 
 from pipeline.cells import is_value_cell
-from pipeline.datamodel.document import CellObs, Line, ReportDoc, Table, TableRow
+from pipeline.datamodel.document import CellObs, Line, ReportDoc, Table, TableKind, TableRow
 from pipeline.settings import TableSettings
 from pipeline.template import Template
 from pipeline.textnorm import match_key
 
-TableKind = str
-KINDS = ("active_disclosure", "applications", "review_litigation")
+KINDS: tuple[TableKind, ...] = ("active_disclosure", "applications", "review_litigation")
 _SEPARATED = re.compile(r"[\t|]")
 
 
@@ -62,7 +61,7 @@ class Tables:
         self.settings = settings
         tables = template.tables
         ad, apps, rl = tables.active_disclosure, tables.applications, tables.review_litigation
-        vocab: dict[str, set[str]] = {
+        vocab: dict[TableKind, set[str]] = {
             "active_disclosure": {
                 *(lab for f in ad.formats.values() for r in f.rows for lab in r.labels),
                 *(w for f in ad.formats.values() for w in f.detect),
@@ -76,8 +75,12 @@ class Tables:
                 *(lab for c in rl.columns if not c.is_total for lab in c.labels),
             },
         }
-        self.vocab = {k: {match_key(w) for w in v} for k, v in vocab.items()}
-        self.section_kind = {s.number: s.key for s in template.sections if s.key in KINDS}
+        self.vocab: dict[TableKind, set[str]] = {
+            k: {match_key(w) for w in v} for k, v in vocab.items() if k in KINDS
+        }
+        self.section_kind: dict[int, TableKind] = {
+            s.number: k for s in template.sections for k in KINDS if s.key == k
+        }
 
     def __call__(self, doc: ReportDoc) -> ReportDoc:
         section_of = {lid: s.number for s in doc.sections for lid in s.line_ids}
@@ -88,17 +91,17 @@ class Tables:
         html_sections = {t.section for t in doc.tables if t.kind != "unknown"}
         for section in doc.sections:
             if section.number in self.section_kind and section.number not in html_sections:
-                table = self._rebuild(doc, section.line_ids, len(doc.tables) + 1)
-                if table is not None:
-                    table.section = section.number
-                    table.kind = self._classify(table)
-                    doc.tables.append(table)
+                rebuilt = self._rebuild(doc, section.line_ids, len(doc.tables) + 1)
+                if rebuilt is not None:
+                    rebuilt.section = section.number
+                    rebuilt.kind = self._classify(rebuilt)
+                    doc.tables.append(rebuilt)
         return doc
 
-    def _classify(self, table: Table) -> str:
+    def _classify(self, table: Table) -> TableKind:
         text = match_key(table.header_text + "".join(r.label for r in table.rows))
         scores = {k: sum(1 for w in words if w in text) for k, words in self.vocab.items()}
-        best = max(scores, key=lambda k: scores[k])
+        best: TableKind = max(scores, key=lambda k: scores[k])
         by_section = self.section_kind.get(table.section or 0)
         if by_section and scores[by_section] == scores[best]:
             best = by_section

@@ -150,6 +150,7 @@ class NoiseSpec(_Strict):
 class Template(_Strict):
     sections: list[SectionSpec]
     title_markers: list[str]
+    heading_strip: str
     date_labels: list[str]
     tables: TablesSpec
     rules: list[RuleSpec]
@@ -172,7 +173,9 @@ class Template(_Strict):
         try:
             return lists[name]
         except KeyError:
-            raise KeyError(f"rules.yaml names an unknown list {name!r}; known: {sorted(lists)}")
+            raise KeyError(
+                f"rules.yaml names an unknown list {name!r}; known: {sorted(lists)}"
+            ) from None
 
     def table_field_paths(self) -> list[str]:
         """Every table field path of the record, in template order."""
@@ -210,6 +213,7 @@ def load_template() -> Template:
     return Template(
         sections=sections["sections"],
         title_markers=sections["title_markers"],
+        heading_strip=sections["heading_strip"],
         date_labels=sections["date_labels"],
         tables=_read("tables.yaml"),
         rules=_read("rules.yaml")["rules"],

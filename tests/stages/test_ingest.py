@@ -27,7 +27,9 @@ def test_encodings_are_detected_and_give_the_same_values(
 def test_gb18030_only_characters_decode(pipeline: Pipeline, tmp_path: Path) -> None:
     # 㐀 (U+3400) is outside GBK but inside GB18030: a GBK decoder would fail on it.
     path = tmp_path / "gb18030.txt"
-    path.write_bytes(SEED_TEXT.replace("聊城市市场监督管理局", "聊城市㐀市场监督管理局").encode("gb18030"))
+    path.write_bytes(
+        SEED_TEXT.replace("聊城市市场监督管理局", "聊城市㐀市场监督管理局").encode("gb18030")
+    )
     record = pipeline.run(path)
     assert record.source.encoding == "gb18030"
     assert record.meta.agency.value == "聊城市㐀市场监督管理局"

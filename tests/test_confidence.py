@@ -1,0 +1,38 @@
+"""The confidence function moves the way its features say, and review follows it."""
+
+from __future__ import annotations
+
+from pipeline.confidence import review_reasons, score
+from pipeline.datamodel.record import ReportField, Semantic
+
+
+def f(**features: float) -> ReportField:
+    return ReportField(
+        value=3, raw="3", semantic=Semantic.number, method="table.flattened_text", features=features
+    )
+
+
+def test_each_feature_moves_confidence_the_documented_way(settings) -> None:
+    conf = settings.confidence
+    base = score(f(label_score=1.0), conf)
+    assert score(f(label_score=0.7), conf) < base
+    assert score(f(label_score=1.0, position_uncertain=1.0), conf) < base
+    assert score(f(label_score=1.0, checks_failed=1.0), conf) < base
+    assert score(f(label_score=1.0, checks_passed=2.0), conf) > base
+    assert score(f(label_score=1.0, checks_passed=5.0), conf) == score(
+        f(label_score=1.0, checks_passed=2.0), conf
+    )
+    assert 0.0 < score(f(checks_failed=3.0, position_uncertain=1.0), conf) < base < 1.0
+
+
+def test_review_reasons(settings) -> None:
+    conf = settings.confidence
+    field = f(label_score=1.0, position_uncertain=1.0)
+    c = score(field, conf)
+    assert review_reasons(field, c, conf) == ["ambiguous_columns", "low_confidence"]
+    clean = f(label_score=1.0, checks_passed=2.0)
+    assert review_reasons(clean, score(clean, conf), conf) == []
+    absent_item = ReportField(features={"not_found": 1.0})
+    assert review_reasons(absent_item, score(absent_item, conf), conf) == []
+    absent_meta = ReportField(features={"not_found": 1.0, "required": 1.0})
+    assert review_reasons(absent_meta, score(absent_meta, conf), conf) == ["not_found"]
