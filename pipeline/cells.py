@@ -13,16 +13,25 @@ from pipeline.datamodel.record import Semantic, Value
 from pipeline.template import load_template
 from pipeline.textnorm import clean_line
 
-_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:万元|元|件|个|次)?$")
-
 
 @cache
 def _na_tokens() -> frozenset[str]:
     return frozenset(load_template().tables.cell_values.not_applicable)
 
 
+@cache
+def _units() -> str:
+    units = sorted(load_template().tables.cell_values.units, key=len, reverse=True)
+    return "|".join(map(re.escape, units))
+
+
+@cache
+def _number() -> re.Pattern[str]:
+    return re.compile(rf"^[+-]?(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?(?:{_units()})?$")
+
+
 def is_number(text: str) -> bool:
-    return bool(_NUMBER.match(clean_line(text).replace(" ", "")))
+    return bool(_number().match(clean_line(text).replace(" ", "")))
 
 
 def is_value_cell(text: str, *, blank_ok: bool) -> bool:
@@ -30,7 +39,7 @@ def is_value_cell(text: str, *, blank_ok: bool) -> bool:
     t = clean_line(text).replace(" ", "")
     if not t:
         return blank_ok
-    return bool(_NUMBER.match(t)) or t in _na_tokens()
+    return bool(_number().match(t)) or t in _na_tokens()
 
 
 def read_cell(text: str) -> tuple[Value, Semantic]:
@@ -39,8 +48,8 @@ def read_cell(text: str) -> tuple[Value, Semantic]:
         return 0, Semantic.blank
     if t in _na_tokens():
         return None, Semantic.not_applicable
-    if _NUMBER.match(t):
-        num = re.sub(r"(万元|元|件|个|次)$", "", t).replace(",", "")
+    if _number().match(t):
+        num = re.sub(f"(?:{_units()})$", "", t).replace(",", "")
         value: int | float = float(num) if "." in num else int(num)
         if isinstance(value, float) and value.is_integer() and "." not in t:
             value = int(value)
