@@ -30,10 +30,6 @@ def _number() -> re.Pattern[str]:
     return re.compile(rf"^[+-]?(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?(?:{_units()})?$")
 
 
-def is_number(text: str) -> bool:
-    return bool(_number().match(clean_line(text).replace(" ", "")))
-
-
 def is_value_cell(text: str, *, blank_ok: bool) -> bool:
     """A cell that holds a value: a number, a not-applicable mark, or (if allowed) nothing."""
     t = clean_line(text).replace(" ", "")

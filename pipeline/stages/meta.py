@@ -49,6 +49,11 @@ def parse_date(text: str) -> tuple[str, str] | None:
     return None
 
 
+def _meta_field(value: str | int, raw: str, method: str, evidence: Evidence) -> ReportField:
+    semantic = Semantic.number if isinstance(value, int) else Semantic.text
+    return ReportField(value=value, raw=raw, semantic=semantic, method=method, evidence=evidence)
+
+
 def _year(text: str) -> tuple[int, str] | None:
     m = _YEAR.search(text)
     if not m:
@@ -73,37 +78,17 @@ class Meta:
         if title is not None:
             title_text, agency, year, line = title
             ev = Evidence(line=line.id, text=line.text)
-            fields["meta.title"] = ReportField(
-                value=title_text,
-                raw=title_text,
-                semantic=Semantic.text,
-                method="meta.title",
-                evidence=ev,
-            )
+            fields["meta.title"] = _meta_field(title_text, title_text, "meta.title", ev)
             if agency:
-                fields["meta.agency"] = ReportField(
-                    value=agency,
-                    raw=agency,
-                    semantic=Semantic.text,
-                    method="meta.title",
-                    evidence=ev,
-                )
+                fields["meta.agency"] = _meta_field(agency, agency, "meta.title", ev)
             if year:
-                fields["meta.year"] = ReportField(
-                    value=year[0],
-                    raw=year[1],
-                    semantic=Semantic.number,
-                    method="meta.title",
-                    evidence=ev,
-                )
+                fields["meta.year"] = _meta_field(year[0], year[1], "meta.title", ev)
         if signature is not None:
-            sig_agency, date, raw, line = signature
+            agency_line, date, raw, line = signature
             ev = Evidence(line=line.id, text=line.text)
-            fields["meta.publish_date"] = ReportField(
-                value=date, raw=raw, semantic=Semantic.text, method="meta.signature", evidence=ev
-            )
-            if sig_agency:
-                self._compare(fields, "meta.agency", sig_agency, sig_agency, "meta.signature")
+            fields["meta.publish_date"] = _meta_field(date, raw, "meta.signature", ev)
+            if agency_line is not None:
+                self._compare(fields, "meta.agency", agency_line)
         if "meta.year" not in fields:
             self._year_from_text(doc)
         self._plausible_dates(fields)
@@ -123,7 +108,8 @@ class Meta:
             return text, agency, year, line
         return None
 
-    def _signature(self, doc: ReportDoc) -> tuple[str | None, str, str, Line] | None:
+    def _signature(self, doc: ReportDoc) -> tuple[Line | None, str, str, Line] | None:
+        """(agency line, ISO date, date as printed, date line) from the end of the report."""
         body = [ln for ln in doc.body_lines() if ln.text and ln.table_ref is None]
         tail = body[-SIGNATURE_WINDOW:]
         for k in range(len(tail) - 1, -1, -1):
@@ -134,7 +120,7 @@ class Meta:
                 continue  # a date inside a sentence is not a signature
             agency = None
             if k > 0 and _AGENCY_LINE.match(tail[k - 1].text.replace(" ", "")):
-                agency = tail[k - 1].text.replace(" ", "")
+                agency = tail[k - 1]
             return agency, found[0], found[1], line
         # Web pages print the date as page metadata (发布日期：...) near the top instead.
         for line in doc.body_lines()[:40]:
@@ -145,12 +131,13 @@ class Meta:
         return None
 
     @staticmethod
-    def _compare(
-        fields: dict[str, ReportField], path: str, value: str, raw: str, method: str
-    ) -> None:
+    def _compare(fields: dict[str, ReportField], path: str, line: Line) -> None:
+        """A second reading (the signature's agency line) corroborates, conflicts or fills."""
+        value = line.text.replace(" ", "")
         current = fields.get(path)
         if current is None:
-            fields[path] = ReportField(value=value, raw=raw, semantic=Semantic.text, method=method)
+            ev = Evidence(line=line.id, text=line.text)
+            fields[path] = _meta_field(value, line.text, "meta.signature", ev)
         elif current.value == value:
             current.features["corroborated"] = 1.0
         else:
@@ -160,13 +147,8 @@ class Meta:
         for line in doc.body_lines()[:30]:
             found = _year(line.text)
             if found:
-                doc.fields["meta.year"] = ReportField(
-                    value=found[0],
-                    raw=found[1],
-                    semantic=Semantic.number,
-                    method="meta.text",
-                    evidence=Evidence(line=line.id, text=line.text),
-                )
+                ev = Evidence(line=line.id, text=line.text)
+                doc.fields["meta.year"] = _meta_field(found[0], found[1], "meta.text", ev)
                 return
 
     @staticmethod
