@@ -70,9 +70,6 @@ class TableRow(BaseModel):
     label_cells: list[str]  # stub cells left of the data, outermost group first
     cells: list[CellObs]  # data cells, blanks kept as positions where the source has them
     line_ids: list[int]
-    # True when the source fixes each cell's column (a grid, or separators that keep blanks);
-    # False when positions were inferred (e.g. fewer numbers than columns, leading blanks).
-    positions_certain: bool = True  # False: cell positions depend on separators we can't trust
     trailing_blanks: int = 0  # blank cells after the last value (trimmed; a trailing
     # separator may or may not stand for an empty cell)
 

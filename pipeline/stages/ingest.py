@@ -229,7 +229,6 @@ def _html_rows(table: Tag) -> Iterator[TableRow]:
             label_cells=label_cells,
             cells=[CellObs(raw=t) for t in texts[first_value:]],
             line_ids=[],
-            positions_certain=True,
         )
 
 

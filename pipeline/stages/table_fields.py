@@ -42,7 +42,7 @@ def fit_columns(row: TableRow, n: int, grid: bool) -> _Fit:
     lead = 0
     while lead < len(cells) and not (cells[lead] and cells[lead].raw):  # type: ignore[union-attr]
         lead += 1
-    certain = row.positions_certain
+    certain = True
     if len(cells) > n:
         drop = min(lead, len(cells) - n)  # blank separators left of the data are stub residue
         cells, lead = cells[drop:], lead - drop
@@ -273,7 +273,6 @@ class TableFields:
             label_cells=[lab for r in data_rows for lab in r.label_cells],
             cells=[c for r in data_rows for c in r.cells],
             line_ids=[i for r in data_rows for i in r.line_ids],
-            positions_certain=all(r.positions_certain for r in data_rows),
             trailing_blanks=data_rows[-1].trailing_blanks,
         )
         header = match_key(table.header_text)

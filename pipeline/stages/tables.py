@@ -49,7 +49,6 @@ def parse_row(line: Line) -> TableRow | None:
         label_cells=labels,
         cells=[CellObs(raw=v, line_id=line.id) for v in values],
         line_ids=[line.id],
-        positions_certain=separated,
         trailing_blanks=trailing if separated else 0,
     )
 

@@ -15,7 +15,6 @@ def test_parse_row_keeps_blank_positions_between_separators() -> None:
     assert row is not None
     assert row.label_cells == ["一、本年新收政府信息公开申请数量"]
     assert [c.raw for c in row.cells] == ["39", "3", "", "", "1", "", "43"]
-    assert row.positions_certain
 
 
 def test_parse_row_space_separated_and_label_only() -> None:
@@ -24,14 +23,17 @@ def test_parse_row_space_separated_and_label_only() -> None:
     assert parse_row(Line(id=2, raw="", text="信息内容\t本年制发件数\t本年废止件数")) is None
 
 
-def _row(raws: list[str], certain: bool = True, trailing: int = 0) -> TableRow:
+def _row(raws: list[str], trailing: int = 0) -> TableRow:
     return TableRow(
         label_cells=["x"],
         cells=[CellObs(raw=r) for r in raws],
         line_ids=[1],
-        positions_certain=certain,
         trailing_blanks=trailing,
     )
+
+
+def test_fit_exact_count_is_certain_whatever_the_separator() -> None:
+    assert fit_columns(_row(["18", "0", "0", "0", "0", "0", "18"]), 7, grid=False).certain
 
 
 def test_fit_exact_and_stub_residue() -> None:
@@ -40,7 +42,7 @@ def test_fit_exact_and_stub_residue() -> None:
 
 
 def test_fit_short_row_is_uncertain() -> None:
-    fit = fit_columns(_row(["1", "2", "3"], certain=False), 7, grid=False)
+    fit = fit_columns(_row(["1", "2", "3"]), 7, grid=False)
     assert not fit.certain and fit.cells[:4] == [None] * 4
 
 
