@@ -130,3 +130,17 @@ def test_space_separated_extraction_reads_the_same(
     assert all(
         f.review.needed for p, f in spaced.iter_fields() if p.startswith("review_litigation.")
     )
+
+
+def test_prose_figure_fills_a_field_whose_table_is_missing(pipeline: Pipeline, tmp_path) -> None:
+    text = SEED.read_text(encoding="utf-8")
+    start = text.index("(本列数据的勾稽关系为")
+    end = text.index("四、政府信息公开行政复议、行政诉讼情况")
+    path = tmp_path / "no-table-three.txt"
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    record = pipeline.run(path)
+    new_total = record.applications.new.total
+    assert new_total.value == 18 and new_total.method == "prose.matcher"
+    assert "18" in (new_total.evidence.text or "")
+    assert record.applications.disclosed.total.semantic == "missing"
+    assert not any(c.rule.startswith("prose_vs_table") for c in record.checks)
