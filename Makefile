@@ -21,8 +21,8 @@ demo: venv
 	@echo "records written to $(OUT)/"
 
 lint: venv
-	$(BIN)/ruff check pipeline tests benchmarks
-	$(BIN)/ruff format --check pipeline tests benchmarks
+	$(BIN)/ruff check pipeline tests benchmarks sample_scans
+	$(BIN)/ruff format --check pipeline tests benchmarks sample_scans
 	$(BIN)/mypy
 
 # Lint, types, then every test (fast and slow).

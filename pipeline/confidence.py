@@ -10,7 +10,10 @@ The features, set by the stage that knows them:
   capped at 2 (more agreement adds little once a value is confirmed).
 - approximate (0/1): 余, 多, 约 qualify the figure.  chinese_numeral (0/1): read through cn2an.
 - conflict (0/1): another reading in the document disagrees. corroborated (0/1): one agrees.
-- not_found / row_not_found: the value is absent (semantic `missing`); `required` marks a value
+- ocr_confidence (0..1): the OCR engine's confidence in the cell (enters as 1 - it, `ocr_doubt`);
+  ocr_blank (0/1): an OCR'd cell with nothing read in it, which may be a digit the engine missed.
+- not_found / row_not_found / table_not_found: the value is absent (semantic `missing`); a row
+  or table the report has but that could not be read needs review; `required` marks a value
   every report has (agency, year, publish date, title), so its absence needs review.
 
 Weights and biases are configs/default.yaml `confidence`; they are priors until calibration on
@@ -39,7 +42,8 @@ def score(field: ReportField, settings: ConfidenceSettings) -> float:
     z += w["position_uncertain"] * f.get("position_uncertain", 0.0)
     z += w["checks_passed"] * min(f.get("checks_passed", 0.0), PASSED_CAP)
     z += w["checks_failed"] * f.get("checks_failed", 0.0)
-    for name in ("approximate", "chinese_numeral", "conflict", "corroborated"):
+    z += w["ocr_doubt"] * (1.0 - f.get("ocr_confidence", 1.0))
+    for name in ("approximate", "chinese_numeral", "conflict", "corroborated", "ocr_blank"):
         z += w[name] * f.get(name, 0.0)
     return 1.0 / (1.0 + math.exp(-z))
 
@@ -53,6 +57,8 @@ def review_reasons(
         reasons.append("ambiguous_columns")
     if f.get("row_not_found"):
         reasons.append("row_not_found")
+    if f.get("table_not_found"):
+        reasons.append("table_not_found")
     if f.get("conflict"):
         reasons.append("conflicting_mentions")
     if f.get("required") and field.semantic == Semantic.missing:

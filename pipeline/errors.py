@@ -15,3 +15,10 @@ class InputError(NianbaoError):
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
         self.code = code
+
+
+class OcrUnavailableError(NianbaoError):
+    """The chosen OCR engine cannot run here: a package, binary, language or weight is missing.
+
+    The message names what is missing and how to install it.
+    """

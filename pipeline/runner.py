@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterable, Iterator
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from pipeline.datamodel.document import ReportDoc
 from pipeline.datamodel.record import ReportRecord
@@ -22,12 +22,17 @@ from pipeline.stages.clean import Clean
 from pipeline.stages.headings import Headings
 from pipeline.stages.ingest import Ingest
 from pipeline.stages.items import ItemsStage
+from pipeline.stages.layout import Layout
 from pipeline.stages.meta import Meta
+from pipeline.stages.pages import ReadPages
 from pipeline.stages.score import Score
 from pipeline.stages.sections import Sections
 from pipeline.stages.table_fields import TableFields
 from pipeline.stages.tables import Tables
 from pipeline.template import load_template
+
+if TYPE_CHECKING:
+    from pipeline.engines.ocr import OcrEngine
 
 
 class Stage(Protocol):
@@ -44,14 +49,17 @@ def _version(dist: str) -> str:
 
 
 class Pipeline:
-    """The text/HTML pipeline: ingest -> clean -> headings -> sections -> tables ->
-    table_fields -> meta -> items -> checks -> score -> assemble."""
+    """ingest -> pages -> layout -> clean -> headings -> sections -> tables -> table_fields ->
+    meta -> items -> checks -> score -> assemble. `pages` and `layout` do nothing for text and
+    HTML input; the OCR engine is built on the first page that needs it."""
 
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or load_settings()
         s, t = self.settings, load_template()
-        self.ingest = Ingest(s.ingest, t)
+        self.ingest = Ingest(s.ingest, s.render, t)
         self.stages: list[Stage] = [
+            ReadPages(s.render, s.prepare, self._build_ocr),
+            Layout(s.layout),
             Clean(s.clean, s.headings, t),
             Headings(s.headings, t),
             Sections(t),
@@ -69,7 +77,18 @@ class Pipeline:
         }
         self.assemble = Assemble(s, t, engines)
 
+    def _build_ocr(self) -> OcrEngine:
+        from pipeline.engines.ocr import build_ocr_engine
+
+        engine = build_ocr_engine(self.settings.ocr)
+        self.assemble.engines["ocr"] = " ".join(f"{k}={v}" for k, v in engine.describe().items())
+        return engine
+
     def run(self, path: str | Path) -> ReportRecord:
+        return self.run_doc(path)[1]
+
+    def run_doc(self, path: str | Path) -> tuple[ReportDoc, ReportRecord]:
+        """The working document model and the record (for evaluation and debugging)."""
         t0 = time.perf_counter()
         doc = self.ingest(path)
         doc.timings_ms["ingest"] = (time.perf_counter() - t0) * 1000
@@ -86,7 +105,7 @@ class Pipeline:
                     f"{path}: {stage.name} failed: {type(exc).__name__}: {exc}",
                 )
             doc.timings_ms[stage.name] = (time.perf_counter() - t0) * 1000
-        return self.assemble(doc)
+        return doc, self.assemble(doc)
 
     def run_many(self, paths: Iterable[str | Path]) -> Iterator[ReportRecord]:
         for path in paths:

@@ -11,10 +11,10 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pipeline.errors import ConfigError
 
@@ -65,8 +65,103 @@ class ConfidenceSettings(_Section):
     missing_confidence: float
 
 
+class RenderSettings(_Section):
+    dpi: int  # page images (and every evidence bbox) are at this resolution
+    use_text_layer: bool  # read a PDF page's text layer when it is real text
+    min_text_chars: int  # fewer characters than this: treat the page as a scan
+    min_cjk_ratio: float  # share of CJK characters a real text layer has at least
+    max_garbage_ratio: float  # share of unmapped/symbol glyphs above which the layer is garbage
+    char_gap_ratio: float  # text layer: a gap wider than this many char heights splits a run
+    pdf_suffixes: list[str]
+    image_suffixes: list[str]
+
+
+class PrepareSettings(_Section):
+    orientation: bool  # detect pages turned 90/180/270 and turn them upright
+    upside_down_below: float  # mean OCR confidence under which 180 degrees is tried
+    deskew: bool
+    max_skew_degrees: float
+    skew_step_degrees: float
+    min_skew_degrees: float  # smaller estimated skews are left alone
+    denoise: bool
+
+
+class LayoutSettings(_Section):
+    row_overlap: float  # a fragment overlapping a row's band by this share of its height joins it
+    tall_chars: float  # a fragment taller than this many char heights never widens a row
+    cell_gap_chars: float  # OCR: a gap wider than this many char heights separates cells
+    text_layer_cell_gap_chars: float  # the same for text-layer runs (pdfium splits at cells)
+    column_gap_chars: float  # number centres further apart than this are different columns
+    right_margin_chars: float  # a row ending within this of the right margin is full
+    indent_chars: float  # a row starting this far right of the margin is indented
+    paragraph_gap_lines: float  # a vertical gap larger than this ends a paragraph
+    margin_band: float  # share of the page height at top and bottom for headers/footers
+
+
+class PaddleOcrSettings(_Section):
+    """PaddleOCR 3.x on onnxruntime, with model dirs prepared from ONNX weights (no download)."""
+
+    kind: Literal["paddle"]
+    model_root: str  # prepared PaddleX model dirs live here; relative paths are from the repo root
+    source_dir: str | None  # folder with the ONNX files; None: the rapidocr wheel's models/
+    det_model_name: str  # PaddleX model name (= the prepared dir's name and its Global.model_name)
+    det_onnx: str  # file name in source_dir
+    rec_model_name: str
+    rec_onnx: str
+    cpu_threads: int
+    det_limit_side_len: int
+    det_limit_type: Literal["min", "max"]
+    det_thresh: float
+    det_box_thresh: float
+    det_unclip_ratio: float
+    rec_batch_size: int
+    rec_score_thresh: float  # lines scoring lower are dropped by the engine
+
+
+class RapidOcrSettings(_Section):
+    """RapidOCR 3.x called directly, on the ONNX files its wheel ships."""
+
+    kind: Literal["rapid"]
+    source_dir: str | None  # folder with the ONNX files; None: the rapidocr wheel's models/
+    det_onnx: str
+    rec_onnx: str
+    cls_onnx: str  # 180-degree text-line classifier, used only when use_cls
+    use_cls: bool
+    cpu_threads: int
+    max_side_len: int  # pages are scaled down so their longer side is at most this
+    det_limit_side_len: int
+    det_limit_type: Literal["min", "max"]
+    det_thresh: float
+    det_box_thresh: float
+    det_unclip_ratio: float
+    rec_batch_size: int
+    rec_score_thresh: float  # lines scoring lower are dropped by the engine
+
+
+class TesseractOcrSettings(_Section):
+    """Debian's tesseract binary, run as a subprocess per image."""
+
+    kind: Literal["tesseract"]
+    binary: str  # name on PATH or a path
+    lang: str  # e.g. chi_sim, or chi_sim+eng
+    psm: int  # page segmentation mode for whole pages (3: automatic)
+    crop_psm: int  # for recognize_crops (7: a single text line)
+    dpi: int  # resolution of the images passed in (they carry none); keep equal to render.dpi
+    cpu_threads: int  # OMP_THREAD_LIMIT; 1 is fastest on 2 cores
+    timeout_s: float
+
+
+OcrSettings = Annotated[
+    PaddleOcrSettings | RapidOcrSettings | TesseractOcrSettings, Field(discriminator="kind")
+]
+
+
 class Settings(_Section):
     ingest: IngestSettings
+    render: RenderSettings
+    prepare: PrepareSettings
+    layout: LayoutSettings
+    ocr: OcrSettings
     clean: CleanSettings
     headings: HeadingSettings
     tables: TableSettings
@@ -99,13 +194,28 @@ def _read_yaml(path: Path) -> dict[str, Any]:
 
 
 def load_settings(path: str | Path | None = None) -> Settings:
-    """Settings from configs/default.yaml, with `path` (or $NIANBAO_CONFIG) merged over it."""
+    """Settings from configs/default.yaml, with `path` (or $NIANBAO_CONFIG) merged over it.
+
+    The `ocr` section starts from configs/ocr/<kind>.yaml for the kind in force, so choosing
+    another engine needs only `ocr: {kind: rapid}`.
+    """
     if not DEFAULT_CONFIG.is_file():
         raise ConfigError(f"{DEFAULT_CONFIG}: default config not found (install from the repo)")
     data = _read_yaml(DEFAULT_CONFIG)
     override = path or os.environ.get("NIANBAO_CONFIG")
-    if override:
-        data = _merge(data, _read_yaml(Path(override)))
+    user = _read_yaml(Path(override)) if override else {}
+    user_ocr = user.pop("ocr", None) or {}
+    if not isinstance(user_ocr, dict):
+        raise ConfigError(f"{override}: `ocr` must be a mapping")
+    data = _merge(data, user)
+    kind = user_ocr.get("kind", data.get("ocr", {}).get("kind"))
+    engine_file = DEFAULT_CONFIG.parent / "ocr" / f"{kind}.yaml"
+    if not engine_file.is_file():
+        known = sorted(p.stem for p in engine_file.parent.glob("*.yaml"))
+        raise ConfigError(
+            f"{override or DEFAULT_CONFIG}: unknown ocr kind {kind!r}; known: {known}"
+        )
+    data["ocr"] = _merge(_read_yaml(engine_file), user_ocr)
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:

@@ -82,3 +82,44 @@ def test_installed_console_script_runs(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(out.read_text())["meta"]["agency"]["value"] == "聊城市市场监督管理局"
+
+
+def test_eval_reports_accuracy_by_group_and_confidence(tmp_path: Path) -> None:
+    out = tmp_path / "eval.json"
+    result = runner.invoke(app, ["eval", str(REPORTS), "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["documents"] == 6
+    assert set(report["by_group"]) == {"meta", "table 二", "table 三", "table 四", "items"}
+    assert report["accuracy"] > 0.99
+    assert sum(row["fields"] for row in report["confidence_table"]) == report["fields"]
+    assert "confidence against accuracy" in result.output
+
+
+def test_eval_counts_a_wrong_value_as_wrong(tmp_path: Path) -> None:
+    """A truth file that disagrees with the document is reported, not papered over."""
+    doc = tmp_path / "seed.txt"
+    doc.write_bytes(SEED.read_bytes())
+    truth = {
+        "meta": {"year": 2021},
+        "values": {"applications.new.total": 19, "items.npc_suggestions_handled": 7},
+    }
+    (tmp_path / "seed.truth.json").write_text(json.dumps(truth), encoding="utf-8")
+    out = tmp_path / "eval.json"
+    assert runner.invoke(app, ["eval", str(tmp_path), "--json", str(out)]).exit_code == 0
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["fields"] == 3 and report["accuracy"] == round(2 / 3, 4)
+    assert report["wrong"] == [
+        {
+            "doc": str(doc),
+            "path": "applications.new.total",
+            "truth": 19,
+            "value": 18,
+            "flagged": False,
+        }
+    ]
+
+
+def test_eval_without_truth_files_is_an_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["eval", str(tmp_path)])
+    assert result.exit_code == 2 and "truth.json" in result.output

@@ -21,12 +21,39 @@ from pipeline.datamodel.record import (
     BBox,
     CheckRecord,
     ErrorItem,
+    Evidence,
     ReportField,
     Source,
     TemplateInfo,
 )
 
 TableKind = Literal["active_disclosure", "applications", "review_litigation", "unknown"]
+
+
+class Fragment(BaseModel):
+    """A run of text on one line with its box: a text-layer run or one OCR line."""
+
+    text: str
+    bbox: BBox  # pixels of the page image at PageDoc.dpi, origin top-left
+    confidence: float = 1.0
+    angle: float = 0.0  # degrees of the text baseline against the x axis (OCR polygons)
+
+
+class PageDoc(BaseModel):
+    """One page of a PDF or image: how it was read and the fragments read from it.
+
+    The page image itself is never kept: it is rendered, prepared, read and dropped."""
+
+    number: int  # 1-based
+    width: int  # pixels at `dpi`, after any rotation the page needed
+    height: int
+    dpi: int
+    source: Literal["text_layer", "ocr"]
+    note: str = ""  # why the text layer was or was not used
+    rotation: int = 0  # degrees the page was turned (0/90/180/270) to read upright
+    skew: float = 0.0  # degrees of small-angle deskew applied
+    ocr_confidence: float | None = None  # mean over the page's OCR lines
+    fragments: list[Fragment] = []
 
 
 class Line(BaseModel):
@@ -37,6 +64,9 @@ class Line(BaseModel):
     bbox: BBox | None = None
     noise: str | None = None  # why the clean stage set it aside (navigation, furniture, ...)
     table_ref: int | None = None  # this line stands for Table.id (HTML tables)
+    confidence: float | None = None  # OCR: the lowest confidence of the fragments it joins
+    cell_boxes: list[BBox] | None = None  # one box per tab-separated cell (layout input)
+    cell_confidences: list[float] | None = None  # OCR confidence per cell (layout input)
 
 
 class Heading(BaseModel):
@@ -64,6 +94,7 @@ class CellObs(BaseModel):
     raw: str
     line_id: int | None = None
     bbox: BBox | None = None
+    confidence: float | None = None  # OCR confidence of the fragment(s) it came from
 
 
 class TableRow(BaseModel):
@@ -80,9 +111,12 @@ class TableRow(BaseModel):
 
 class Table(BaseModel):
     id: int
-    source: Literal["html", "flattened_text"]
+    # html: a real grid; flattened_text: tab/space-separated text; text_layer / ocr: rows
+    # rebuilt by layout from a PDF text layer or OCR lines (cells carry page boxes)
+    source: Literal["html", "flattened_text", "text_layer", "ocr"]
     kind: TableKind = "unknown"
     header_text: str = ""  # header rows joined, used to detect the template format
+    header_cells: list[CellObs] = []  # header cells with boxes: they anchor the columns
     rows: list[TableRow] = []
     section: int | None = None
     line_ids: list[int] = []
@@ -93,6 +127,7 @@ class Table(BaseModel):
 
 class ReportDoc(BaseModel):
     source: Source
+    pages: list[PageDoc] = []  # PDF and image input; text and HTML have none
     lines: list[Line] = []
     tables: list[Table] = []
     headings: list[Heading] = []
@@ -122,6 +157,13 @@ class ReportDoc(BaseModel):
             for i in section.line_ids
             if i not in in_tables and self.line(i).table_ref is None and self.line(i).text
         ]
+
+    def evidence(self, line_id: int | None, text: str | None, bbox: BBox | None = None) -> Evidence:
+        """Evidence pointing at a line: its page and box (or a cell's box inside it)."""
+        if line_id is None:
+            return Evidence(text=text)
+        line = self.line(line_id)
+        return Evidence(line=line_id, page=line.page, bbox=bbox or line.bbox, text=text)
 
     def fail(self, stage: str, code: str, message: str, *, fatal: bool = False) -> None:
         self.errors.append(ErrorItem(stage=stage, code=code, message=message))

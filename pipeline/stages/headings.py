@@ -62,9 +62,11 @@ class Headings:
         return doc
 
     def _score(self, index: int, lines: list[Line]) -> _Candidate | None:
-        if any(ln.table_ref is not None or "\t" in ln.text.strip() for ln in lines):
+        if any(ln.table_ref is not None for ln in lines):
             return None
-        text = "".join(ln.text.strip() for ln in lines).lstrip(self.strip)
+        # a wide gap after the numeral ("三、<tab>收到和处理…") is not a cell boundary here; a
+        # table row joined this way no longer looks like any heading
+        text = "".join(ln.text.replace("\t", "").strip() for ln in lines).lstrip(self.strip)
         if len(text) > self.settings.max_chars:
             return None
         token, body = split_enumerator(text)

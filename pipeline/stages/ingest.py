@@ -3,6 +3,8 @@
 Detects the encoding (UTF-8 with or without BOM, GBK/GB18030, others via charset-normalizer),
 tells HTML from text, and refuses what is not text with an `InputError` whose code names the
 problem (empty_file, binary_file, undecodable, unsupported_format, too_large, not_found).
+PDFs and images are only identified here (magic number or suffix) and hashed in blocks; the
+pages stage reads them page by page.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import hashlib
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Literal
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 from charset_normalizer import from_bytes
@@ -19,17 +22,19 @@ from pipeline.cells import is_value_cell
 from pipeline.datamodel.document import CellObs, Line, ReportDoc, Table, TableRow
 from pipeline.datamodel.record import ErrorItem, Source
 from pipeline.errors import InputError
-from pipeline.settings import IngestSettings
+from pipeline.settings import IngestSettings, RenderSettings
 from pipeline.template import Template
 from pipeline.textnorm import clean_line
 
-# Magic numbers of formats that reach this path by mistake; the scan path reads them.
-_MAGIC = {
-    b"%PDF": "PDF",
-    b"\x89PNG": "PNG image",
-    b"\xff\xd8\xff": "JPEG image",
-    b"II*\x00": "TIFF image",
-    b"MM\x00*": "TIFF image",
+# Magic numbers of page formats (read by the pages stage) and of formats nianbao does not read.
+_PAGE_MAGIC = {
+    b"%PDF": "scan",  # the pages stage decides text layer or OCR per page
+    b"\x89PNG": "image",
+    b"\xff\xd8\xff": "image",
+    b"II*\x00": "image",
+    b"MM\x00*": "image",
+}
+_UNSUPPORTED_MAGIC = {
     b"PK\x03\x04": "ZIP archive (docx/xlsx?)",
     b"\xd0\xcf\x11\xe0": "OLE document (doc/xls?)",
 }
@@ -41,15 +46,26 @@ TABLE_MARK = "\ufffctable:{}\ufffc"
 class Ingest:
     name = "ingest"
 
-    def __init__(self, settings: IngestSettings, template: Template) -> None:
+    def __init__(
+        self, settings: IngestSettings, render: RenderSettings, template: Template
+    ) -> None:
         self.settings = settings
         self.noise = template.noise
+        self.pdf_suffixes = render.pdf_suffixes
+        self.image_suffixes = render.image_suffixes
 
     def __call__(self, path: str | Path) -> ReportDoc:
         path = Path(path)
         source = Source(path=str(path), input_kind="text", pages=1)
         doc = ReportDoc(source=source)
         try:
+            kind = self._page_kind(path)
+            if kind is not None:  # PDF or image: the pages stage reads it page by page
+                source.input_kind = kind
+                source.media_type = "application/pdf" if kind == "scan" else "image"
+                source.pages = None
+                source.sha256 = _sha256(path)
+                return doc
             data = self._read_bytes(path)
             source.sha256 = hashlib.sha256(data).hexdigest()
             text, encoding, bad = self._decode(path, data)
@@ -78,9 +94,25 @@ class Ingest:
         return doc
 
     # ---- bytes and encodings -----------------------------------------------------------------
-    def _read_bytes(self, path: Path) -> bytes:
+    def _page_kind(self, path: Path) -> Literal["scan", "image"] | None:
+        """'scan' for a PDF, 'image' for an image, by magic number or suffix; else None."""
         if not path.is_file():
             raise InputError("not_found", f"{path}: no such file")
+        with path.open("rb") as fh:
+            head = fh.read(8)
+        if not head.strip():
+            return None  # empty: reported by the text path
+        for magic, kind in _PAGE_MAGIC.items():
+            if head.startswith(magic):
+                return "scan" if kind == "scan" else "image"
+        suffix = path.suffix.lower()
+        if suffix in self.pdf_suffixes:
+            return "scan"
+        if suffix in self.image_suffixes:
+            return "image"
+        return None
+
+    def _read_bytes(self, path: Path) -> bytes:
         size = path.stat().st_size
         if size > self.settings.max_bytes:
             raise InputError(
@@ -92,11 +124,11 @@ class Ingest:
             raise InputError("unreadable", f"{path}: cannot read: {exc}") from exc
         if not data.strip():
             raise InputError("empty_file", f"{path}: the file is empty")
-        for magic, kind in _MAGIC.items():
+        for magic, kind in _UNSUPPORTED_MAGIC.items():
             if data.startswith(magic):
                 raise InputError(
                     "unsupported_format",
-                    f"{path}: this is a {kind}; the text/HTML path reads .txt, .md and .html",
+                    f"{path}: this is a {kind}; nianbao reads PDF, images, text and HTML",
                 )
         return data
 
@@ -240,6 +272,14 @@ def _first_value_index(texts: list[str]) -> int:
     if i == 0 and all(not t for t in texts):
         return len(texts)  # an empty spacer row
     return i
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _span(value: object) -> int:

@@ -17,7 +17,7 @@ from collections import defaultdict
 import jieba
 
 from pipeline.datamodel.document import ReportDoc
-from pipeline.datamodel.record import Evidence, ReportField, Semantic
+from pipeline.datamodel.record import ReportField, Semantic
 from pipeline.nlp import Mention, build_nlp, mentions
 from pipeline.settings import NlpSettings
 from pipeline.stages.sections import front_matter_ids
@@ -43,11 +43,11 @@ class ItemsStage:
     def __call__(self, doc: ReportDoc) -> ReportDoc:
         found = self._mentions(doc)
         for key, spec in self.specs.items():
-            doc.fields[f"items.{key}"] = self._field(found.get(key, []), spec.aggregate)
+            doc.fields[f"items.{key}"] = self._field(doc, found.get(key, []), spec.aggregate)
         for key, group in found.items():
             if key.startswith("prose:"):
                 target = key.removeprefix("prose:")
-                field = self._field(group, "first")
+                field = self._field(doc, group, "first")
                 doc.prose_figures[target] = field
                 current = doc.fields.get(target)
                 if current is None or current.semantic == Semantic.missing:
@@ -70,7 +70,7 @@ class ItemsStage:
         return found
 
     @staticmethod
-    def _field(group: list[tuple[Mention, int]], aggregate: str) -> ReportField:
+    def _field(doc: ReportDoc, group: list[tuple[Mention, int]], aggregate: str) -> ReportField:
         if not group:
             return ReportField(features={"not_found": 1.0})
         by_sentence: dict[tuple[int, str], list[Mention]] = defaultdict(list)
@@ -99,6 +99,6 @@ class ItemsStage:
             raw="、".join(m.raw for m in ms),
             semantic=Semantic.zero if value == 0 else Semantic.number,
             method="prose.matcher",
-            evidence=Evidence(line=lid, text=sentence.strip()),
+            evidence=doc.evidence(lid, sentence.strip()),
             features=features,
         )

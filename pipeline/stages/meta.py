@@ -77,7 +77,7 @@ class Meta:
         fields = doc.fields
         if title is not None:
             title_text, agency, year, line = title
-            ev = Evidence(line=line.id, text=line.text)
+            ev = doc.evidence(line.id, line.text)
             fields["meta.title"] = _meta_field(title_text, title_text, "meta.title", ev)
             if agency:
                 fields["meta.agency"] = _meta_field(agency, agency, "meta.title", ev)
@@ -85,10 +85,10 @@ class Meta:
                 fields["meta.year"] = _meta_field(year[0], year[1], "meta.title", ev)
         if signature is not None:
             agency_line, date, raw, line = signature
-            ev = Evidence(line=line.id, text=line.text)
+            ev = doc.evidence(line.id, line.text)
             fields["meta.publish_date"] = _meta_field(date, raw, "meta.signature", ev)
             if agency_line is not None:
-                self._compare(fields, "meta.agency", agency_line)
+                self._compare(doc, "meta.agency", agency_line)
         if "meta.year" not in fields:
             self._year_from_text(doc)
         self._plausible_dates(fields)
@@ -131,12 +131,13 @@ class Meta:
         return None
 
     @staticmethod
-    def _compare(fields: dict[str, ReportField], path: str, line: Line) -> None:
+    def _compare(doc: ReportDoc, path: str, line: Line) -> None:
         """A second reading (the signature's agency line) corroborates, conflicts or fills."""
+        fields = doc.fields
         value = line.text.replace(" ", "")
         current = fields.get(path)
         if current is None:
-            ev = Evidence(line=line.id, text=line.text)
+            ev = doc.evidence(line.id, line.text)
             fields[path] = _meta_field(value, line.text, "meta.signature", ev)
         elif current.value == value:
             current.features["corroborated"] = 1.0
@@ -147,7 +148,7 @@ class Meta:
         for line in doc.body_lines()[:30]:
             found = _year(line.text)
             if found:
-                ev = Evidence(line=line.id, text=line.text)
+                ev = doc.evidence(line.id, line.text)
                 doc.fields["meta.year"] = _meta_field(found[0], found[1], "meta.text", ev)
                 return
 

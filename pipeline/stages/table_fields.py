@@ -14,6 +14,8 @@
 
 from __future__ import annotations
 
+import itertools
+import statistics
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -21,13 +23,21 @@ from rapidfuzz import fuzz
 
 from pipeline.cells import read_cell
 from pipeline.datamodel.document import CellObs, ReportDoc, Table, TableRow
-from pipeline.datamodel.record import Evidence, ReportField, Semantic, TemplateInfo
+from pipeline.datamodel.record import ReportField, Semantic, TemplateInfo
 from pipeline.settings import TableSettings
 from pipeline.template import RowSpec, Template
 from pipeline.template.loader import Format
 from pipeline.textnorm import match_key, split_enumerator
 
-METHOD = {"html": "table.html", "flattened_text": "table.flattened_text"}
+METHOD = {
+    "html": "table.html",
+    "flattened_text": "table.flattened_text",
+    "text_layer": "table.text_layer",
+    "ocr": "table.ocr_lines",
+}
+ANCHOR_TOLERANCE = 0.6  # a value further than this share of the column spacing is not placed
+ANCHOR_MIN_SCORE = 60.0  # a header stack must match its column label at least this well
+BBox = tuple[float, float, float, float]
 
 
 @dataclass
@@ -60,6 +70,90 @@ def fit_columns(row: TableRow, n: int, grid: bool) -> _Fit:
     return _Fit(cells=cells, certain=certain)
 
 
+def _centre(box: tuple[float, float, float, float]) -> float:
+    return (box[0] + box[2]) / 2
+
+
+def column_anchors(header_cells: list[CellObs], sequence: list[list[str]]) -> list[float] | None:
+    """x-centres of the expected columns, from the header cells that name them.
+
+    `sequence` lists each column's labels left to right (table 四 repeats 结果维持 … three
+    times). Header cells that are (part of) a column label are stacked when they sit above one
+    another (a label wrapped over lines, or printed one character per line), and the stacks are
+    aligned to the sequence in order. None unless every column is found.
+    """
+    keys = [[match_key(x) for x in labels] for labels in sequence]
+    allowed = {k for labels in keys for k in labels}
+
+    def is_part(text: str) -> bool:
+        return any(text in lab or (lab in text and len(text) <= len(lab) + 2) for lab in allowed)
+
+    boxed = [(c, c.bbox) for c in header_cells if c.bbox and c.raw and is_part(match_key(c.raw))]
+    stacks: list[list[tuple[CellObs, BBox]]] = []
+    for cell, box in sorted(boxed, key=lambda cb: _centre(cb[1])):
+        for stack in stacks:
+            top = stack[-1][1]
+            overlap = min(top[2], box[2]) - max(top[0], box[0])
+            if overlap > 0.5 * min(top[2] - top[0], box[2] - box[0]):
+                stack.append((cell, box))
+                break
+        else:
+            stacks.append([(cell, box)])
+    texts = ["".join(c.raw for c, b in sorted(st, key=lambda cb: cb[1][1])) for st in stacks]
+    centres = [statistics.mean(_centre(b) for _, b in st) for st in stacks]
+    # monotone alignment of the stacks (left to right) to the expected columns
+    m, n = len(texts), len(keys)
+    score = [[max(label_score(match_key(t), k) for k in ks) for ks in keys] for t in texts]
+    best = [[0.0] * (n + 1) for _ in range(m + 1)]
+    for i in range(1, m + 1):
+        for j in range(1, n + 1):
+            s = score[i - 1][j - 1]
+            take = best[i - 1][j - 1] + s if s >= ANCHOR_MIN_SCORE else -1.0
+            best[i][j] = max(best[i - 1][j], best[i][j - 1], take)
+    found: dict[int, float] = {}
+    i, j = m, n
+    while i > 0 and j > 0:
+        s = score[i - 1][j - 1]
+        if s >= ANCHOR_MIN_SCORE and best[i][j] == best[i - 1][j - 1] + s:
+            found[j - 1] = centres[i - 1]
+            i, j = i - 1, j - 1
+        elif best[i][j] == best[i - 1][j]:
+            i -= 1
+        else:
+            j -= 1
+    if len(found) != n:
+        return None
+    anchors = [found[k] for k in range(n)]
+    return anchors if all(a < b for a, b in itertools.pairwise(anchors)) else None
+
+
+def place_by_anchor(row: TableRow, anchors: list[float]) -> _Fit | None:
+    """Put each value cell under the column whose header it sits beneath; an empty column is a
+    blank cell (the source printed nothing there). None when a value cell has no box."""
+    values = [(c, c.bbox) for c in row.cells if c.raw and c.bbox is not None]
+    if not values or len(values) != sum(1 for c in row.cells if c.raw):
+        return None
+    spacing = min(b - a for a, b in itertools.pairwise(anchors)) if len(anchors) > 1 else 1e9
+    slots: list[CellObs | None] = [None] * len(anchors)
+    certain = True
+    for cell, box in values:
+        x = _centre(box)
+        k = min(range(len(anchors)), key=lambda i: abs(anchors[i] - x))
+        if abs(anchors[k] - x) > ANCHOR_TOLERANCE * spacing or slots[k] is not None:
+            certain = False  # a value between columns, or two values under one header
+            continue
+        slots[k] = cell
+    first, box = values[0]
+    half = spacing / 4 if len(anchors) > 1 else box[2] - box[0]
+    cells: list[CellObs | None] = [
+        c
+        if c is not None
+        else CellObs(raw="", line_id=first.line_id, bbox=(a - half, box[1], a + half, box[3]))
+        for c, a in zip(slots, anchors, strict=True)
+    ]
+    return _Fit(cells=cells, certain=certain)
+
+
 @lru_cache(maxsize=1 << 16)
 def _split(key: str) -> tuple[str | None, str]:
     return split_enumerator(key)
@@ -89,6 +183,10 @@ class TableFields:
         self.t = template.tables
         self.group_keys = [match_key(lab) for g in self.t.applications.groups for lab in g.labels]
         self.spec_keys: dict[str, list[str]] = {}
+        self.paths_2021: dict[str, list[str]] = {}  # each table's record paths, 2021 keys
+        for path in template.table_field_paths():
+            if ".v2019." not in path:
+                self.paths_2021.setdefault(path.split(".")[0], []).append(path)
 
     def __call__(self, doc: ReportDoc) -> ReportDoc:
         by_kind: dict[str, Table] = {}
@@ -102,6 +200,7 @@ class TableFields:
             formats.append(self._applications(doc, by_kind["applications"]))
         if "review_litigation" in by_kind:
             self._review_litigation(doc, by_kind["review_litigation"])
+        self._flag_unread_tables(doc, set(by_kind))
         if formats:
             version, conf = formats[0]
             agree = all(f == version for f, _ in formats)
@@ -159,10 +258,13 @@ class TableFields:
         table: Table,
         row: TableRow,
         paths: list[str],
-        label_score: float,
+        row_score: float,
+        anchors: list[float] | None = None,
     ) -> None:
         grid = table.source == "html"
-        fit = fit_columns(row, len(paths), grid)
+        fit = place_by_anchor(row, anchors) if anchors else None
+        if fit is None:
+            fit = fit_columns(row, len(paths), grid)
         evidence_line = row.line_ids[-1] if row.line_ids else None
         if grid:
             row_text = " | ".join([row.label, *(c.raw for c in row.cells)])
@@ -170,25 +272,40 @@ class TableFields:
             row_text = doc.line(evidence_line).text if evidence_line else row.label
         for path, cell in zip(paths, fit.cells, strict=True):
             features = {
-                "label_score": label_score / 100,
+                "label_score": row_score / 100,
                 "position_uncertain": float(not fit.certain),
             }
             if cell is None:
                 doc.fields[path] = ReportField(
                     method=METHOD[table.source],
-                    evidence=Evidence(line=evidence_line, text=row_text),
+                    evidence=doc.evidence(evidence_line, row_text),
                     features=features,
                 )
                 continue
             value, semantic = read_cell(cell.raw)
+            if table.source == "ocr":
+                # OCR evidence: how sure the engine was, and whether "blank" may be a missed digit
+                features["ocr_confidence"] = cell.confidence if cell.confidence is not None else 1.0
+                features["ocr_blank"] = float(semantic == Semantic.blank)
             doc.fields[path] = ReportField(
                 value=value,
                 raw=cell.raw,
                 semantic=semantic,
                 method=METHOD[table.source],
-                evidence=Evidence(line=cell.line_id or evidence_line, text=row_text),
+                evidence=doc.evidence(cell.line_id or evidence_line, row_text, cell.bbox),
                 features=features,
             )
+
+    def _flag_unread_tables(self, doc: ReportDoc, read: set[str]) -> None:
+        """A section that holds a statutory table was found but its table was not read: its
+        values are unknown, not absent, so they go to review. (A report without the section at
+        all, e.g. no 复议/诉讼 part, is not flagged.)"""
+        found = {s.key for s in doc.sections if s.heading is not None}
+        for kind in ("active_disclosure", "applications", "review_litigation"):
+            if kind in read or kind not in found:
+                continue
+            for path in self.paths_2021[kind]:
+                doc.fields.setdefault(path, ReportField(features={"table_not_found": 1.0}))
 
     def _mark_rows_not_found(self, doc: ReportDoc, paths: list[str]) -> None:
         for path in paths:
@@ -254,9 +371,12 @@ class TableFields:
         table.format = fmt
         rows = spec.rows_for(fmt)
         cols = [c.key for c in spec.columns]
+        anchors = column_anchors(table.header_cells, [c.labels for c in spec.columns])
+        if table.header_cells and anchors is None:
+            table.notes.append("column headers not all found: columns placed by count")
         for oi, si, score in aligned[fmt]:
             paths = [f"applications.{rows[si].key}.{c}" for c in cols]
-            self._emit(doc, table, data_rows[oi], paths, score)
+            self._emit(doc, table, data_rows[oi], paths, score, anchors)
         self._mark_rows_not_found(doc, [f"applications.{r.key}.{c}" for r in rows for c in cols])
         self._report(table, data_rows, aligned[fmt], len(rows))
         margin = abs(totals["2021"] - totals["2019"]) / max(totals["2021"], totals["2019"], 1)
@@ -277,10 +397,12 @@ class TableFields:
         )
         header = match_key(table.header_text)
         group_hits = sum(1 for g in spec.groups for lab in g.labels if match_key(lab) in header)
-        label_score = 100.0 if group_hits == len(spec.groups) else 80.0
-        self._emit(doc, table, merged, paths, label_score)
+        row_score = 100.0 if group_hits == len(spec.groups) else 80.0
+        sequence = [c.labels for _ in spec.groups for c in spec.columns]
+        anchors = column_anchors(table.header_cells, sequence)
+        self._emit(doc, table, merged, paths, row_score, anchors)
         table.format = "unknown"
-        table.confidence = label_score / 100
+        table.confidence = row_score / 100
         if len(merged.cells) != len(paths):
             table.notes.append(f"{len(merged.cells)} cells for {len(paths)} columns")
 

@@ -45,9 +45,19 @@ def parse_row(line: Line) -> TableRow | None:
     if not any(values):
         return None
     labels = [c for c in cells[:i] if c]
+    boxes = line.cell_boxes if line.cell_boxes and len(line.cell_boxes) >= len(cells) else None
+    confs = line.cell_confidences if boxes and line.cell_confidences else None
     return TableRow(
         label_cells=labels,
-        cells=[CellObs(raw=v, line_id=line.id) for v in values],
+        cells=[
+            CellObs(
+                raw=v,
+                line_id=line.id,
+                bbox=boxes[i + k] if boxes else None,
+                confidence=confs[i + k] if confs else None,
+            )
+            for k, v in enumerate(values)
+        ],
         line_ids=[line.id],
         trailing_blanks=trailing if separated else 0,
     )
@@ -123,7 +133,9 @@ class Tables:
         start, end = value_at[0], value_at[-1]
         while start > 0 and _header_like(lines[start - 1].text):
             start -= 1
-        table = Table(id=table_id, source="flattened_text")
+        page_sources = {doc.pages[ln.page - 1].source for ln in lines if ln.page and doc.pages}
+        source = "ocr" if "ocr" in page_sources else "text_layer" if page_sources else None
+        table = Table(id=table_id, source=source or "flattened_text")
         header: list[str] = []
         pending: list[Line] = []  # label-only lines waiting for the row they belong to
         seen_values = False
@@ -131,6 +143,7 @@ class Tables:
             table.line_ids.append(line.id)
             if row is None:
                 header.append(line.text.replace("\t", "").strip())
+                table.header_cells += _header_cells(line)
                 if seen_values or not _SEPARATED.search(line.text):
                     pending.append(line)
                 continue
@@ -142,6 +155,18 @@ class Tables:
             table.rows.append(row)
         table.header_text = "".join(header)
         return table
+
+
+def _header_cells(line: Line) -> list[CellObs]:
+    """A header line's cells with their page boxes (only lines that layout gave boxes)."""
+    cells = line.text.split("\t")
+    if not line.cell_boxes or len(line.cell_boxes) != len(cells):
+        return []
+    return [
+        CellObs(raw=c.strip(), line_id=line.id, bbox=box)
+        for c, box in zip(cells, line.cell_boxes, strict=True)
+        if c.strip()
+    ]
 
 
 def _header_like(text: str) -> bool:

@@ -1,0 +1,99 @@
+"""Page-image preparation: plain functions on numpy arrays (RGB uint8, H x W x 3).
+
+- `text_axis`: are the text lines horizontal (page upright or upside down) or vertical (page
+  turned 90/270)? Decided by morphology on the page without its ruled lines: dilating along
+  the true line direction joins the characters of a line into long thin blobs; along the other
+  direction it does not, because the gap between lines is wider than between characters.
+- `estimate_skew`: small-angle skew by projection profiles: the row-sum profile of a text page is
+  sharpest (highest variance) when its lines are level. Coarse then fine search.
+- `rotate`: rotation by any angle with a white border; multiples of 90 are exact.
+- `denoise`: a 3x3 median filter (salt-and-pepper scan noise; keeps strokes).
+
+Upside-down detection needs reading, so it is done by the page stage with the OCR engine.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+WORK_WIDTH = 1000  # pixels: analysis runs on a copy this wide (speed; skew angle is scale-free)
+
+
+def _binary(image: np.ndarray, width: int = WORK_WIDTH) -> np.ndarray:
+    """Text pixels = 255 on a small grey copy (Otsu)."""
+    gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
+    scale = min(1.0, width / gray.shape[1])
+    if scale < 1.0:
+        gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    _, binary = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    return binary
+
+
+def _elongation(binary: np.ndarray, horizontal: bool, char_px: int) -> float:
+    """Summed length of blobs elongated along the dilation direction after dilating along it."""
+    kernel = np.ones((1, char_px), np.uint8) if horizontal else np.ones((char_px, 1), np.uint8)
+    joined = cv2.dilate(binary, kernel)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    total = 0.0
+    for i in range(1, n):
+        w, h = stats[i, cv2.CC_STAT_WIDTH], stats[i, cv2.CC_STAT_HEIGHT]
+        along, across = (w, h) if horizontal else (h, w)
+        if across > 0 and along >= 4 * across:
+            total += along
+    return total
+
+
+def remove_rules(binary: np.ndarray) -> np.ndarray:
+    """Drop long straight lines (table rules, borders): they are not text, and a ruled table's
+    vertical rules would otherwise look like vertical text lines."""
+    long_px = max(15, binary.shape[1] // 25)
+    horizontal = cv2.morphologyEx(binary, cv2.MORPH_OPEN, np.ones((1, long_px), np.uint8))
+    vertical = cv2.morphologyEx(binary, cv2.MORPH_OPEN, np.ones((long_px, 1), np.uint8))
+    rules = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((3, 3), np.uint8))
+    return cv2.bitwise_and(binary, cv2.bitwise_not(rules))
+
+
+def text_axis(image: np.ndarray) -> str:
+    """'horizontal' or 'vertical' text lines."""
+    binary = remove_rules(_binary(image))
+    char_px = max(3, binary.shape[1] // 120)  # about half a body character at A4
+    h = _elongation(binary, True, char_px)
+    v = _elongation(binary, False, char_px)
+    return "horizontal" if h >= v else "vertical"
+
+
+def _profile_sharpness(binary: np.ndarray, angle: float) -> float:
+    h, w = binary.shape
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    rotated = cv2.warpAffine(binary, matrix, (w, h), flags=cv2.INTER_NEAREST, borderValue=(0.0,))
+    rows = rotated.sum(axis=1, dtype=np.float64)
+    return float(np.var(np.diff(rows)))
+
+
+def estimate_skew(image: np.ndarray, max_degrees: float, step: float) -> float:
+    """Angle (degrees, counter-clockwise positive as cv2) that levels the text lines."""
+    binary = _binary(image)
+    coarse = np.arange(-max_degrees, max_degrees + 1e-9, max(step * 5, 0.25))
+    best = max(coarse, key=lambda a: _profile_sharpness(binary, float(a)))
+    fine = np.arange(best - max(step * 5, 0.25), best + max(step * 5, 0.25) + 1e-9, step)
+    return float(max(fine, key=lambda a: _profile_sharpness(binary, float(a))))
+
+
+def rotate(image: np.ndarray, degrees: float) -> np.ndarray:
+    """Rotate counter-clockwise by `degrees`; multiples of 90 exactly, others with white fill."""
+    quarter = round(degrees / 90) % 4
+    if abs(degrees - round(degrees / 90) * 90) < 1e-6:
+        codes = {1: cv2.ROTATE_90_COUNTERCLOCKWISE, 2: cv2.ROTATE_180, 3: cv2.ROTATE_90_CLOCKWISE}
+        return image if quarter == 0 else cv2.rotate(image, codes[quarter])
+    h, w = image.shape[:2]
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
+    white = (255.0, 255.0, 255.0)
+    rotated: np.ndarray = cv2.warpAffine(
+        image, matrix, (w, h), flags=cv2.INTER_LINEAR, borderValue=white
+    )
+    return rotated
+
+
+def denoise(image: np.ndarray) -> np.ndarray:
+    return cv2.medianBlur(image, 3)

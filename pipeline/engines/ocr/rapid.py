@@ -1,0 +1,116 @@
+"""RapidOCR 3.x adapter (kind "rapid").
+
+Why this engine: it is the lightest offline stack (rapidocr + onnxruntime, no paddlex) and runs
+the same PP-OCRv6 small det/rec ONNX files that its wheel ships, so it needs no model download.
+The paddle adapter reads those same files (common.locate_onnx).
+
+RapidOCR's call kwargs are sticky: `engine(img, use_det=False)` permanently switches detection
+off for later calls (its `update_params` does setattr). Every call below therefore passes all
+three step flags explicitly, so a rec-only crop call can never leak into a page call.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from pipeline.engines.ocr.base import OcrLine
+from pipeline.engines.ocr.common import (
+    WHEEL_INSTALL_HINT,
+    check_rgb,
+    confidence01,
+    file_digest,
+    locate_onnx,
+    ocr_line,
+    package_version,
+)
+from pipeline.errors import OcrUnavailableError
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from pipeline.settings import RapidOcrSettings
+
+
+class RapidOcrEngine:
+    """rapidocr.RapidOCR on onnxruntime with explicit model paths (no hub lookup at all)."""
+
+    kind: ClassVar[str] = "rapid"
+
+    def __init__(self, settings: RapidOcrSettings) -> None:
+        names = [settings.det_onnx, settings.rec_onnx]
+        if settings.use_cls:
+            names.append(settings.cls_onnx)
+        files = locate_onnx(settings.source_dir, names)
+        try:
+            from rapidocr import RapidOCR
+        except ImportError as exc:
+            raise OcrUnavailableError(
+                f"rapidocr cannot be imported ({exc}); {WHEEL_INSTALL_HINT}"
+            ) from exc
+        self._settings = settings
+        self._files = files
+        params: dict[str, Any] = {
+            "Global.log_level": "warning",
+            "Global.use_cls": settings.use_cls,
+            "Global.max_side_len": settings.max_side_len,
+            "Global.text_score": settings.rec_score_thresh,
+            "EngineConfig.onnxruntime.intra_op_num_threads": settings.cpu_threads,
+            "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+            "Det.model_path": str(files[settings.det_onnx]),
+            "Det.limit_side_len": settings.det_limit_side_len,
+            "Det.limit_type": settings.det_limit_type,
+            "Det.thresh": settings.det_thresh,
+            "Det.box_thresh": settings.det_box_thresh,
+            "Det.unclip_ratio": settings.det_unclip_ratio,
+            "Rec.model_path": str(files[settings.rec_onnx]),
+            "Rec.rec_batch_num": settings.rec_batch_size,
+        }
+        if settings.use_cls:
+            params["Cls.model_path"] = str(files[settings.cls_onnx])
+        self._engine = RapidOCR(params=params)
+        self._digests = {name: file_digest(path)[:12] for name, path in files.items()}
+
+    def _run(self, image: np.ndarray, *, detect: bool) -> Any:
+        check_rgb(image)
+        bgr = image[:, :, ::-1].copy()
+        use_cls = self._settings.use_cls and detect
+        return self._engine(bgr, use_det=detect, use_cls=use_cls, use_rec=True)
+
+    def recognize(self, image: np.ndarray) -> list[OcrLine]:
+        out = self._run(image, detect=True)
+        boxes, txts, scores = (getattr(out, key, None) for key in ("boxes", "txts", "scores"))
+        if boxes is None or txts is None or scores is None:
+            return []
+        height, width = image.shape[:2]
+        return [
+            ocr_line(text, box, score, width, height)
+            for text, box, score in zip(txts, boxes, scores, strict=True)
+            if text.strip()
+        ]
+
+    def recognize_crops(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+        results: list[tuple[str, float]] = []
+        for crop in crops:
+            out = self._run(crop, detect=False)
+            txts, scores = getattr(out, "txts", None), getattr(out, "scores", None)
+            if not txts or not scores:
+                results.append(("", 0.0))
+            else:
+                results.append((str(txts[0]), confidence01(scores[0])))
+        return results
+
+    def describe(self) -> dict[str, str]:
+        s = self._settings
+        info = {
+            "engine": "rapidocr",
+            "version": package_version("rapidocr"),
+            "runtime": f"onnxruntime {package_version('onnxruntime')}",
+            "det_model": s.det_onnx,
+            "rec_model": s.rec_onnx,
+            "det_sha256": self._digests[s.det_onnx],
+            "rec_sha256": self._digests[s.rec_onnx],
+        }
+        if s.use_cls:
+            info["cls_model"] = s.cls_onnx
+            info["cls_sha256"] = self._digests[s.cls_onnx]
+        return info

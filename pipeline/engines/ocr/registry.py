@@ -1,0 +1,45 @@
+"""Pick the OCR adapter that `settings.ocr.kind` names.
+
+The table maps a kind to its adapter class. Adapter modules import their engine libraries only
+inside the adapter, and this module imports the adapter modules only when an engine is built,
+so `import pipeline` never pays for paddleocr, rapidocr or onnxruntime.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from pipeline.errors import ConfigError
+
+if TYPE_CHECKING:
+    from pipeline.engines.ocr.base import OcrEngine
+    from pipeline.settings import OcrSettings
+
+
+def _adapters() -> dict[str, Callable[[Any], OcrEngine]]:
+    from pipeline.engines.ocr.paddle import PaddleOcrEngine
+    from pipeline.engines.ocr.rapid import RapidOcrEngine
+    from pipeline.engines.ocr.tesseract import TesseractOcrEngine
+
+    return {
+        PaddleOcrEngine.kind: PaddleOcrEngine,
+        RapidOcrEngine.kind: RapidOcrEngine,
+        TesseractOcrEngine.kind: TesseractOcrEngine,
+    }
+
+
+def registered_kinds() -> list[str]:
+    """The OCR kinds a config may name, in a stable order."""
+    return sorted(_adapters())
+
+
+def build_ocr_engine(settings: OcrSettings) -> OcrEngine:
+    """The engine for `settings.kind`, built from its own settings section."""
+    adapters = _adapters()
+    adapter = adapters.get(settings.kind)
+    if adapter is None:
+        raise ConfigError(
+            f"unknown OCR engine kind {settings.kind!r}; known kinds: {', '.join(sorted(adapters))}"
+        )
+    return adapter(settings)

@@ -1,0 +1,167 @@
+"""Compare records with truth files: field accuracy by group, OCR CER, confidence vs accuracy.
+
+A truth file `<name>.truth.json` sits beside its document (tests/data/reports/, sample_scans/):
+`meta` (agency, year, publish_date), `values` (contract path -> value; null = not in the
+document), optionally `pages` ([{page, text}] for character error rate) and `template_version`.
+A field is right when its value equals the truth (numbers compared as numbers; a truth of null
+wants `missing`). Used by `nianbao eval` and the benchmarks.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz.distance import Levenshtein
+
+from pipeline.datamodel.document import ReportDoc
+from pipeline.datamodel.record import ReportRecord
+
+GROUPS = {
+    "meta": "meta",
+    "active_disclosure": "table 二",
+    "applications": "table 三",
+    "review_litigation": "table 四",
+    "items": "items",
+}
+BINS = [0.0, 0.5, 0.8, 0.9, 0.95, 0.99, 1.0001]
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass
+class FieldResult:
+    path: str
+    group: str
+    truth: Any
+    value: Any
+    confidence: float
+    flagged: bool
+
+    @property
+    def correct(self) -> bool:
+        if isinstance(self.truth, int | float) and isinstance(self.value, int | float):
+            return abs(float(self.truth) - float(self.value)) < 1e-6
+        return bool(self.truth == self.value)
+
+
+@dataclass
+class DocResult:
+    name: str
+    status: str
+    fields: list[FieldResult] = field(default_factory=list)
+    cer: float | None = None  # character error rate over the pages with truth text
+    chars: int = 0
+    variant: dict[str, Any] = field(default_factory=dict)
+
+
+def truth_files(root: Path) -> Iterator[tuple[Path, Path]]:
+    """(document, truth) pairs under `root`: the document is the file with the truth's stem."""
+    for truth in sorted(root.rglob("*.truth.json")):
+        stem = truth.name.removesuffix(".truth.json")
+        docs = [
+            p for p in truth.parent.glob(stem + ".*") if p != truth and not p.name.endswith(".json")
+        ]
+        if docs:
+            yield docs[0], truth
+
+
+def compare(record: ReportRecord, truth: dict[str, Any]) -> list[FieldResult]:
+    expected: dict[str, Any] = {f"meta.{k}": v for k, v in truth.get("meta", {}).items()}
+    expected.update(truth.get("values", {}))
+    out = []
+    for path, want in expected.items():
+        try:
+            got = record.get(path)
+        except KeyError:
+            continue  # a key the truth has but this record version does not
+        out.append(
+            FieldResult(
+                path=path,
+                group=GROUPS.get(path.split(".")[0], "other"),
+                truth=want,
+                value=got.value,
+                confidence=got.confidence,
+                flagged=got.review.needed,
+            )
+        )
+    return out
+
+
+def page_cer(doc: ReportDoc, pages: list[dict[str, Any]]) -> tuple[float, int]:
+    """Character error rate of the page texts read (all lines, reading order, no whitespace)."""
+    errors = chars = 0
+    for p in pages:
+        want = _SPACE.sub("", p["text"])
+        got = "".join(_SPACE.sub("", ln.raw) for ln in doc.lines if ln.page == p["page"])
+        errors += Levenshtein.distance(got, want)
+        chars += len(want)
+    return (errors / chars if chars else 0.0), chars
+
+
+def evaluate(doc: ReportDoc, record: ReportRecord, name: str, truth: dict[str, Any]) -> DocResult:
+    result = DocResult(name=name, status=record.status.value, variant=truth.get("variant", {}))
+    result.fields = compare(record, truth)
+    if truth.get("pages") and doc.pages:
+        result.cer, result.chars = page_cer(doc, truth["pages"])
+    return result
+
+
+def summary(results: list[DocResult]) -> dict[str, Any]:
+    fields = [f for r in results for f in r.fields]
+    groups: dict[str, list[FieldResult]] = defaultdict(list)
+    for f in fields:
+        groups[f.group].append(f)
+    wrong = [f for f in fields if not f.correct]
+    table = []
+    for lo, hi in itertools.pairwise(BINS):
+        b = [f for f in fields if lo <= f.confidence < hi]
+        table.append(
+            {
+                "confidence": f"[{lo:.2f}, {min(hi, 1.0):.2f}{']' if hi > 1 else ')'}",
+                "fields": len(b),
+                "accuracy": round(sum(f.correct for f in b) / len(b), 4) if b else None,
+                "flagged": round(sum(f.flagged for f in b) / len(b), 4) if b else None,
+            }
+        )
+    cer_docs = [r for r in results if r.cer is not None]
+    total_chars = sum(r.chars for r in cer_docs)
+    return {
+        "documents": len(results),
+        "fields": len(fields),
+        "accuracy": round(sum(f.correct for f in fields) / len(fields), 4) if fields else None,
+        "by_group": {
+            g: {"fields": len(fs), "accuracy": round(sum(f.correct for f in fs) / len(fs), 4)}
+            for g, fs in sorted(groups.items())
+        },
+        "wrong_fields_flagged": round(sum(f.flagged for f in wrong) / len(wrong), 4)
+        if wrong
+        else None,
+        "review_load": round(sum(f.flagged for f in fields) / len(fields), 4) if fields else None,
+        "cer": round(sum((r.cer or 0.0) * r.chars for r in cer_docs) / total_chars, 5)
+        if total_chars
+        else None,
+        "confidence_table": table,
+        "wrong": [
+            {
+                "doc": r.name,
+                "path": f.path,
+                "truth": f.truth,
+                "value": f.value,
+                "flagged": f.flagged,
+            }
+            for r in results
+            for f in r.fields
+            if not f.correct
+        ],
+    }
+
+
+def load_truth(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data

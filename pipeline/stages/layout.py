@@ -1,0 +1,308 @@
+"""layout: page fragments (text-layer runs or OCR lines) -> lines in reading order.
+
+Per page:
+1. Order: fragment centres are rotated by the page's residual skew (median fragment angle), then
+   grouped into rows by vertical overlap, and each row sorted left to right. We order boxes
+   ourselves: an engine's own sort splits the rows of a skewed table.
+2. Cells: within a row, a gap wider than `cell_gap_chars` character heights starts a new cell,
+   written as a tab, so a table row reads like a tab-separated extraction and the tables stage
+   treats both alike.
+3. Columns: in a run of rows that end in numbers, the numbers' x-centres are clustered into
+   columns and a row missing a column gets an empty cell there (a blank cell in a ruled table).
+4. Paragraphs: a prose row that reaches the right margin continues on the next row unless that
+   one starts indented or with an enumerator; wrapped rows are joined without spaces.
+Across pages: rows in the top/bottom margin band whose text (digits ignored) recurs on other
+pages are running headers/footers (noise); a paragraph that fills the last row of a page
+continues on the next page.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+import statistics
+from dataclasses import dataclass, field
+
+from pipeline.cells import is_value_cell
+from pipeline.datamodel.document import Fragment, Line, PageDoc, ReportDoc
+from pipeline.settings import LayoutSettings
+from pipeline.textnorm import ENUMERATOR
+
+BBox = tuple[float, float, float, float]
+
+_ASCII_END = re.compile(r"[A-Za-z0-9%.]$")
+_ASCII_START = re.compile(r"^[A-Za-z0-9(]")
+_DIGITS = re.compile(r"\d+")
+
+
+@dataclass
+class _Row:
+    frags: list[Fragment]
+    page: int
+    cells: list[str] = field(default_factory=list)
+    boxes: list[BBox] = field(default_factory=list)  # one per cell
+    confidences: list[float] = field(default_factory=list)  # one per cell
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        return (
+            min(f.bbox[0] for f in self.frags),
+            min(f.bbox[1] for f in self.frags),
+            max(f.bbox[2] for f in self.frags),
+            max(f.bbox[3] for f in self.frags),
+        )
+
+    @property
+    def text(self) -> str:
+        return "\t".join(self.cells)
+
+    @property
+    def confidence(self) -> float:
+        return min(f.confidence for f in self.frags)
+
+
+def _char_height(frags: list[Fragment]) -> float:
+    """Median height of multi-character fragments (punctuation boxes are tiny, so skip them)."""
+    heights = [f.bbox[3] - f.bbox[1] for f in frags if len(f.text.strip()) >= 2]
+    heights = heights or [f.bbox[3] - f.bbox[1] for f in frags]
+    return statistics.median(heights) if heights else 20.0
+
+
+def _skew(frags: list[Fragment]) -> float:
+    angles = [f.angle for f in frags if (f.bbox[2] - f.bbox[0]) > 3 * (f.bbox[3] - f.bbox[1])]
+    return statistics.median(angles) if angles else 0.0
+
+
+def _union(a: BBox, b: BBox) -> BBox:
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+
+
+def _join(a: str, b: str) -> str:
+    return a + (" " if _ASCII_END.search(a) and _ASCII_START.match(b) else "") + b
+
+
+class Layout:
+    name = "layout"
+
+    def __init__(self, settings: LayoutSettings) -> None:
+        self.s = settings
+
+    def __call__(self, doc: ReportDoc) -> ReportDoc:
+        if not doc.pages:
+            return doc  # text and HTML input arrive as lines already
+        pages = [self._rows(p) for p in doc.pages]
+        self._mark_running(pages, doc.pages)
+        lines: list[Line] = []
+        carry: Line | None = None
+        for page, rows in zip(doc.pages, pages, strict=True):
+            body = [r for r in rows if r is not None]
+            left, right, ch = self._margins(body, page)
+            for i, row in enumerate(body):
+                line = Line(
+                    id=len(lines) + 1,
+                    raw=row.text,
+                    page=row.page,
+                    bbox=row.bbox,
+                    confidence=row.confidence,
+                    cell_boxes=row.boxes,
+                    cell_confidences=row.confidences,
+                )
+                prev = carry if i == 0 else (lines[-1] if lines else None)
+                if prev is not None and self._continues(prev, row, left, right, ch, i == 0):
+                    prev.raw = _join(prev.raw, row.text)
+                    prev.confidence = min(prev.confidence or 1.0, row.confidence)
+                    if prev.page == row.page and prev.bbox is not None:
+                        prev.bbox = _union(prev.bbox, row.bbox)  # a paragraph's box on its page
+                    continue
+                lines.append(line)
+            carry = lines[-1] if lines and body and self._fills(lines[-1], right, ch) else None
+        doc.lines = lines + self._noise_lines(pages, len(lines))
+        return doc
+
+    # ---- one page --------------------------------------------------------------------------
+    def _rows(self, page: PageDoc) -> list[_Row | None]:
+        frags = [f for f in page.fragments if f.text.strip()]
+        if not frags:
+            return []
+        ch = _char_height(frags)
+        angle = math.radians(_skew(frags))
+        cx, cy = page.width / 2, page.height / 2
+
+        def level_y(f: Fragment) -> float:
+            x = (f.bbox[0] + f.bbox[2]) / 2 - cx
+            y = (f.bbox[1] + f.bbox[3]) / 2 - cy
+            return -x * math.sin(angle) + y * math.cos(angle)
+
+        # Rows by vertical overlap with the row's band (levelled coordinates): a full stop or a
+        # comma sits low in its line but inside the band. Tall boxes (vertical stub text) join
+        # the row they overlap most but never widen its band.
+        rows: list[list[Fragment]] = []
+        bands: list[tuple[float, float]] = []
+        for f in sorted(frags, key=level_y):
+            y = level_y(f)
+            h = max(f.bbox[3] - f.bbox[1], 1.0)
+            top, bottom = y - h / 2, y + h / 2
+            if bands:
+                b_top, b_bottom = bands[-1]
+                overlap = min(bottom, b_bottom) - max(top, b_top)
+                if overlap >= self.s.row_overlap * min(h, b_bottom - b_top):
+                    rows[-1].append(f)
+                    if h <= self.s.tall_chars * ch:
+                        bands[-1] = (min(top, b_top), max(bottom, b_bottom))
+                    continue
+            rows.append([f])
+            bands.append((top, bottom) if h <= self.s.tall_chars * ch else (y - ch / 2, y + ch / 2))
+        # pdfium already ends a text-layer run at a cell or line boundary, so two runs side by side
+        # are two cells unless they touch; OCR boxes of one line are often split, so they need a
+        # real gap before they count as two cells
+        gap = self.s.cell_gap_chars if page.source == "ocr" else self.s.text_layer_cell_gap_chars
+        out: list[_Row | None] = []
+        for frs in rows:
+            frs.sort(key=lambda f: f.bbox[0])
+            cells, boxes, confs = self._cells(frs, ch, gap)
+            out.append(_Row(frs, page.number, cells, boxes, confs))
+        self._snap_columns([r for r in out if r is not None], ch, gap)
+        return out
+
+    def _cells(
+        self, frags: list[Fragment], ch: float, gap_chars: float
+    ) -> tuple[list[str], list[BBox], list[float]]:
+        """Fragments of one row joined into cells (a wide gap starts a new cell): text, box and
+        the lowest confidence of each cell."""
+        if not frags:
+            return [], [], []
+        cells, boxes, confs = [frags[0].text], [frags[0].bbox], [frags[0].confidence]
+        for a, b in itertools.pairwise(frags):
+            if b.bbox[0] - a.bbox[2] > gap_chars * ch:
+                cells.append(b.text)
+                boxes.append(b.bbox)
+                confs.append(b.confidence)
+            else:
+                cells[-1] = _join(cells[-1], b.text)
+                boxes[-1] = _union(boxes[-1], b.bbox)
+                confs[-1] = min(confs[-1], b.confidence)
+        return cells, boxes, confs
+
+    def _snap_columns(self, rows: list[_Row], ch: float, gap: float) -> None:
+        """Give rows in a run of numeric rows one cell per column, blanks where a box is missing."""
+        run: list[_Row] = []
+
+        def numeric_tail(row: _Row) -> list[Fragment]:
+            tail: list[Fragment] = []
+            for f in reversed(row.frags):
+                if not is_value_cell(f.text, blank_ok=False):
+                    break
+                tail.append(f)
+            return tail[::-1]
+
+        def close() -> None:
+            if len(run) >= 2:
+                xs = sorted((f.bbox[0] + f.bbox[2]) / 2 for r in run for f in numeric_tail(r))
+                columns: list[list[float]] = [[xs[0]]]
+                for x in xs[1:]:
+                    if x - columns[-1][-1] > self.s.column_gap_chars * ch:
+                        columns.append([x])
+                    else:
+                        columns[-1].append(x)
+                centres = [statistics.mean(c) for c in columns]
+                for row in run:
+                    tail = numeric_tail(row)
+                    _, top, _, bottom = row.bbox
+                    slots = [""] * len(centres)
+                    # an empty slot still gets a box: where the blank cell is on the page
+                    slot_boxes: list[BBox] = [(c - ch, top, c + ch, bottom) for c in centres]
+                    slot_confs = [1.0] * len(centres)  # a blank slot: nothing was read there
+                    filled: set[int] = set()
+                    for f in tail:
+                        x = (f.bbox[0] + f.bbox[2]) / 2
+                        k = min(range(len(centres)), key=lambda i: abs(centres[i] - x))
+                        slots[k] += f.text
+                        slot_boxes[k] = f.bbox if k not in filled else _union(slot_boxes[k], f.bbox)
+                        slot_confs[k] = (
+                            min(slot_confs[k], f.confidence) if k in filled else f.confidence
+                        )
+                        filled.add(k)
+                    head = row.frags[: len(row.frags) - len(tail)]
+                    labels, label_boxes, label_confs = self._cells(head, ch, gap)
+                    row.cells = [*labels, *slots]
+                    row.boxes = [*label_boxes, *slot_boxes]
+                    row.confidences = [*label_confs, *slot_confs]
+            run.clear()
+
+        for row in rows:
+            if numeric_tail(row):
+                run.append(row)
+            else:
+                close()
+        close()
+
+    def _margins(self, rows: list[_Row], page: PageDoc) -> tuple[float, float, float]:
+        prose = [r for r in rows if len(r.cells) == 1] or rows
+        ch = _char_height([f for r in rows for f in r.frags]) if rows else 20.0
+        if not prose:
+            return 0.0, float(page.width), ch
+        lefts = sorted(r.bbox[0] for r in prose)
+        rights = sorted(r.bbox[2] for r in prose)
+        return lefts[len(lefts) // 10], rights[int(len(rights) * 0.9)], ch
+
+    def _fills(self, line: Line, right: float, ch: float) -> bool:
+        return (
+            line.bbox is not None
+            and "\t" not in line.raw
+            and line.bbox[2] >= right - self.s.right_margin_chars * ch
+        )
+
+    def _continues(
+        self, prev: Line, row: _Row, left: float, right: float, ch: float, new_page: bool
+    ) -> bool:
+        """Does `row` continue the paragraph of `prev`?"""
+        if "\t" in prev.raw or len(row.cells) > 1 or prev.bbox is None:
+            return False
+        if not self._fills(prev, right, ch):
+            return False
+        if ENUMERATOR.match(row.text):
+            return False
+        if row.bbox[0] > left + self.s.indent_chars * ch:
+            return False  # an indented first line starts a new paragraph
+        # on a new page the gap is the page break, not a paragraph end
+        return new_page or row.bbox[1] - prev.bbox[3] <= self.s.paragraph_gap_lines * ch
+
+    # ---- across pages ----------------------------------------------------------------------
+    def _mark_running(self, pages: list[list[_Row | None]], infos: list[PageDoc]) -> None:
+        """Replace running headers/footers by None and keep them for the noise lines."""
+        self._running: list[_Row] = []
+        bands: dict[str, int] = {}
+        keyed: list[list[tuple[int, str]]] = []
+        for rows, info in zip(pages, infos, strict=True):
+            keys = []
+            for i, row in enumerate(rows):
+                if row is None:
+                    continue
+                y0, y1 = row.bbox[1], row.bbox[3]
+                band = self.s.margin_band * info.height
+                if y1 < band or y0 > info.height - band:
+                    key = _DIGITS.sub("#", row.text.replace(" ", ""))
+                    keys.append((i, key))
+                    bands[key] = bands.get(key, 0) + 1
+            keyed.append(keys)
+        for rows, keys in zip(pages, keyed, strict=True):
+            for i, key in keys:
+                if bands[key] >= 2 and len(pages) >= 2:
+                    row = rows[i]
+                    assert row is not None
+                    self._running.append(row)
+                    rows[i] = None
+
+    def _noise_lines(self, pages: list[list[_Row | None]], start: int) -> list[Line]:
+        return [
+            Line(
+                id=start + k + 1,
+                raw=row.text,
+                page=row.page,
+                bbox=row.bbox,
+                noise="running_header",
+                confidence=row.confidence,
+            )
+            for k, row in enumerate(self._running)
+        ]

@@ -1,0 +1,184 @@
+"""pages: PDF and image input -> one PageDoc per page, streamed.
+
+For each page in turn: use the PDF text layer when it is real text (render.text_layer_quality);
+otherwise render the page image and prepare it (turn it upright, deskew, denoise; each step
+switchable in config), OCR it, and keep only the fragments. The image is dropped before the
+next page is touched, so memory does not grow with the page count.
+
+Orientation: a page whose text lines run vertically is read at 90 and 270 degrees and the better
+reading kept; an upright-looking page whose OCR confidence is poor is also read at 180 degrees
+(upside down looks upright to morphology). "Better" = more confidently read characters.
+A page that fails becomes an error item naming the page; the other pages go on.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pipeline.datamodel.document import Fragment, PageDoc, ReportDoc
+from pipeline.datamodel.record import ErrorItem
+from pipeline.engines import imaging
+from pipeline.engines.render import PageInput, open_pages
+from pipeline.errors import InputError
+from pipeline.settings import PrepareSettings, RenderSettings
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from pipeline.engines.ocr import OcrEngine, OcrLine
+
+PAGE_KINDS = ("pdf_text", "scan", "image")
+
+
+def fragments_from_ocr(lines: list[OcrLine]) -> list[Fragment]:
+    out = []
+    for line in lines:
+        (x0, y0), (x1, y1) = line.polygon[0], line.polygon[1]
+        out.append(
+            Fragment(
+                text=line.text,
+                bbox=line.bbox,
+                confidence=line.confidence,
+                angle=math.degrees(math.atan2(y1 - y0, x1 - x0)),
+            )
+        )
+    return out
+
+
+def _reading_score(lines: list[OcrLine]) -> float:
+    """How much was read confidently: sum of confidence x characters."""
+    return sum(line.confidence * len(line.text) for line in lines)
+
+
+class ReadPages:
+    name = "pages"
+
+    def __init__(
+        self,
+        render: RenderSettings,
+        prepare: PrepareSettings,
+        engine_factory: Callable[[], OcrEngine],
+    ) -> None:
+        self.render = render
+        self.prepare = prepare
+        self.engine_factory = engine_factory
+        self._engine: OcrEngine | None = None
+        self.timings: dict[str, float] = {}
+
+    @property
+    def engine(self) -> OcrEngine:
+        if self._engine is None:  # built on the first page that needs OCR
+            self._engine = self.engine_factory()
+        return self._engine
+
+    def __call__(self, doc: ReportDoc) -> ReportDoc:
+        if doc.source.input_kind not in PAGE_KINDS:
+            return doc
+        path = Path(doc.source.path)
+        self.timings = {"ocr_ms": 0.0, "prepare_ms": 0.0}
+        try:
+            source = open_pages(path, self.render)
+        except InputError as exc:
+            doc.fail(self.name, exc.code, str(exc), fatal=True)
+            return doc
+        try:
+            doc.source.pages = len(source)
+            for page in source.pages():
+                try:
+                    doc.pages.append(self._read(page))
+                except Exception as exc:  # one bad page must not lose the others
+                    doc.errors.append(
+                        ErrorItem(
+                            stage=self.name,
+                            code="page_failed",
+                            message=f"{path}: page {page.number}: {type(exc).__name__}: {exc}",
+                            page=page.number,
+                        )
+                    )
+        finally:
+            source.close()
+        doc.source.dpi = self.render.dpi
+        if doc.source.input_kind != "image":
+            ocr_pages = sum(1 for p in doc.pages if p.source == "ocr")
+            doc.source.input_kind = "scan" if ocr_pages else "pdf_text"
+        if not doc.pages:
+            doc.fail(self.name, "no_readable_page", f"{path}: no page could be read", fatal=True)
+        doc.timings_ms.update(self.timings)
+        return doc
+
+    def _read(self, page: PageInput) -> PageDoc:
+        if page.fragments is not None:
+            return PageDoc(
+                number=page.number,
+                width=page.width,
+                height=page.height,
+                dpi=page.dpi,
+                source="text_layer",
+                note=page.text_layer_note,
+                fragments=page.fragments,
+            )
+        t0 = time.perf_counter()
+        image = page.image()
+        if self.prepare.denoise:
+            image = imaging.denoise(image)
+        vertical = self.prepare.orientation and imaging.text_axis(image) == "vertical"
+        candidates = [90, 270] if vertical else [0]
+        best: tuple[float, int, float, np.ndarray, list[OcrLine]] | None = None
+        for rotation in candidates:
+            best = self._better(best, self._ocr(imaging.rotate(image, rotation), rotation, t0))
+            t0 = time.perf_counter()
+        assert best is not None
+        if (
+            self.prepare.orientation
+            and not vertical
+            and self._mean_confidence(best[4]) < self.prepare.upside_down_below
+        ):
+            flipped = self._ocr(imaging.rotate(image, 180), 180, time.perf_counter())
+            best = self._better(best, flipped)
+        _, rotation, skew, prepared, lines = best
+        return PageDoc(
+            number=page.number,
+            width=int(prepared.shape[1]),
+            height=int(prepared.shape[0]),
+            dpi=page.dpi,
+            source="ocr",
+            note=page.text_layer_note,
+            rotation=rotation,
+            skew=round(skew, 3),
+            ocr_confidence=round(self._mean_confidence(lines), 4),
+            fragments=fragments_from_ocr(lines),
+        )
+
+    def _ocr(
+        self, image: np.ndarray, rotation: int, t0: float
+    ) -> tuple[float, int, float, np.ndarray, list[OcrLine]]:
+        skew = 0.0
+        if self.prepare.deskew:
+            skew = imaging.estimate_skew(
+                image, self.prepare.max_skew_degrees, self.prepare.skew_step_degrees
+            )
+            if abs(skew) >= self.prepare.min_skew_degrees:
+                image = imaging.rotate(image, skew)
+            else:
+                skew = 0.0
+        t1 = time.perf_counter()
+        self.timings["prepare_ms"] += (t1 - t0) * 1000
+        lines = self.engine.recognize(image)
+        self.timings["ocr_ms"] += (time.perf_counter() - t1) * 1000
+        return _reading_score(lines), rotation, skew, image, lines
+
+    @staticmethod
+    def _better(
+        a: tuple[float, int, float, np.ndarray, list[OcrLine]] | None,
+        b: tuple[float, int, float, np.ndarray, list[OcrLine]],
+    ) -> tuple[float, int, float, np.ndarray, list[OcrLine]]:
+        return b if a is None or b[0] > a[0] else a
+
+    @staticmethod
+    def _mean_confidence(lines: list[OcrLine]) -> float:
+        return statistics.mean(line.confidence for line in lines) if lines else 0.0

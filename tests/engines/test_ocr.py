@@ -1,0 +1,236 @@
+"""The real OCR engines on small images rendered here with a CJK font: no mocks, no network.
+
+The font comes from Debian (fonts-wqy-zenhei; fonts-noto-cjk also works). A missing font fails
+loudly instead of skipping, so CI cannot pass without exercising OCR. Tesseract is optional: its
+tests skip when the binary or chi_sim is absent.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from pipeline.engines.ocr import OcrEngine, build_ocr_engine, registered_kinds
+from pipeline.engines.ocr.paddle import STAMP, prepare_model_dirs
+from pipeline.errors import ConfigError, OcrUnavailableError
+from pipeline.settings import (
+    PaddleOcrSettings,
+    RapidOcrSettings,
+    Settings,
+    TesseractOcrSettings,
+    load_settings,
+)
+
+REPO = Path(__file__).resolve().parents[2]
+HEADING = "二、主动公开政府信息情况"
+ROW = "行政许可 447"
+CELL = "1265"
+FONT_FILES = ("wqy-zenhei.ttc", "NotoSansCJK-Regular.ttc", "NotoSerifCJK-Regular.ttc")
+
+
+def _kind(kind: str) -> Settings:
+    """Settings with another OCR kind, exactly as a user's `ocr: {kind: ...}` file gives them."""
+    cfg = Path(__file__).parent / f".ocr-{kind}.yaml"
+    cfg.write_text(f"ocr:\n  kind: {kind}\n", encoding="utf-8")
+    try:
+        return load_settings(cfg)
+    finally:
+        cfg.unlink()
+
+
+_rapid, _tesseract = _kind("rapid").ocr, _kind("tesseract").ocr
+assert isinstance(_rapid, RapidOcrSettings) and isinstance(_tesseract, TesseractOcrSettings)
+RAPID: RapidOcrSettings = _rapid
+TESSERACT: TesseractOcrSettings = _tesseract
+
+
+def _cjk_font() -> Path:
+    found = [Path(p) for name in FONT_FILES for p in Path("/usr/share/fonts").rglob(name)]
+    if found:
+        return found[0]
+    pytest.fail("no CJK font: apt-get install fonts-wqy-zenhei (or fonts-noto-cjk)")
+
+
+def _render(lines: list[str], size: tuple[int, int]) -> np.ndarray:
+    font = ImageFont.truetype(str(_cjk_font()), 40)
+    image = Image.new("RGB", size, "white")
+    draw = ImageDraw.Draw(image)
+    for i, text in enumerate(lines):
+        draw.text((30, 25 + 90 * i), text, font=font, fill="black")
+    return np.asarray(image)
+
+
+@pytest.fixture(scope="module")
+def page() -> np.ndarray:
+    return _render([HEADING, ROW], (760, 210))
+
+
+@pytest.fixture(scope="module")
+def cell() -> np.ndarray:
+    return _render([CELL], (200, 90))
+
+
+@pytest.fixture(scope="module")
+def paddle_settings(
+    settings: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> PaddleOcrSettings:
+    assert isinstance(settings.ocr, PaddleOcrSettings), "the default engine is paddle"
+    root = tmp_path_factory.mktemp("paddleocr-models")
+    return settings.ocr.model_copy(update={"model_root": str(root)})
+
+
+@pytest.fixture(scope="module", params=["paddle", "rapid", "tesseract"])
+def engine(
+    request: pytest.FixtureRequest, paddle_settings: PaddleOcrSettings
+) -> Iterator[OcrEngine]:
+    chosen = {"paddle": paddle_settings, "rapid": RAPID, "tesseract": TESSERACT}[request.param]
+    try:
+        built = build_ocr_engine(chosen)
+    except OcrUnavailableError as exc:
+        if request.param != "tesseract":
+            raise
+        pytest.skip(f"tesseract not usable here: {exc}")
+    yield built
+
+
+def _flat(text: str) -> str:
+    return "".join(text.split())
+
+
+@pytest.mark.slow
+def test_reads_a_heading_and_a_row_with_its_number(engine: OcrEngine, page: np.ndarray) -> None:
+    texts = [_flat(line.text) for line in engine.recognize(page)]
+    assert _flat(HEADING) in texts
+    assert _flat(ROW) in texts
+
+
+@pytest.mark.slow
+def test_boxes_are_in_the_image_and_scores_normalised(engine: OcrEngine, page: np.ndarray) -> None:
+    lines = engine.recognize(page)
+    height, width = page.shape[:2]
+    assert lines
+    for line in lines:
+        assert len(line.polygon) == 4
+        assert all(0 <= x <= width and 0 <= y <= height for x, y in line.polygon)
+        assert 0.0 <= line.confidence <= 1.0
+    by_text = {_flat(line.text): line.bbox for line in lines}
+    heading, row = by_text[_flat(HEADING)], by_text[_flat(ROW)]
+    assert heading[3] <= row[1] + 5, "the heading is drawn above the row"
+    assert heading[0] < 60 and heading[2] > 400, "the heading box spans the heading"
+
+
+@pytest.mark.slow
+def test_crops_are_read_without_detection(engine: OcrEngine, cell: np.ndarray) -> None:
+    blank = np.full((60, 160, 3), 255, dtype=np.uint8)
+    (text, score), (blank_text, blank_score) = engine.recognize_crops([cell, blank])
+    assert text == CELL
+    assert 0.5 <= score <= 1.0
+    # Nothing to read: no text, or (tesseract's psm 7 makes up a character) no confidence in it.
+    assert blank_text.strip() == "" or blank_score < 0.1
+    assert 0.0 <= blank_score <= 1.0
+    assert engine.recognize_crops([]) == []
+    # A crop call must not leave the engine in rec-only mode (rapidocr's sticky kwargs).
+    assert engine.recognize(_render([CELL], (200, 90)))[0].text == CELL
+
+
+@pytest.mark.slow
+def test_describe_names_engine_and_model(engine: OcrEngine) -> None:
+    info = engine.describe()
+    assert all(isinstance(v, str) and v for v in info.values())
+    model = {"paddle": "PP-OCRv6_small_rec", "rapid": "PP-OCRv6_rec_small.onnx"}
+    assert info["rec_model"] == model.get(engine.kind, "chi_sim.traineddata")
+    assert info["engine"] and info["version"]
+
+
+def test_rejects_non_rgb_input() -> None:
+    engine = build_ocr_engine(RAPID)
+    with pytest.raises(ValueError, match="RGB"):
+        engine.recognize(np.zeros((10, 10), dtype=np.uint8))
+
+
+def _unshare_works() -> bool:
+    exe = shutil.which("unshare")
+    if exe is None:
+        return False
+    return subprocess.run([exe, "-n", "true"], capture_output=True, check=False).returncode == 0
+
+
+@pytest.mark.slow
+def test_paddle_runs_with_no_network(
+    paddle_settings: PaddleOcrSettings, page: np.ndarray, tmp_path: Path
+) -> None:
+    if not _unshare_works():
+        pytest.skip("unshare -n is not permitted here")
+    image = tmp_path / "page.npy"
+    np.save(image, page)
+    script = (
+        "import json, sys\n"
+        "import numpy as np\n"
+        "from pipeline.engines.ocr import build_ocr_engine\n"
+        "from pipeline.settings import load_settings\n"
+        "ocr = load_settings().ocr.model_copy(update={'model_root': sys.argv[1]})\n"
+        "lines = build_ocr_engine(ocr).recognize(np.load(sys.argv[2]))\n"
+        "print(json.dumps([line.text for line in lines], ensure_ascii=False))\n"
+    )
+    # The adapter must set what PaddleX needs itself, so nothing of ours is inherited.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PADDLE_PDX_")}
+    cmd = ["unshare", "-n", "--", sys.executable, "-c", script, paddle_settings.model_root]
+    done = subprocess.run(
+        [*cmd, str(image)], capture_output=True, text=True, env=env, cwd=REPO, timeout=180
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    texts = [_flat(t) for t in json.loads(done.stdout.strip().splitlines()[-1])]
+    assert _flat(HEADING) in texts and _flat(ROW) in texts
+
+
+def test_missing_weights_say_what_and_how(tmp_path: Path, settings: Settings) -> None:
+    nowhere = str(tmp_path / "no-weights")
+    paddle = settings.ocr.model_copy(
+        update={"model_root": str(tmp_path / "models"), "source_dir": nowhere}
+    )
+    with pytest.raises(OcrUnavailableError) as paddle_err:
+        build_ocr_engine(paddle)
+    with pytest.raises(OcrUnavailableError) as rapid_err:
+        build_ocr_engine(RAPID.model_copy(update={"source_dir": nowhere}))
+    for err in (paddle_err, rapid_err):
+        message = str(err.value)
+        assert "PP-OCRv6_det_small.onnx" in message and "PP-OCRv6_rec_small.onnx" in message
+        assert "pip install" in message and "rapidocr" in message
+
+
+def test_missing_tesseract_says_how_to_install() -> None:
+    absent = TESSERACT.model_copy(update={"binary": "no-such-tesseract-binary"})
+    with pytest.raises(OcrUnavailableError, match="apt-get install tesseract-ocr"):
+        build_ocr_engine(absent)
+
+
+def test_prepared_dirs_are_reused_and_outlive_the_wheel(
+    paddle_settings: PaddleOcrSettings, tmp_path: Path
+) -> None:
+    ours = paddle_settings.model_copy(update={"model_root": str(tmp_path)})
+    det, rec = prepare_model_dirs(ours)
+    meta = json.loads((rec / STAMP).read_text(encoding="utf-8"))
+    assert (det / "inference.onnx").is_file() and (rec / "inference.yml").is_file()
+    rec_yml = (rec / "inference.yml").read_text(encoding="utf-8")
+    assert "model_name: PP-OCRv6_small_rec" in rec_yml and "CTCLabelDecode" in rec_yml
+    before = (rec / "inference.onnx").stat().st_mtime_ns
+    assert prepare_model_dirs(ours) == (det, rec)
+    assert (rec / "inference.onnx").stat().st_mtime_ns == before, "an up-to-date dir is kept"
+    gone = ours.model_copy(update={"source_dir": str(tmp_path / "uninstalled")})
+    assert prepare_model_dirs(gone) == (det, rec)
+    assert json.loads((rec / STAMP).read_text(encoding="utf-8")) == meta
+
+
+def test_registry_knows_the_kinds_and_rejects_others(settings: Settings) -> None:
+    assert registered_kinds() == ["paddle", "rapid", "tesseract"]
+    with pytest.raises(ConfigError, match="known kinds: paddle, rapid, tesseract"):
+        build_ocr_engine(settings.ocr.model_copy(update={"kind": "easyocr"}))
