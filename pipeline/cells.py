@@ -30,16 +30,37 @@ def _number() -> re.Pattern[str]:
     return re.compile(rf"^[+-]?(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?(?:{_units()})?$")
 
 
+@cache
+def _confusables() -> dict[str, str]:
+    return load_template().tables.cell_values.ocr_confusables
+
+
+def confusable(text: str) -> bool:
+    """A number cell that only reads as a number after undoing OCR confusions (一 -> 1)."""
+    t = clean_line(text).replace(" ", "")
+    table = _confusables()
+    if not t or not any(c in table for c in t) or t in _na_tokens():
+        return False
+    return bool(_number().match("".join(table.get(c, c) for c in t)))
+
+
+def _normalised(text: str) -> str:
+    t = clean_line(text).replace(" ", "")
+    if confusable(t):
+        t = "".join(_confusables().get(c, c) for c in t)
+    return t
+
+
 def is_value_cell(text: str, *, blank_ok: bool) -> bool:
     """A cell that holds a value: a number, a not-applicable mark, or (if allowed) nothing."""
-    t = clean_line(text).replace(" ", "")
+    t = _normalised(text)
     if not t:
         return blank_ok
     return bool(_number().match(t)) or t in _na_tokens()
 
 
 def read_cell(text: str) -> tuple[Value, Semantic]:
-    t = clean_line(text).replace(" ", "")
+    t = _normalised(text)
     if not t:
         return 0, Semantic.blank
     if t in _na_tokens():

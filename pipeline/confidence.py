@@ -12,6 +12,8 @@ The features, set by the stage that knows them:
 - conflict (0/1): another reading in the document disagrees. corroborated (0/1): one agrees.
 - ocr_confidence (0..1): the OCR engine's confidence in the cell (enters as 1 - it, `ocr_doubt`);
   ocr_blank (0/1): an OCR'd cell with nothing read in it, which may be a digit the engine missed.
+  ocr_confusable (0/1): the cell read as a number only after undoing an OCR confusion (一 -> 1).
+- label_ambiguous (0/1): the row's label matched another template row almost as well.
 - not_found / row_not_found / table_not_found: the value is absent (semantic `missing`); a row
   or table the report has but that could not be read needs review; `required` marks a value
   every report has (agency, year, publish date, title), so its absence needs review.
@@ -43,7 +45,8 @@ def score(field: ReportField, settings: ConfidenceSettings) -> float:
     z += w["checks_passed"] * min(f.get("checks_passed", 0.0), PASSED_CAP)
     z += w["checks_failed"] * f.get("checks_failed", 0.0)
     z += w["ocr_doubt"] * (1.0 - f.get("ocr_confidence", 1.0))
-    for name in ("approximate", "chinese_numeral", "conflict", "corroborated", "ocr_blank"):
+    names = ("approximate", "chinese_numeral", "conflict", "corroborated", "ocr_blank")
+    for name in (*names, "ocr_confusable", "label_ambiguous"):
         z += w[name] * f.get(name, 0.0)
     return 1.0 / (1.0 + math.exp(-z))
 
@@ -59,6 +62,10 @@ def review_reasons(
         reasons.append("row_not_found")
     if f.get("table_not_found"):
         reasons.append("table_not_found")
+    if f.get("ocr_confusable"):
+        reasons.append("ocr_confusable")
+    if f.get("label_ambiguous"):
+        reasons.append("ambiguous_row")
     if f.get("conflict"):
         reasons.append("conflicting_mentions")
     if f.get("required") and field.semantic == Semantic.missing:

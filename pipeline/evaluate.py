@@ -12,7 +12,8 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from collections import defaultdict
+import unicodedata
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,15 +94,28 @@ def compare(record: ReportRecord, truth: dict[str, Any]) -> list[FieldResult]:
     return out
 
 
+def _document_texts(doc: ReportDoc, pages: list[dict[str, Any]]) -> tuple[str, str]:
+    """(read, truth) over the pages the truth covers, whitespace removed. Whole documents are
+    compared, not page by page: a paragraph that continues over a page break is one line."""
+    numbers = {p["page"] for p in pages}
+    want = "".join(_SPACE.sub("", p["text"]) for p in pages)
+    got = "".join(_SPACE.sub("", ln.raw) for ln in doc.lines if ln.page in numbers)
+    return got, want
+
+
 def page_cer(doc: ReportDoc, pages: list[dict[str, Any]]) -> tuple[float, int]:
-    """Character error rate of the page texts read (all lines, reading order, no whitespace)."""
-    errors = chars = 0
-    for p in pages:
-        want = _SPACE.sub("", p["text"])
-        got = "".join(_SPACE.sub("", ln.raw) for ln in doc.lines if ln.page == p["page"])
-        errors += Levenshtein.distance(got, want)
-        chars += len(want)
-    return (errors / chars if chars else 0.0), chars
+    """Character error rate in reading order (edit distance / truth length)."""
+    got, want = _document_texts(doc, pages)
+    return (Levenshtein.distance(got, want) / len(want) if want else 0.0), len(want)
+
+
+def page_bag_cer(doc: ReportDoc, pages: list[dict[str, Any]]) -> float:
+    """Order-free character error rate after NFKC (full-width and half-width forms equal):
+    characters missing or extra whatever their order, i.e. recognition errors without the
+    reading-order differences of merged table cells."""
+    got, want = (Counter(unicodedata.normalize("NFKC", t)) for t in _document_texts(doc, pages))
+    n = sum(want.values())
+    return max(sum((want - got).values()), sum((got - want).values())) / n if n else 0.0
 
 
 def evaluate(doc: ReportDoc, record: ReportRecord, name: str, truth: dict[str, Any]) -> DocResult:

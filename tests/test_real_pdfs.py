@@ -81,3 +81,30 @@ def test_real_report_that_does_not_add_up_is_flagged_as_source_inconsistent(
     assert record.get("review_litigation.review.total").review.needed
     # its table 三 uses the 2019 single （六）其他处理 row even in a 2023 report
     assert next(t for t in record.tables if t.kind == "applications").format == "2019"
+
+
+@pytest.mark.slow
+def test_the_same_report_as_text_layer_and_as_scan_gives_the_same_values(
+    pipeline: Pipeline,
+) -> None:
+    scan = (
+        Path(__file__).resolve().parents[1]
+        / "sample_scans"
+        / "real"
+        / "huaian-city-2024-scan200.pdf"
+    )
+    text_record = pipeline.run(REAL / "huaian-city-2024.pdf")
+    scan_record = pipeline.run(scan)
+    assert text_record.source.input_kind == "pdf_text" and scan_record.source.input_kind == "scan"
+    paths = [
+        p
+        for p, f in text_record.iter_fields()
+        if p.split(".")[0] in ("active_disclosure", "applications", "review_litigation", "meta")
+        and f.semantic != "missing"
+    ]
+    differ = [p for p in paths if scan_record.get(p).value != text_record.get(p).value]
+    silent = [p for p in differ if not scan_record.get(p).review.needed]
+    assert not silent, [(p, text_record.get(p).value, scan_record.get(p).value) for p in silent]
+    # Measured: 12 of 203 differ, 11 of them table 四, whose narrow number cells OCR reads as one
+    # run ("7264178373637476"); reading them from the ruled grid is issue #4's job.
+    assert len(differ) <= 0.10 * len(paths), differ

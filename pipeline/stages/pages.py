@@ -5,9 +5,10 @@ otherwise render the page image and prepare it (turn it upright, deskew, denoise
 switchable in config), OCR it, and keep only the fragments. The image is dropped before the
 next page is touched, so memory does not grow with the page count.
 
-Orientation: a page whose text lines run vertically is read at 90 and 270 degrees and the better
-reading kept; an upright-looking page whose OCR confidence is poor is also read at 180 degrees
-(upside down looks upright to morphology). "Better" = more confidently read characters.
+Orientation: the page is read at 0, 180, 90, 270 degrees in turn (90 and 270 first when its
+text lines run vertically) until a reading is good: mostly horizontal lines read with a mean
+confidence of at least `upside_down_below`; otherwise the best reading is kept ("best" = most
+characters read confidently along horizontal lines).
 A page that fails becomes an error item naming the page; the other pages go on.
 """
 
@@ -50,9 +51,16 @@ def fragments_from_ocr(lines: list[OcrLine]) -> list[Fragment]:
     return out
 
 
+def _wide(line: OcrLine) -> bool:
+    x0, y0, x1, y1 = line.bbox
+    return (x1 - x0) >= (y1 - y0)
+
+
 def _reading_score(lines: list[OcrLine]) -> float:
-    """How much was read confidently: sum of confidence x characters."""
-    return sum(line.confidence * len(line.text) for line in lines)
+    """How much was read confidently along horizontal lines: sum of confidence x characters.
+    Only wide boxes count: engines turn tall crops themselves and read a sideways page's
+    columns confidently, so confidence alone cannot tell 90 from 270 degrees."""
+    return sum(line.confidence * len(line.text) for line in lines if _wide(line))
 
 
 class ReadPages:
@@ -126,20 +134,20 @@ class ReadPages:
         image = page.image()
         if self.prepare.denoise:
             image = imaging.denoise(image)
-        vertical = self.prepare.orientation and imaging.text_axis(image) == "vertical"
-        candidates = [90, 270] if vertical else [0]
+        # Most likely turns first; stop at the first reading that is good. An upright page costs
+        # one OCR pass, an upside-down or sideways one two, a misjudged text axis up to four.
+        order = [0, 180, 90, 270]
+        if self.prepare.orientation and imaging.text_axis(image) == "vertical":
+            order = [90, 270, 0, 180]
+        elif not self.prepare.orientation:
+            order = [0]
         best: tuple[float, int, float, np.ndarray, list[OcrLine]] | None = None
-        for rotation in candidates:
+        for rotation in order:
             best = self._better(best, self._ocr(imaging.rotate(image, rotation), rotation, t0))
             t0 = time.perf_counter()
+            if self._good(best[4]):
+                break
         assert best is not None
-        if (
-            self.prepare.orientation
-            and not vertical
-            and self._mean_confidence(best[4]) < self.prepare.upside_down_below
-        ):
-            flipped = self._ocr(imaging.rotate(image, 180), 180, time.perf_counter())
-            best = self._better(best, flipped)
         _, rotation, skew, prepared, lines = best
         return PageDoc(
             number=page.number,
@@ -178,6 +186,14 @@ class ReadPages:
         b: tuple[float, int, float, np.ndarray, list[OcrLine]],
     ) -> tuple[float, int, float, np.ndarray, list[OcrLine]]:
         return b if a is None or b[0] > a[0] else a
+
+    def _good(self, lines: list[OcrLine]) -> bool:
+        """Mostly horizontal lines, read with confidence: the page is upright."""
+        wide = [line for line in lines if _wide(line)]
+        return (
+            len(wide) >= 0.5 * max(len(lines), 1)
+            and self._mean_confidence(wide) >= self.prepare.upside_down_below
+        )
 
     @staticmethod
     def _mean_confidence(lines: list[OcrLine]) -> float:

@@ -18,10 +18,11 @@ import itertools
 import statistics
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
-from pipeline.cells import read_cell
+from pipeline.cells import confusable, read_cell
 from pipeline.datamodel.document import CellObs, ReportDoc, Table, TableRow
 from pipeline.datamodel.record import ReportField, Semantic, TemplateInfo
 from pipeline.settings import TableSettings
@@ -36,8 +37,16 @@ METHOD = {
     "ocr": "table.ocr_lines",
 }
 ANCHOR_TOLERANCE = 0.6  # a value further than this share of the column spacing is not placed
+AMBIGUITY_MARGIN = 5.0  # label scores this close to the best make a row match ambiguous
 ANCHOR_MIN_SCORE = 60.0  # a header stack must match its column label at least this well
 BBox = tuple[float, float, float, float]
+
+
+class Match(NamedTuple):
+    row: int  # index of the observed row
+    spec: int  # index of the template row
+    score: float  # 0-100 label score
+    ambiguous: bool  # another template row fits the label about as well
 
 
 @dataclass
@@ -227,8 +236,11 @@ class TableFields:
             self.spec_keys[spec.key + "|".join(spec.labels)] = spec_keys
         return max((label_score(c, lab) for c in candidates for lab in spec_keys), default=0.0)
 
-    def _align(self, rows: list[TableRow], specs: list[RowSpec]) -> list[tuple[int, int, float]]:
-        """Monotone alignment of observed rows to template rows maximising the label score."""
+    def _align(self, rows: list[TableRow], specs: list[RowSpec]) -> list[Match]:
+        """Monotone alignment of observed rows to template rows maximising the label score.
+
+        A match is ambiguous when the row's label fits another template row within
+        AMBIGUITY_MARGIN (e.g. two labels glued into one row by a misread line)."""
         m, n = len(rows), len(specs)
         floor = self.settings.min_label_score
         cands = [self._candidates(r) for r in rows]
@@ -239,12 +251,18 @@ class TableFields:
                 take = score[i - 1][j - 1]
                 diag = best[i - 1][j - 1] + take if take >= floor else float("-inf")
                 best[i][j] = max(best[i - 1][j], best[i][j - 1], diag)
-        pairs: list[tuple[int, int, float]] = []
+        pairs: list[Match] = []
         i, j = m, n
         while i > 0 and j > 0:
             take = score[i - 1][j - 1]
             if take >= floor and best[i][j] == best[i - 1][j - 1] + take:
-                pairs.append((i - 1, j - 1, take))
+                rivals = [
+                    score[i - 1][k]
+                    for k in range(n)
+                    if k != j - 1 and specs[k].key != specs[j - 1].key
+                ]
+                ambiguous = max(rivals, default=0.0) >= max(floor, take - AMBIGUITY_MARGIN)
+                pairs.append(Match(i - 1, j - 1, take, ambiguous))
                 i, j = i - 1, j - 1
             elif best[i][j] == best[i - 1][j]:
                 i -= 1
@@ -260,6 +278,7 @@ class TableFields:
         paths: list[str],
         row_score: float,
         anchors: list[float] | None = None,
+        ambiguous: bool = False,
     ) -> None:
         grid = table.source == "html"
         fit = place_by_anchor(row, anchors) if anchors else None
@@ -274,6 +293,7 @@ class TableFields:
             features = {
                 "label_score": row_score / 100,
                 "position_uncertain": float(not fit.certain),
+                "label_ambiguous": float(ambiguous),
             }
             if cell is None:
                 doc.fields[path] = ReportField(
@@ -287,6 +307,8 @@ class TableFields:
                 # OCR evidence: how sure the engine was, and whether "blank" may be a missed digit
                 features["ocr_confidence"] = cell.confidence if cell.confidence is not None else 1.0
                 features["ocr_blank"] = float(semantic == Semantic.blank)
+            if confusable(cell.raw):
+                features["ocr_confusable"] = 1.0
             doc.fields[path] = ReportField(
                 value=value,
                 raw=cell.raw,
@@ -324,7 +346,7 @@ class TableFields:
             fmt: Format = max(hits, key=lambda f: hits[f])
         else:  # no header: the format whose rows align best
             totals = {
-                f: sum(s for _, _, s in self._align(data_rows, spec.formats[f].rows))
+                f: sum(m.score for m in self._align(data_rows, spec.formats[f].rows))
                 for f in spec.formats
             }
             fmt = "2019" if totals["2019"] > totals["2021"] else "2021"
@@ -345,14 +367,14 @@ class TableFields:
                 if rs.columns
                 else [f"{prefix}.{rs.key}"]
             )
-        for oi, si, score in pairs:
+        for oi, si, score, ambiguous in pairs:
             rs = layout.rows[si]
             paths = (
                 [f"{prefix}.{rs.key}.{c}" for c in rs.columns]
                 if rs.columns
                 else [f"{prefix}.{rs.key}"]
             )
-            self._emit(doc, table, data_rows[oi], paths, score)
+            self._emit(doc, table, data_rows[oi], paths, score, ambiguous=ambiguous)
         self._mark_rows_not_found(doc, all_paths)
         for src, dst in layout.maps_to_2021.items():
             doc.fields[f"active_disclosure.{dst}"] = doc.fields[f"{prefix}.{src}"].model_copy(
@@ -366,7 +388,7 @@ class TableFields:
         spec = self.t.applications
         data_rows = [r for r in table.rows if r.cells]
         aligned = {f: self._align(data_rows, spec.rows_for(f)) for f in ("2021", "2019")}
-        totals = {f: sum(s for _, _, s in p) for f, p in aligned.items()}
+        totals = {f: sum(m.score for m in p) for f, p in aligned.items()}
         fmt: Format = "2019" if totals["2019"] > totals["2021"] else "2021"
         table.format = fmt
         rows = spec.rows_for(fmt)
@@ -374,9 +396,9 @@ class TableFields:
         anchors = column_anchors(table.header_cells, [c.labels for c in spec.columns])
         if table.header_cells and anchors is None:
             table.notes.append("column headers not all found: columns placed by count")
-        for oi, si, score in aligned[fmt]:
+        for oi, si, score, ambiguous in aligned[fmt]:
             paths = [f"applications.{rows[si].key}.{c}" for c in cols]
-            self._emit(doc, table, data_rows[oi], paths, score, anchors)
+            self._emit(doc, table, data_rows[oi], paths, score, anchors, ambiguous)
         self._mark_rows_not_found(doc, [f"applications.{r.key}.{c}" for r in rows for c in cols])
         self._report(table, data_rows, aligned[fmt], len(rows))
         margin = abs(totals["2021"] - totals["2019"]) / max(totals["2021"], totals["2019"], 1)
@@ -407,14 +429,12 @@ class TableFields:
             table.notes.append(f"{len(merged.cells)} cells for {len(paths)} columns")
 
     @staticmethod
-    def _report(
-        table: Table, rows: list[TableRow], pairs: list[tuple[int, int, float]], n_spec: int
-    ) -> None:
-        matched = {oi for oi, _, _ in pairs}
+    def _report(table: Table, rows: list[TableRow], pairs: list[Match], n_spec: int) -> None:
+        matched = {m.row for m in pairs}
         for i, r in enumerate(rows):
             if i not in matched:
                 table.notes.append(f"row not matched to the template: {r.label[:40]!r}")
-        mean = sum(s for _, _, s in pairs) / (100 * len(pairs)) if pairs else 0.0
+        mean = sum(m.score for m in pairs) / (100 * len(pairs)) if pairs else 0.0
         table.confidence = round(len(pairs) / n_spec * mean, 3)
 
 

@@ -84,6 +84,7 @@ class ReviewLitigationSpec(_Strict):
 
 class CellValues(_Strict):
     not_applicable: list[str]
+    ocr_confusables: dict[str, str]
     units: list[str]
 
 
