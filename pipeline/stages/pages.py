@@ -7,8 +7,9 @@ next page is touched, so memory does not grow with the page count.
 
 Orientation: the page is read at 0, 180, 90, 270 degrees in turn (90 and 270 first when its
 text lines run vertically) until a reading is good: mostly horizontal lines read with a mean
-confidence of at least `upside_down_below`; otherwise the best reading is kept ("best" = most
-characters read confidently along horizontal lines).
+confidence of at least `upside_down_below`, or, after 0 and 180, one reading is mostly horizontal
+and far stronger than the other (a noisy upright page); otherwise the best reading is kept
+("best" = most characters read confidently along horizontal lines).
 A page that fails becomes an error item naming the page; the other pages go on.
 """
 
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from pipeline.engines.ocr import OcrEngine, OcrLine
 
 PAGE_KINDS = ("pdf_text", "scan", "image")
+CLEAR_WINNER = 3.0  # a reading this many times stronger than the opposite turn settles the page
 
 
 def fragments_from_ocr(lines: list[OcrLine]) -> list[Fragment]:
@@ -49,6 +51,13 @@ def fragments_from_ocr(lines: list[OcrLine]) -> list[Fragment]:
             )
         )
     return out
+
+
+MIN_ORIENTING_CHARS = 3  # a box of one or two characters is about square: no direction
+
+
+def _orienting(lines: list[OcrLine]) -> list[OcrLine]:
+    return [line for line in lines if len(line.text.strip()) >= MIN_ORIENTING_CHARS]
 
 
 def _wide(line: OcrLine) -> bool:
@@ -142,10 +151,13 @@ class ReadPages:
         elif not self.prepare.orientation:
             order = [0]
         best: tuple[float, int, float, np.ndarray, list[OcrLine]] | None = None
+        readings: list[float] = []
         for rotation in order:
-            best = self._better(best, self._ocr(imaging.rotate(image, rotation), rotation, t0))
+            reading = self._ocr(imaging.rotate(image, rotation), rotation, t0)
+            readings.append(reading[0])
+            best = self._better(best, reading)
             t0 = time.perf_counter()
-            if self._good(best[4]):
+            if self._good(best[4]) or (len(readings) == 2 and self._clear_winner(best, readings)):
                 break
         assert best is not None
         _, rotation, skew, prepared, lines = best
@@ -187,11 +199,23 @@ class ReadPages:
     ) -> tuple[float, int, float, np.ndarray, list[OcrLine]]:
         return b if a is None or b[0] > a[0] else a
 
+    @staticmethod
+    def _clear_winner(
+        best: tuple[float, int, float, np.ndarray, list[OcrLine]], readings: list[float]
+    ) -> bool:
+        """After two opposite turns: a mostly horizontal reading far ahead of the other is the
+        page upright, even if noise keeps its confidence low (no need to try 90/270)."""
+        lines = _orienting(best[4])
+        horizontal = sum(1 for line in lines if _wide(line)) >= 0.5 * max(len(lines), 1)
+        other = min(readings)
+        return horizontal and best[0] >= CLEAR_WINNER * max(other, 1.0)
+
     def _good(self, lines: list[OcrLine]) -> bool:
         """Mostly horizontal lines, read with confidence: the page is upright."""
-        wide = [line for line in lines if _wide(line)]
+        orienting = _orienting(lines)
+        wide = [line for line in orienting if _wide(line)]
         return (
-            len(wide) >= 0.5 * max(len(lines), 1)
+            len(wide) >= 0.5 * max(len(orienting), 1)
             and self._mean_confidence(wide) >= self.prepare.upside_down_below
         )
 
