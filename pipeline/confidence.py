@@ -32,6 +32,15 @@ from pipeline.datamodel.record import ReportField, Semantic
 from pipeline.settings import ConfidenceSettings
 
 PASSED_CAP = 2.0
+# Features that send a field to review whatever its confidence, with the reason they give.
+ALWAYS_REVIEW = {
+    "position_uncertain": "ambiguous_columns",
+    "row_not_found": "row_not_found",
+    "table_not_found": "table_not_found",
+    "ocr_confusable": "ocr_confusable",
+    "label_ambiguous": "ambiguous_row",
+    "conflict": "conflicting_mentions",
+}
 
 
 def score(field: ReportField, settings: ConfidenceSettings) -> float:
@@ -56,18 +65,7 @@ def review_reasons(
 ) -> list[str]:
     reasons = list(field.review.reasons)
     f = field.features
-    if f.get("position_uncertain"):
-        reasons.append("ambiguous_columns")
-    if f.get("row_not_found"):
-        reasons.append("row_not_found")
-    if f.get("table_not_found"):
-        reasons.append("table_not_found")
-    if f.get("ocr_confusable"):
-        reasons.append("ocr_confusable")
-    if f.get("label_ambiguous"):
-        reasons.append("ambiguous_row")
-    if f.get("conflict"):
-        reasons.append("conflicting_mentions")
+    reasons += [reason for feature, reason in ALWAYS_REVIEW.items() if f.get(feature)]
     if f.get("required") and field.semantic == Semantic.missing:
         reasons.append("not_found")
     if confidence < settings.review_threshold and not (

@@ -98,44 +98,38 @@ class LayoutSettings(_Section):
     margin_band: float  # share of the page height at top and bottom for headers/footers
 
 
-class PaddleOcrSettings(_Section):
+class _PpOcrSettings(_Section):
+    """What the two PP-OCR engines (paddle, rapid) share: the ONNX files and DB/CTC settings."""
+
+    source_dir: str | None  # folder with the ONNX files; None: the rapidocr wheel's models/
+    det_onnx: str  # file names in source_dir
+    rec_onnx: str
+    cpu_threads: int
+    det_limit_side_len: int
+    det_limit_type: Literal["min", "max"]
+    det_thresh: float
+    det_box_thresh: float
+    det_unclip_ratio: float
+    rec_batch_size: int
+    rec_score_thresh: float  # lines scoring lower are dropped by the engine
+
+
+class PaddleOcrSettings(_PpOcrSettings):
     """PaddleOCR 3.x on onnxruntime, with model dirs prepared from ONNX weights (no download)."""
 
     kind: Literal["paddle"]
     model_root: str  # prepared PaddleX model dirs live here; relative paths are from the repo root
-    source_dir: str | None  # folder with the ONNX files; None: the rapidocr wheel's models/
     det_model_name: str  # PaddleX model name (= the prepared dir's name and its Global.model_name)
-    det_onnx: str  # file name in source_dir
     rec_model_name: str
-    rec_onnx: str
-    cpu_threads: int
-    det_limit_side_len: int
-    det_limit_type: Literal["min", "max"]
-    det_thresh: float
-    det_box_thresh: float
-    det_unclip_ratio: float
-    rec_batch_size: int
-    rec_score_thresh: float  # lines scoring lower are dropped by the engine
 
 
-class RapidOcrSettings(_Section):
+class RapidOcrSettings(_PpOcrSettings):
     """RapidOCR 3.x called directly, on the ONNX files its wheel ships."""
 
     kind: Literal["rapid"]
-    source_dir: str | None  # folder with the ONNX files; None: the rapidocr wheel's models/
-    det_onnx: str
-    rec_onnx: str
     cls_onnx: str  # 180-degree text-line classifier, used only when use_cls
     use_cls: bool
-    cpu_threads: int
     max_side_len: int  # pages are scaled down so their longer side is at most this
-    det_limit_side_len: int
-    det_limit_type: Literal["min", "max"]
-    det_thresh: float
-    det_box_thresh: float
-    det_unclip_ratio: float
-    rec_batch_size: int
-    rec_score_thresh: float  # lines scoring lower are dropped by the engine
 
 
 class TesseractOcrSettings(_Section):

@@ -22,6 +22,7 @@ from pipeline.cells import is_value_cell
 from pipeline.datamodel.document import CellObs, Line, ReportDoc, Table, TableRow
 from pipeline.datamodel.record import ErrorItem, Source
 from pipeline.errors import InputError
+from pipeline.hashing import sha256_file
 from pipeline.settings import IngestSettings, RenderSettings
 from pipeline.template import Template
 from pipeline.textnorm import clean_line
@@ -64,7 +65,7 @@ class Ingest:
                 source.input_kind = kind
                 source.media_type = "application/pdf" if kind == "scan" else "image"
                 source.pages = None
-                source.sha256 = _sha256(path)
+                source.sha256 = sha256_file(path)
                 return doc
             data = self._read_bytes(path)
             source.sha256 = hashlib.sha256(data).hexdigest()
@@ -272,14 +273,6 @@ def _first_value_index(texts: list[str]) -> int:
     if i == 0 and all(not t for t in texts):
         return len(texts)  # an empty spacer row
     return i
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _span(value: object) -> int:

@@ -3,7 +3,6 @@ scores, checking input images. Nothing here imports an OCR library."""
 
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata
 import importlib.util
 import math
@@ -13,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from pipeline.engines.ocr.base import OcrLine
 from pipeline.errors import OcrUnavailableError
+from pipeline.hashing import sha256_file
 
 if TYPE_CHECKING:
     import numpy as np
@@ -59,11 +59,7 @@ def locate_onnx(source_dir: str | None, names: Sequence[str]) -> dict[str, Path]
 
 def file_digest(path: Path) -> str:
     """SHA-256 of a weight file, for provenance and for noticing an upgraded wheel."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return sha256_file(path)
 
 
 def package_version(name: str) -> str:
