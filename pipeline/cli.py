@@ -45,6 +45,15 @@ def _summary(record: ReportRecord) -> str:
     return " · ".join(parts)
 
 
+def _pipeline(config: Path | None) -> Pipeline:
+    """The pipeline for a --config file; a bad config ends the command with exit code 2."""
+    try:
+        return Pipeline(load_settings(config))
+    except NianbaoError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from exc
+
+
 @app.command()
 def extract(
     files: Annotated[list[Path], typer.Argument(help="report files (.txt, .md, .html)")],
@@ -61,11 +70,7 @@ def extract(
     """Extract one record per report. Exit code 1 if any record has status `failed`."""
     if output is not None and len(files) != 1:
         raise typer.BadParameter("-o takes exactly one input file; use --out-dir for several")
-    try:
-        pipeline = Pipeline(load_settings(config))
-    except NianbaoError as exc:
-        err.print(f"[red]error:[/] {exc}")
-        raise typer.Exit(2) from exc
+    pipeline = _pipeline(config)
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
     any_failed = False
@@ -101,11 +106,7 @@ def evaluate_command(
     if not pairs:
         err.print(f"[red]error:[/] {directory}: no <name>.truth.json files found")
         raise typer.Exit(2)
-    try:
-        pipeline = Pipeline(load_settings(config))
-    except NianbaoError as exc:
-        err.print(f"[red]error:[/] {exc}")
-        raise typer.Exit(2) from exc
+    pipeline = _pipeline(config)
     results = []
     for doc_path, truth_path in pairs:
         doc, record = pipeline.run_doc(doc_path)

@@ -67,7 +67,7 @@ class Pipeline:
             TableFields(s.tables, t),
             Meta(t),
             ItemsStage(s.nlp, t),
-            Checks(t),
+            Checks(t, s.tables),
             Score(s.confidence),
         ]
         engines = {

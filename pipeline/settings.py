@@ -50,6 +50,10 @@ class HeadingSettings(_Section):
 
 class TableSettings(_Section):
     min_label_score: float  # 0..100, fuzzy score for a row label to count as a match
+    ambiguity_margin: float  # another template row scoring this close makes a match ambiguous
+    anchor_min_score: float  # 0..100: a header stack must match its column label this well
+    anchor_tolerance: float  # share of the column spacing a value may sit off its column
+    clean_label_score: float  # 0..1: a cell read with this label score counts as cleanly read
     min_values_for_row: int  # a line needs this many value cells to be a table row
 
 
@@ -78,7 +82,9 @@ class RenderSettings(_Section):
 
 class PrepareSettings(_Section):
     orientation: bool  # detect pages turned 90/180/270 and turn them upright
-    upside_down_below: float  # mean OCR confidence under which 180 degrees is tried
+    upside_down_below: float  # mean OCR confidence under which other turns are tried
+    orienting_chars: int  # only OCR lines this long say which way the text runs
+    clear_winner: float  # a reading this many times stronger than the opposite turn settles it
     deskew: bool
     max_skew_degrees: float
     skew_step_degrees: float

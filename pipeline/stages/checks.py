@@ -15,11 +15,11 @@ import math
 
 from pipeline.datamodel.document import ReportDoc
 from pipeline.datamodel.record import CheckRecord, ReportField, Semantic, Severity
+from pipeline.settings import TableSettings
 from pipeline.template import Template
 from pipeline.template.loader import Format, RuleSpec
 
 _NUMERIC = {Semantic.number, Semantic.zero, Semantic.blank}
-CLEAN_LABEL = 0.9  # label_score at or above which a label match counts as clean
 
 
 def _expand(term: str, bindings: dict[str, str]) -> str:
@@ -31,8 +31,9 @@ def _expand(term: str, bindings: dict[str, str]) -> str:
 class Checks:
     name = "checks"
 
-    def __init__(self, template: Template) -> None:
+    def __init__(self, template: Template, tables: TableSettings) -> None:
         self.template = template
+        self.clean_label = tables.clean_label_score
 
     def __call__(self, doc: ReportDoc) -> ReportDoc:
         fmt = self._format(doc)
@@ -90,10 +91,10 @@ class Checks:
                 paths.append(term)
         return paths
 
-    @staticmethod
     def _evaluate(
-        doc: ReportDoc, rule_id: str, lhs: list[str], rhs: list[str], severity: Severity
+        self, doc: ReportDoc, rule_id: str, lhs: list[str], rhs: list[str], severity: Severity
     ) -> CheckRecord:
+        clean_label = self.clean_label
         paths = lhs + rhs
         fields = [doc.fields.get(p) for p in paths]
         record = CheckRecord(rule=rule_id, passed=None, fields=paths, severity=severity)
@@ -115,7 +116,7 @@ class Checks:
             record.detail += "; total left blank in the source (blank is not a contradiction)"
         else:
             record.passed = False
-            if all(_clean(doc.fields[p]) for p in paths):
+            if all(_clean(doc.fields[p], clean_label) for p in paths):
                 record.detail += "; source inconsistent: every cell was read unambiguously"
         return record
 
@@ -163,10 +164,11 @@ class Checks:
         return out
 
 
-def _clean(f: ReportField) -> bool:
+def _clean(f: ReportField, min_label: float) -> bool:
+    """Read unambiguously: position certain and label matched at least `min_label`."""
     return (
         f.features.get("position_uncertain", 0.0) == 0.0
-        and f.features.get("label_score", 1.0) >= CLEAN_LABEL
+        and f.features.get("label_score", 1.0) >= min_label
     )
 
 

@@ -35,7 +35,6 @@ if TYPE_CHECKING:
     from pipeline.engines.ocr import OcrEngine, OcrLine
 
 PAGE_KINDS = ("pdf_text", "scan", "image")
-CLEAR_WINNER = 3.0  # a reading this many times stronger than the opposite turn settles the page
 
 
 def fragments_from_ocr(lines: list[OcrLine]) -> list[Fragment]:
@@ -51,13 +50,6 @@ def fragments_from_ocr(lines: list[OcrLine]) -> list[Fragment]:
             )
         )
     return out
-
-
-MIN_ORIENTING_CHARS = 3  # a box of one or two characters is about square: no direction
-
-
-def _orienting(lines: list[OcrLine]) -> list[OcrLine]:
-    return [line for line in lines if len(line.text.strip()) >= MIN_ORIENTING_CHARS]
 
 
 def _wide(line: OcrLine) -> bool:
@@ -199,20 +191,23 @@ class ReadPages:
     ) -> tuple[float, int, float, np.ndarray, list[OcrLine]]:
         return b if a is None or b[0] > a[0] else a
 
-    @staticmethod
+    def _orienting(self, lines: list[OcrLine]) -> list[OcrLine]:
+        """Lines long enough to say which way the text runs (a digit's box is about square)."""
+        return [ln for ln in lines if len(ln.text.strip()) >= self.prepare.orienting_chars]
+
     def _clear_winner(
-        best: tuple[float, int, float, np.ndarray, list[OcrLine]], readings: list[float]
+        self, best: tuple[float, int, float, np.ndarray, list[OcrLine]], readings: list[float]
     ) -> bool:
         """After two opposite turns: a mostly horizontal reading far ahead of the other is the
         page upright, even if noise keeps its confidence low (no need to try 90/270)."""
-        lines = _orienting(best[4])
+        lines = self._orienting(best[4])
         horizontal = sum(1 for line in lines if _wide(line)) >= 0.5 * max(len(lines), 1)
         other = min(readings)
-        return horizontal and best[0] >= CLEAR_WINNER * max(other, 1.0)
+        return horizontal and best[0] >= self.prepare.clear_winner * max(other, 1.0)
 
     def _good(self, lines: list[OcrLine]) -> bool:
         """Mostly horizontal lines, read with confidence: the page is upright."""
-        orienting = _orienting(lines)
+        orienting = self._orienting(lines)
         wide = [line for line in orienting if _wide(line)]
         return (
             len(wide) >= 0.5 * max(len(orienting), 1)

@@ -36,9 +36,6 @@ METHOD = {
     "text_layer": "table.text_layer",
     "ocr": "table.ocr_lines",
 }
-ANCHOR_TOLERANCE = 0.6  # a value further than this share of the column spacing is not placed
-AMBIGUITY_MARGIN = 5.0  # label scores this close to the best make a row match ambiguous
-ANCHOR_MIN_SCORE = 60.0  # a header stack must match its column label at least this well
 BBox = tuple[float, float, float, float]
 
 
@@ -83,7 +80,9 @@ def _centre(box: tuple[float, float, float, float]) -> float:
     return (box[0] + box[2]) / 2
 
 
-def column_anchors(header_cells: list[CellObs], sequence: list[list[str]]) -> list[float] | None:
+def column_anchors(
+    header_cells: list[CellObs], sequence: list[list[str]], min_score: float
+) -> list[float] | None:
     """x-centres of the expected columns, from the header cells that name them.
 
     `sequence` lists each column's labels left to right (table 四 repeats 结果维持 … three
@@ -117,13 +116,13 @@ def column_anchors(header_cells: list[CellObs], sequence: list[list[str]]) -> li
     for i in range(1, m + 1):
         for j in range(1, n + 1):
             s = score[i - 1][j - 1]
-            take = best[i - 1][j - 1] + s if s >= ANCHOR_MIN_SCORE else -1.0
+            take = best[i - 1][j - 1] + s if s >= min_score else -1.0
             best[i][j] = max(best[i - 1][j], best[i][j - 1], take)
     found: dict[int, float] = {}
     i, j = m, n
     while i > 0 and j > 0:
         s = score[i - 1][j - 1]
-        if s >= ANCHOR_MIN_SCORE and best[i][j] == best[i - 1][j - 1] + s:
+        if s >= min_score and best[i][j] == best[i - 1][j - 1] + s:
             found[j - 1] = centres[i - 1]
             i, j = i - 1, j - 1
         elif best[i][j] == best[i - 1][j]:
@@ -136,7 +135,7 @@ def column_anchors(header_cells: list[CellObs], sequence: list[list[str]]) -> li
     return anchors if all(a < b for a, b in itertools.pairwise(anchors)) else None
 
 
-def place_by_anchor(row: TableRow, anchors: list[float]) -> _Fit | None:
+def place_by_anchor(row: TableRow, anchors: list[float], tolerance: float) -> _Fit | None:
     """Put each value cell under the column whose header it sits beneath; an empty column is a
     blank cell (the source printed nothing there). None when a value cell has no box."""
     values = [(c, c.bbox) for c in row.cells if c.raw and c.bbox is not None]
@@ -148,7 +147,7 @@ def place_by_anchor(row: TableRow, anchors: list[float]) -> _Fit | None:
     for cell, box in values:
         x = _centre(box)
         k = min(range(len(anchors)), key=lambda i: abs(anchors[i] - x))
-        if abs(anchors[k] - x) > ANCHOR_TOLERANCE * spacing or slots[k] is not None:
+        if abs(anchors[k] - x) > tolerance * spacing or slots[k] is not None:
             certain = False  # a value between columns, or two values under one header
             continue
         slots[k] = cell
@@ -240,7 +239,7 @@ class TableFields:
         """Monotone alignment of observed rows to template rows maximising the label score.
 
         A match is ambiguous when the row's label fits another template row within
-        AMBIGUITY_MARGIN (e.g. two labels glued into one row by a misread line)."""
+        `ambiguity_margin` (e.g. two labels glued into one row by a misread line)."""
         m, n = len(rows), len(specs)
         floor = self.settings.min_label_score
         cands = [self._candidates(r) for r in rows]
@@ -261,7 +260,9 @@ class TableFields:
                     for k in range(n)
                     if k != j - 1 and specs[k].key != specs[j - 1].key
                 ]
-                ambiguous = max(rivals, default=0.0) >= max(floor, take - AMBIGUITY_MARGIN)
+                ambiguous = max(rivals, default=0.0) >= max(
+                    floor, take - self.settings.ambiguity_margin
+                )
                 pairs.append(Match(i - 1, j - 1, take, ambiguous))
                 i, j = i - 1, j - 1
             elif best[i][j] == best[i - 1][j]:
@@ -281,7 +282,7 @@ class TableFields:
         ambiguous: bool = False,
     ) -> None:
         grid = table.source == "html"
-        fit = place_by_anchor(row, anchors) if anchors else None
+        fit = place_by_anchor(row, anchors, self.settings.anchor_tolerance) if anchors else None
         if fit is None:
             fit = fit_columns(row, len(paths), grid)
         evidence_line = row.line_ids[-1] if row.line_ids else None
@@ -393,7 +394,9 @@ class TableFields:
         table.format = fmt
         rows = spec.rows_for(fmt)
         cols = [c.key for c in spec.columns]
-        anchors = column_anchors(table.header_cells, [c.labels for c in spec.columns])
+        anchors = column_anchors(
+            table.header_cells, [c.labels for c in spec.columns], self.settings.anchor_min_score
+        )
         if table.header_cells and anchors is None:
             table.notes.append("column headers not all found: columns placed by count")
         for oi, si, score, ambiguous in aligned[fmt]:
@@ -421,7 +424,7 @@ class TableFields:
         group_hits = sum(1 for g in spec.groups for lab in g.labels if match_key(lab) in header)
         row_score = 100.0 if group_hits == len(spec.groups) else 80.0
         sequence = [c.labels for _ in spec.groups for c in spec.columns]
-        anchors = column_anchors(table.header_cells, sequence)
+        anchors = column_anchors(table.header_cells, sequence, self.settings.anchor_min_score)
         self._emit(doc, table, merged, paths, row_score, anchors)
         table.format = "unknown"
         table.confidence = row_score / 100

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pipeline.datamodel.document import ReportDoc
 from pipeline.datamodel.record import ReportField, Semantic, Source
+from pipeline.settings import load_settings
 from pipeline.stages.checks import Checks
 from pipeline.template import Template
 
@@ -35,7 +36,7 @@ def group(prefix: str, upheld, corrected, other, pending, total) -> dict[str, Re
 
 
 def run(doc: ReportDoc, template: Template) -> dict[str, object]:
-    Checks(template)(doc)
+    Checks(template, load_settings().tables)(doc)
     return {c.rule: c for c in doc.checks}
 
 
