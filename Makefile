@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 OUT    ?= out
 
-.PHONY: demo test lint venv clean
+.PHONY: demo test lint venv clean system-deps
 
 $(BIN)/nianbao: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,8 +29,12 @@ lint: venv
 	$(BIN)/ruff format --check pipeline tests benchmarks sample_scans
 	$(BIN)/mypy
 
-# Lint, types, then every test (fast and slow).
-test: lint
+# Debian packages the tests need (CJK fonts, Tesseract); installs only what is missing.
+system-deps:
+	bash scripts/system-deps.sh
+
+# System packages, lint, types, then every test (fast and slow).
+test: system-deps lint
 	$(BIN)/pytest -q
 
 clean:
