@@ -22,6 +22,11 @@ app = typer.Typer(
 )
 err = Console(stderr=True, soft_wrap=True)
 
+# --config, as every command that runs the pipeline takes it
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", help="YAML merged over configs/default.yaml")
+]
+
 STATUS_STYLE = {"ok": "green", "partial": "yellow", "failed": "red"}
 
 
@@ -63,9 +68,7 @@ def extract(
     out_dir: Annotated[
         Path | None, typer.Option("--out-dir", help="write <stem>.json per input here")
     ] = None,
-    config: Annotated[
-        Path | None, typer.Option("--config", help="YAML merged over configs/default.yaml")
-    ] = None,
+    config: ConfigOption = None,
 ) -> None:
     """Extract one record per report. Exit code 1 if any record has status `failed`."""
     if output is not None and len(files) != 1:
@@ -93,9 +96,7 @@ def evaluate_command(
     json_out: Annotated[
         Path | None, typer.Option("--json", help="write the full summary as JSON")
     ] = None,
-    config: Annotated[
-        Path | None, typer.Option("--config", help="YAML merged over configs/default.yaml")
-    ] = None,
+    config: ConfigOption = None,
 ) -> None:
     """Compare records with truth files: accuracy by group, OCR CER, confidence vs accuracy."""
     from rich.table import Table

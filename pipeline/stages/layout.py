@@ -92,7 +92,7 @@ class Layout:
         if not doc.pages:
             return doc  # text and HTML input arrive as lines already
         pages = [self._rows(p) for p in doc.pages]
-        self._mark_running(pages, doc.pages)
+        running = self._take_running(pages, doc.pages)
         lines: list[Line] = []
         carry: Line | None = None
         for page, rows in zip(doc.pages, pages, strict=True):
@@ -117,7 +117,7 @@ class Layout:
                     continue
                 lines.append(line)
             carry = lines[-1] if lines and body and self._fills(lines[-1], right, ch) else None
-        doc.lines = lines + self._noise_lines(pages, len(lines))
+        doc.lines = lines + _noise_lines(running, len(lines))
         return doc
 
     # ---- one page --------------------------------------------------------------------------
@@ -269,9 +269,9 @@ class Layout:
         return new_page or row.bbox[1] - prev.bbox[3] <= self.s.paragraph_gap_lines * ch
 
     # ---- across pages ----------------------------------------------------------------------
-    def _mark_running(self, pages: list[list[_Row | None]], infos: list[PageDoc]) -> None:
-        """Replace running headers/footers by None and keep them for the noise lines."""
-        self._running: list[_Row] = []
+    def _take_running(self, pages: list[list[_Row | None]], infos: list[PageDoc]) -> list[_Row]:
+        """Take running headers/footers out of the pages (None in their place); return them."""
+        running: list[_Row] = []
         bands: dict[str, int] = {}
         keyed: list[list[tuple[int, str]]] = []
         for rows, info in zip(pages, infos, strict=True):
@@ -291,18 +291,21 @@ class Layout:
                 if bands[key] >= 2 and len(pages) >= 2:
                     row = rows[i]
                     assert row is not None
-                    self._running.append(row)
+                    running.append(row)
                     rows[i] = None
+        return running
 
-    def _noise_lines(self, pages: list[list[_Row | None]], start: int) -> list[Line]:
-        return [
-            Line(
-                id=start + k + 1,
-                raw=row.text,
-                page=row.page,
-                bbox=row.bbox,
-                noise="running_header",
-                confidence=row.confidence,
-            )
-            for k, row in enumerate(self._running)
-        ]
+
+def _noise_lines(running: list[_Row], start: int) -> list[Line]:
+    """Running headers/footers as lines marked noise, numbered after the body lines."""
+    return [
+        Line(
+            id=start + k + 1,
+            raw=row.text,
+            page=row.page,
+            bbox=row.bbox,
+            noise="running_header",
+            confidence=row.confidence,
+        )
+        for k, row in enumerate(running)
+    ]
