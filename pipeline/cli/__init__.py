@@ -1,0 +1,10 @@
+"""The `nianbao` command. Thin: argument handling and output only; the work is in the pipeline.
+
+`app.py` holds the typer app and what commands share; each command lives in its own module and
+registers itself on import below.
+"""
+
+from pipeline.cli import evaluate, extract, schema  # noqa: F401  (registers the commands)
+from pipeline.cli.app import app
+
+__all__ = ["app"]

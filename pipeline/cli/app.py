@@ -1,0 +1,57 @@
+"""The typer app and what every command shares: --config, the pipeline builder, summaries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from pipeline.datamodel.record import ReportRecord
+from pipeline.errors import NianbaoError
+from pipeline.runner import Pipeline
+from pipeline.settings import load_settings
+
+app = typer.Typer(
+    help="Turn 政府信息公开工作年度报告 into verified, machine-readable records.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+err = Console(stderr=True, soft_wrap=True)
+
+# --config, as every command that runs the pipeline takes it
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", help="YAML merged over configs/default.yaml")
+]
+
+STATUS_STYLE = {"ok": "green", "partial": "yellow", "failed": "red"}
+
+
+def dump_record(record: ReportRecord) -> str:
+    return record.model_dump_json(indent=2)
+
+
+def summary_line(record: ReportRecord) -> str:
+    meta = record.meta
+    flagged = len(record.review.fields)
+    failed = sum(1 for c in record.checks if c.passed is False and c.severity == "hard")
+    parts = [
+        f"[{STATUS_STYLE[record.status.value]}]{record.status.value}[/]",
+        record.source.path,
+        f"{meta.agency.value or '?'} {meta.year.value or '?'}",
+        f"template {record.template.version}",
+        f"{failed} failed checks",
+        f"{flagged} fields to review",
+    ]
+    parts += [f"[red]{e.code}[/]: {e.message}" for e in record.errors]
+    return " · ".join(parts)
+
+
+def build_pipeline(config: Path | None) -> Pipeline:
+    """The pipeline for a --config file; a bad config ends the command with exit code 2."""
+    try:
+        return Pipeline(load_settings(config))
+    except NianbaoError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from exc

@@ -1,0 +1,64 @@
+"""`nianbao eval`: records against truth files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from pipeline.cli.app import ConfigOption, app, build_pipeline, err
+
+
+@app.command("eval")
+def evaluate_command(
+    directory: Annotated[Path, typer.Argument(help="folder with documents and <name>.truth.json")],
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="write the full summary as JSON")
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Compare records with truth files: accuracy by group, OCR CER, confidence vs accuracy."""
+    from rich.table import Table
+
+    from pipeline.evaluate import evaluate, load_truth, summary, truth_files
+
+    pairs = list(truth_files(directory))
+    if not pairs:
+        err.print(f"[red]error:[/] {directory}: no <name>.truth.json files found")
+        raise typer.Exit(2)
+    pipeline = build_pipeline(config)
+    results = []
+    for doc_path, truth_path in pairs:
+        doc, record = pipeline.run_doc(doc_path)
+        results.append(evaluate(doc, record, str(doc_path), load_truth(truth_path)))
+    report = summary(results)
+    out = Console(soft_wrap=True)
+    groups = Table(title=f"field accuracy ({report['documents']} documents)")
+    for col in ("group", "fields", "accuracy"):
+        groups.add_column(col)
+    for name, g in report["by_group"].items():
+        groups.add_row(name, str(g["fields"]), f"{g['accuracy']:.2%}")
+    groups.add_row("all", str(report["fields"]), f"{report['accuracy']:.2%}")
+    out.print(groups)
+    conf = Table(title="confidence against accuracy")
+    for col in ("confidence", "fields", "accuracy", "flagged for review"):
+        conf.add_column(col)
+    for row in report["confidence_table"]:
+        acc, flag = row["accuracy"], row["flagged"]
+        conf.add_row(
+            row["confidence"],
+            str(row["fields"]),
+            "-" if acc is None else f"{acc:.2%}",
+            "-" if flag is None else f"{flag:.2%}",
+        )
+    out.print(conf)
+    if report["cer"] is not None:
+        out.print(f"OCR character error rate: {report['cer']:.3%}")
+    if report["wrong_fields_flagged"] is not None:
+        out.print(f"wrong fields flagged for review: {report['wrong_fields_flagged']:.2%}")
+    out.print(f"review load (fields flagged): {report['review_load']:.2%}")
+    if json_out is not None:
+        json_out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
