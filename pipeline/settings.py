@@ -168,6 +168,22 @@ class BatchSettings(_Section):
     dask_memory_limit_mb: int  # `--dask local`: each Dask worker's memory limit (nanny kills)
 
 
+class ReviewSettings(_Section):
+    """`nianbao review`: the local review page (pipeline/review/)."""
+
+    host: str  # interface the page listens on; anything not in `loopback_hosts` needs --token
+    port: int
+    loopback_hosts: list[str]  # hosts that need no token (this machine only)
+    crop_margin_px: int  # page-image pixels shown around the evidence box
+    highlight_px: int  # width of the box drawn around the evidence
+    page_max_px: int  # the whole page ("page" view) is scaled down to this width
+    page_cache: int  # rendered pages kept in memory (moving between cells of one table)
+    context_lines: int  # text input: lines shown above and below the evidence line
+    queue_limit: int  # fields listed at once in the queue
+    # Queue filter -> the review reasons it selects (a reason ending in ":" is a prefix).
+    reason_groups: dict[str, list[str]]
+
+
 OcrSettings = Annotated[
     PaddleOcrSettings | RapidOcrSettings | TesseractOcrSettings, Field(discriminator="kind")
 ]
@@ -186,6 +202,7 @@ class Settings(_Section):
     confidence: ConfidenceSettings
     db: DbSettings
     batch: BatchSettings
+    review: ReviewSettings
 
     def digest(self) -> str:
         """Hash of what decides a record: where it is stored, how it is scheduled and how many
@@ -199,7 +216,7 @@ class Settings(_Section):
 
 
 # Settings sections that change how documents are scheduled or stored, never their records.
-_NOT_DIGESTED = ("db", "batch")
+_NOT_DIGESTED = ("db", "batch", "review")
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
