@@ -180,7 +180,8 @@ class ReviewSettings(_Section):
     page_cache: int  # rendered pages kept in memory (moving between cells of one table)
     context_lines: int  # text input: lines shown above and below the evidence line
     queue_limit: int  # fields listed at once in the queue
-    # Queue filter -> the review reasons it selects (a reason ending in ":" is a prefix).
+    # Queue filter -> the review reasons it selects (one ending in ":" is a prefix; one starting
+    # with "method:" selects fields whose method starts with the rest).
     reason_groups: dict[str, list[str]]
 
 

@@ -11,7 +11,7 @@ loaded, read the ones you need through the methods here.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from pipeline.datamodel.record import ReportField, ReportRecord
+from pipeline.datamodel.record import CheckRecord, ReportField, ReportRecord, Semantic
 from pipeline.db.models import CheckRow, Document, ErrorRow, FieldRow, ReviewRow
 from pipeline.errors import NianbaoError
 
@@ -320,7 +320,7 @@ class Store:
         doc = self.document(document_id)
         record = ReportRecord.model_validate_json(doc.record_json)
         if reviewed:
-            _apply_reviews(record, self.fields(document_id))
+            _apply_reviews(record, self.fields(document_id), self.checks(document_id))
         return record
 
     def records(self, *, reviewed: bool = True) -> Iterator[tuple[Document, ReportRecord]]:
@@ -338,7 +338,7 @@ class Store:
             for doc in page:
                 record = ReportRecord.model_validate_json(doc.record_json)
                 if reviewed:
-                    _apply_reviews(record, self.fields(doc.id))
+                    _apply_reviews(record, self.fields(doc.id), self.checks(doc.id))
                 yield doc, record
             last = page[-1].id
 
@@ -365,11 +365,14 @@ class Store:
         *,
         new_value: Any = None,
         note: str | None = None,
+        then: Callable[[Session, int], None] | None = None,
     ) -> ReviewRow:
         """Record one decision and update the field, in one transaction.
 
         accept: the current value is right; correct: `new_value` replaces it; unreadable: the
-        source cannot be read (value becomes None). The field no longer needs review."""
+        source cannot be read (value becomes None). The field no longer needs review.
+        `then(session, document_id)` runs inside the same transaction once the field is updated
+        (the review page re-runs the document's checks there)."""
         if action not in REVIEW_ACTIONS:
             raise ValueError(f"unknown review action {action!r}; one of {REVIEW_ACTIONS}")
         if not reviewer:
@@ -411,6 +414,8 @@ class Store:
             assert doc is not None  # the field's foreign key guarantees it
             doc.fields_to_review = left or 0
             doc.review_needed = bool(left)
+            if then is not None:
+                then(session, document_id)
         return review
 
     def reviews(self, document_id: int | None = None) -> list[ReviewRow]:
@@ -421,8 +426,14 @@ class Store:
             return list(session.scalars(query))
 
 
-def _apply_reviews(record: ReportRecord, rows: Sequence[FieldRow]) -> None:
-    """Overlay the latest review decision of each field onto the record (method `review`)."""
+def _apply_reviews(
+    record: ReportRecord, rows: Sequence[FieldRow], checks: Sequence[CheckRow] = ()
+) -> None:
+    """Overlay the latest review decision of each field onto the record (method `review`).
+
+    A corrected value gets the semantic of what the reviewer typed (number, zero, text; missing
+    when unreadable). The checks are the stored rows, which the review page re-runs after each
+    decision, so an export shows a 勾稽 relation a correction cleared as passed."""
     reviewed = False
     for row in rows:
         if row.review_action is None:
@@ -431,6 +442,8 @@ def _apply_reviews(record: ReportRecord, rows: Sequence[FieldRow]) -> None:
         field = record.get(row.path)
         field.review.previous_value = field.value
         field.value = row.reviewed_value
+        if row.review_action != "accept":
+            field.semantic = _semantic_of(row.reviewed_value)
         field.method = "review"
         field.confidence = 1.0 if row.review_action != "unreadable" else 0.0
         field.review.needed = False
@@ -439,3 +452,23 @@ def _apply_reviews(record: ReportRecord, rows: Sequence[FieldRow]) -> None:
     if reviewed:
         record.review.fields = [p for p, f in record.iter_fields() if f.review.needed]
         record.review.needed = bool(record.review.fields)
+        if checks:
+            record.checks = [
+                CheckRecord(
+                    rule=c.rule,
+                    passed=c.passed,
+                    fields=list(c.fields),
+                    detail=c.detail,
+                    severity="soft" if c.severity == "soft" else "hard",
+                )
+                for c in checks
+            ]
+
+
+def _semantic_of(value: Any) -> Semantic:
+    """What a reviewed value is: 0 -> zero, another number -> number, None -> missing."""
+    if value is None:
+        return Semantic.missing
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return Semantic.zero if value == 0 else Semantic.number
+    return Semantic.text
