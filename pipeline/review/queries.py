@@ -86,14 +86,14 @@ def documents(store: Store) -> list[DocumentSummary]:
     """Documents with fields to review, most to review first; then the finished ones."""
     with store.session() as session:
         failed = dict(
-            session.execute(  # type: ignore[arg-type]
+            session.execute(
                 select(CheckRow.document_id, func.count())
                 .where(CheckRow.passed.is_(False), CheckRow.severity == "hard")
                 .group_by(CheckRow.document_id)
             ).all()
         )
         reviewed = dict(
-            session.execute(  # type: ignore[arg-type]
+            session.execute(
                 select(FieldRow.document_id, func.count())
                 .where(FieldRow.review_action.is_not(None))
                 .group_by(FieldRow.document_id)
