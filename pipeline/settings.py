@@ -174,7 +174,8 @@ class ReviewSettings(_Section):
     host: str  # interface the page listens on; anything not in `loopback_hosts` needs --token
     port: int
     loopback_hosts: list[str]  # hosts that need no token (this machine only)
-    crop_margin_px: int  # page-image pixels shown around the evidence box
+    crop_margin_x_px: int  # page-image pixels shown left and right of the evidence box
+    crop_margin_y_px: int  # ... and above and below it
     highlight_px: int  # width of the box drawn around the evidence
     page_max_px: int  # the whole page ("page" view) is scaled down to this width
     page_cache: int  # rendered pages kept in memory (moving between cells of one table)

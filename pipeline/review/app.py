@@ -185,11 +185,17 @@ def create_app(store: Store, settings: Settings, config: ReviewConfig) -> FastAP
             for c in queries.checks_of(stored, path)
         ]
         history = [r for r in store.reviews(document_id) if r.field_path == path]
-        saved_review = next((r for r in store.reviews(document_id) if r.id == saved), None)
+        saved_review = queries.review(store, saved) if saved is not None else None
         saved_checks = []
-        if saved_review is not None:
-            for c in queries.checks_of(stored, saved_review.field_path):
-                saved_checks.append({"check": c, "was": extracted.get(c.rule)})
+        if saved_review is not None:  # the decision just made, perhaps in another document
+            saved_doc = saved_review.document_id
+            was = (
+                extracted
+                if saved_doc == document_id
+                else {c.rule: c for c in load(saved_doc)[1].checks}
+            )
+            for c in queries.checks_of(store.checks(saved_doc), saved_review.field_path):
+                saved_checks.append({"check": c, "was": was.get(c.rule)})
         context = _evidence_context(evidence, doc, record, row)
         return page(
             request,

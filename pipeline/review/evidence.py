@@ -117,9 +117,14 @@ class Evidence:
         """The page around `bbox`, the box outlined."""
         image = self._page(doc, record, number)
         h, w = image.shape[:2]
-        m = self.review.crop_margin_px
+        mx, my = self.review.crop_margin_x_px, self.review.crop_margin_y_px
         x0, y0, x1, y1 = bbox
-        box = (max(0, int(x0) - m), max(0, int(y0) - m), min(w, int(x1) + m), min(h, int(y1) + m))
+        box = (
+            max(0, int(x0) - mx),
+            max(0, int(y0) - my),
+            min(w, int(x1) + mx),
+            min(h, int(y1) + my),
+        )
         return _png(image, bbox, crop=box, outline=self.review.highlight_px)
 
     def page_png(

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from pipeline.db import Store
-from pipeline.db.models import CheckRow, Document, FieldRow
+from pipeline.db.models import CheckRow, Document, FieldRow, ReviewRow
 
 
 @dataclass(frozen=True)
@@ -131,3 +131,8 @@ TABLES = ("meta", "active_disclosure", "applications", "review_litigation", "ite
 def checks_of(checks: Sequence[CheckRow], path: str) -> list[CheckRow]:
     """The checks a field takes part in."""
     return [c for c in checks if path in c.fields]
+
+
+def review(store: Store, review_id: int) -> ReviewRow | None:
+    with store.session() as session:
+        return session.get(ReviewRow, review_id)
