@@ -206,7 +206,9 @@ def create_app(store: Store, settings: Settings, config: ReviewConfig) -> FastAP
                 "row": row,
                 "label": words.get(path, path),
                 "value": row.reviewed_value if row.review_action else row.value,
-                "groups_of_row": queries.groups_of(row, groups),
+                "reason_chips": [
+                    (r, queries.group_of_reason(r, groups)) for r in row.review_reasons
+                ],
                 "field_checks": field_checks,
                 "history": history,
                 "saved": saved_review,

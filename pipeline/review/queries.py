@@ -48,6 +48,15 @@ def groups_of(row: FieldRow, groups: Mapping[str, Sequence[str]]) -> list[str]:
     return [name for name, patterns in groups.items() if matches(row, patterns)]
 
 
+def group_of_reason(reason: str, groups: Mapping[str, Sequence[str]]) -> str | None:
+    """The reason group one review reason belongs to (for its colour on the page)."""
+    for name, patterns in groups.items():
+        for p in patterns:
+            if reason == p or (p.endswith(":") and reason.startswith(p)):
+                return name
+    return None
+
+
 def queue(
     store: Store, flt: QueueFilter, groups: Mapping[str, Sequence[str]], limit: int
 ) -> list[FieldRow]:
