@@ -181,8 +181,8 @@ def _members(
         with zipfile.ZipFile(archive) as zf:
             for info in zf.infolist():
                 mode = info.external_attr >> 16
-                if info.is_dir() or (mode and not stat.S_ISREG(mode)):
-                    continue  # folders, symlinks, devices
+                if info.is_dir() or stat.S_IFMT(mode) not in (0, stat.S_IFREG):
+                    continue  # folders, symlinks, devices (no type bits: a plain file)
                 if not _wanted(info.filename, suffixes):
                     continue
                 yield info.filename, info.file_size, zf.open(info) if read else None
