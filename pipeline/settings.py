@@ -151,6 +151,41 @@ class TesseractOcrSettings(_Section):
     timeout_s: float
 
 
+class DbSettings(_Section):
+    url: str  # SQLAlchemy URL (sqlite:///file.db, postgresql+psycopg://...) or a bare file path
+
+
+class BatchSettings(_Section):
+    """`nianbao batch`: workers, isolation and streaming (pipeline/batch/)."""
+
+    workers: int  # local worker processes (--workers)
+    threads_per_worker: int | None  # OCR/BLAS threads per worker; None: cores // workers
+    timeout_s: float  # one document's wall time before its worker is killed (error `timeout`)
+    memory_limit_mb: int  # a worker whose RSS passes this is killed (error `memory_limit`)
+    poll_interval_s: float  # how often the supervisor checks time and memory of the workers
+    read_ahead: int  # documents prepared (read, hashed) per worker ahead of the one running
+    max_member_bytes: int  # archive members larger than this are refused (error `too_large`)
+    dask_memory_limit_mb: int  # `--dask local`: each Dask worker's memory limit (nanny kills)
+
+
+class ReviewSettings(_Section):
+    """`nianbao review`: the local review page (pipeline/review/)."""
+
+    host: str  # interface the page listens on; anything not in `loopback_hosts` needs --token
+    port: int
+    loopback_hosts: list[str]  # hosts that need no token (this machine only)
+    crop_margin_x_px: int  # page-image pixels shown left and right of the evidence box
+    crop_margin_y_px: int  # ... and above and below it
+    highlight_px: int  # width of the box drawn around the evidence
+    page_max_px: int  # the whole page ("page" view) is scaled down to this width
+    page_cache: int  # rendered pages kept in memory (moving between cells of one table)
+    context_lines: int  # text input: lines shown above and below the evidence line
+    queue_limit: int  # fields listed at once in the queue
+    # Queue filter -> the review reasons it selects (one ending in ":" is a prefix; one starting
+    # with "method:" selects fields whose method starts with the rest).
+    reason_groups: dict[str, list[str]]
+
+
 OcrSettings = Annotated[
     PaddleOcrSettings | RapidOcrSettings | TesseractOcrSettings, Field(discriminator="kind")
 ]
@@ -167,10 +202,23 @@ class Settings(_Section):
     tables: TableSettings
     nlp: NlpSettings
     confidence: ConfidenceSettings
+    db: DbSettings
+    batch: BatchSettings
+    review: ReviewSettings
 
     def digest(self) -> str:
-        blob = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        """Hash of what decides a record: where it is stored, how it is scheduled and how many
+        threads the OCR uses do not (so a rerun with other --workers or --db resumes)."""
+        dump = self.model_dump(mode="json")
+        for key in _NOT_DIGESTED:
+            dump.pop(key, None)
+        dump["ocr"].pop("cpu_threads", None)
+        blob = json.dumps(dump, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+# Settings sections that change how documents are scheduled or stored, never their records.
+_NOT_DIGESTED = ("db", "batch", "review")
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -7,6 +8,7 @@ import pytest
 from pipeline.runner import Pipeline
 from pipeline.settings import Settings, load_settings
 from pipeline.template import Template, load_template
+from tests.pgcluster import PgCluster, find_bin
 
 DATA = Path(__file__).parent / "data"
 SEED = DATA / "seed_liaocheng_2021.txt"
@@ -26,3 +28,24 @@ def template() -> Template:
 @pytest.fixture(scope="session")
 def pipeline(settings: Settings) -> Pipeline:
     return Pipeline(settings)
+
+
+# ---- PostgreSQL (issue #6): a throwaway cluster per test session, a fresh database per test --
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[PgCluster]:
+    bindir = find_bin()
+    if bindir is None:
+        pytest.skip("PostgreSQL binaries (initdb, pg_ctl) not found: apt-get install postgresql")
+    cluster = PgCluster(bindir)
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_cluster: PgCluster) -> str:
+    return pg_cluster.new_database()

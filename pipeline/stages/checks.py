@@ -14,7 +14,7 @@ import itertools
 import math
 
 from pipeline.datamodel.document import ReportDoc
-from pipeline.datamodel.record import CheckRecord, ReportField, Semantic, Severity
+from pipeline.datamodel.record import CheckRecord, ReportField, Semantic, Severity, Source
 from pipeline.settings import TableSettings
 from pipeline.template import Template
 from pipeline.template.loader import Format, RuleSpec
@@ -54,6 +54,21 @@ class Checks:
                 if not check.passed:
                     f.review.reasons.append(f"check_failed:{check.rule}")
         return doc
+
+    def recheck(self, fields: dict[str, ReportField], fmt: Format) -> list[CheckRecord]:
+        """The equation and non-negative checks over `fields`, in rule order, marking nothing.
+
+        For values that changed after extraction (the review page re-runs a document's checks
+        after a correction). Prose-vs-table checks are left out: they need the prose figures,
+        which only the working document holds."""
+        doc = ReportDoc(source=Source(path="(recheck)"), fields=fields)
+        out: list[CheckRecord] = []
+        for rule in self.template.rules:
+            if rule.kind == "equation":
+                out += self._equation(doc, rule, fmt)
+            elif rule.kind == "non_negative":
+                out += self._non_negative(doc, rule)
+        return out
 
     @staticmethod
     def _format(doc: ReportDoc) -> Format:

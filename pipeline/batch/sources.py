@@ -1,0 +1,210 @@
+"""Expand batch inputs (files, folders, globs, zip/tar archives) into documents, streamed.
+
+Archive members are read one at a time, in archive order, only when the runner asks for the
+next document; a member is copied to a temp file under a name nianbao makes up (member names
+are labels only: never a path to write to, so no traversal), hashed while it is copied, and the
+file is deleted once its document is done. Only regular files are taken: symlinks, hard links
+and devices in archives are skipped, and so are symlinks in folders that point out of them.
+Archives inside archives are not opened: they are members, and get their own error record.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import os
+import re
+import shutil
+import stat
+import tarfile
+import tempfile
+import zipfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from pipeline.hashing import sha256_file
+
+ARCHIVE_SUFFIXES = (".zip", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz")
+_SAFE_SUFFIX = re.compile(r"^\.[a-z0-9]{1,10}$")
+
+
+@dataclass
+class Item:
+    """One document to process. `path` is a file the worker can read (the input itself, or a
+    temp copy of an archive member, `temporary`); `error` is set when it could not be read."""
+
+    label: str
+    content_hash: str
+    path: Path | None = None
+    temporary: bool = False
+    error: tuple[str, str] | None = None  # (code, message)
+
+    def cleanup(self) -> None:
+        if self.temporary and self.path is not None:
+            self.path.unlink(missing_ok=True)
+
+
+def label_hash(label: str) -> str:
+    """Identity of an input whose bytes could not be read: a hash of its label (documents are
+    otherwise identified by content)."""
+    return hashlib.sha256(f"unreadable input:{label}".encode()).hexdigest()
+
+
+def _failed(label: str, code: str, message: str) -> Item:
+    return Item(label, label_hash(label), error=(code, message))
+
+
+def _is_archive(path: Path) -> bool:
+    return path.name.lower().endswith(ARCHIVE_SUFFIXES)
+
+
+def _suffix(name: str) -> str:
+    """The member's suffix, if harmless (the worker's reader uses it to tell text from HTML)."""
+    suffix = Path(name).suffix.lower()
+    return suffix if _SAFE_SUFFIX.match(suffix) else ""
+
+
+def _expand_input(raw: str) -> list[Path]:
+    path = Path(raw).expanduser()
+    if path.exists():
+        return [path]
+    if glob.has_magic(raw):
+        return [Path(p) for p in sorted(glob.glob(os.path.expanduser(raw), recursive=True))]
+    return [path]  # reported as not found by the reader
+
+
+def _walk(folder: Path, suffixes: Sequence[str]) -> list[Path]:
+    """Report files and archives under `folder`, sorted; no symlink leaving the folder."""
+    root = folder.resolve()
+    out: list[Path] = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_symlink() and not path.resolve().is_relative_to(root):
+            continue
+        if any(part.startswith(".") for part in path.relative_to(folder).parts):
+            continue  # hidden files and folders
+        if not path.is_file():
+            continue
+        if _is_archive(path) or path.suffix.lower() in suffixes:
+            out.append(path)
+    return out
+
+
+def plan(inputs: Sequence[str], suffixes: Sequence[str]) -> list[Path]:
+    """The files and archives the inputs name (folders walked for `suffixes` and archives)."""
+    files: list[Path] = []
+    for raw in inputs:
+        for path in _expand_input(raw):
+            files.extend(_walk(path, suffixes) if path.is_dir() else [path])
+    return files
+
+
+def count(files: Sequence[Path], suffixes: Sequence[str]) -> int:
+    """How many documents `files` hold (archives listed, not read), for the progress bar."""
+    total = 0
+    for path in files:
+        if not (_is_archive(path) and path.is_file()):
+            total += 1
+            continue
+        try:
+            total += sum(1 for _ in _members(path, suffixes, read=False))
+        except (OSError, zipfile.BadZipFile, tarfile.TarError, EOFError):
+            total += 1  # the archive becomes one error record
+    return total
+
+
+def items(
+    files: Sequence[Path], suffixes: Sequence[str], workdir: Path, max_member_bytes: int
+) -> Iterator[Item]:
+    """Documents one at a time; an archive member is on disk only from its yield to cleanup()."""
+    for path in files:
+        if _is_archive(path) and path.is_file():
+            yield from _archive_items(path, suffixes, workdir, max_member_bytes)
+        else:
+            yield _file_item(path)
+
+
+def _file_item(path: Path) -> Item:
+    label = str(path)
+    try:
+        return Item(label=label, content_hash=sha256_file(path), path=path)
+    except FileNotFoundError:
+        return _failed(label, "not_found", f"{label}: no such file")
+    except OSError as exc:
+        return _failed(label, "unreadable", f"{label}: cannot read: {exc}")
+
+
+def _archive_items(
+    archive: Path, suffixes: Sequence[str], workdir: Path, max_bytes: int
+) -> Iterator[Item]:
+    try:
+        for name, size, stream in _members(archive, suffixes, read=True):
+            label = f"{archive}!{name}"
+            if size > max_bytes:
+                yield _failed(label, "too_large", f"{label}: {size} bytes, over {max_bytes}")
+                continue
+            assert stream is not None
+            yield _copy(stream, label, _suffix(name), workdir, max_bytes)
+    except (OSError, zipfile.BadZipFile, tarfile.TarError, EOFError, RuntimeError) as exc:
+        yield _failed(str(archive), "corrupt_archive", f"{archive}: cannot read the archive: {exc}")
+
+
+def _copy(stream: IO[bytes], label: str, suffix: str, workdir: Path, max_bytes: int) -> Item:
+    """Stream one member to a temp file (name made up here), hashing as it goes."""
+    digest = hashlib.sha256()
+    handle, name = tempfile.mkstemp(suffix=suffix, dir=workdir)
+    target = Path(name)
+    written = 0
+    try:
+        with os.fdopen(handle, "wb") as out:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                written += len(block)
+                if written > max_bytes:  # the header lied (a zip bomb, say)
+                    raise ValueError(f"more than {max_bytes} bytes once unpacked")
+                digest.update(block)
+                out.write(block)
+    except (OSError, ValueError, zipfile.BadZipFile, tarfile.TarError, EOFError) as exc:
+        target.unlink(missing_ok=True)
+        code = "too_large" if isinstance(exc, ValueError) else "corrupt_archive"
+        return _failed(label, code, f"{label}: cannot unpack: {exc}")
+    finally:
+        stream.close()
+    return Item(label, digest.hexdigest(), path=target, temporary=True)
+
+
+def _members(
+    archive: Path, suffixes: Sequence[str], *, read: bool
+) -> Iterator[tuple[str, int, IO[bytes] | None]]:
+    """(name, size, stream) of each regular report member, in archive order."""
+    if archive.name.lower().endswith(".zip"):
+        with zipfile.ZipFile(archive) as zf:
+            for info in zf.infolist():
+                mode = info.external_attr >> 16
+                if info.is_dir() or stat.S_IFMT(mode) not in (0, stat.S_IFREG):
+                    continue  # folders, symlinks, devices (no type bits: a plain file)
+                if not _wanted(info.filename, suffixes):
+                    continue
+                yield info.filename, info.file_size, zf.open(info) if read else None
+        return
+    with tarfile.open(archive, mode="r:*") as tf:  # streams; compressed tars read in order
+        for member in tf:
+            if not member.isfile() or not _wanted(member.name, suffixes):
+                continue  # symlinks, hard links, devices, folders
+            yield member.name, member.size, tf.extractfile(member) if read else None
+
+
+def _wanted(name: str, suffixes: Sequence[str]) -> bool:
+    parts = Path(name).parts
+    if any(part.startswith(".") or part == "__MACOSX" for part in parts):
+        return False
+    return _is_archive(Path(name)) or Path(name).suffix.lower() in suffixes
+
+
+def new_workdir() -> Path:
+    """A private temp folder for archive members (removed by `remove_workdir`)."""
+    return Path(tempfile.mkdtemp(prefix="nianbao-batch-"))
+
+
+def remove_workdir(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)

@@ -1,0 +1,129 @@
+"""What a worker does with one document, the same in a local worker process and on Dask.
+
+The pipeline (spaCy, the OCR engine) is built once per worker process and reused; its thread
+counts are limited so N workers share the cores instead of fighting over them. The record's
+`source.path` becomes the document's label (an archive member's temp file is not a name
+anyone knows).
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline import __version__
+from pipeline.datamodel.document import ReportDoc
+from pipeline.datamodel.record import ReportRecord, Source
+from pipeline.runner import Pipeline
+from pipeline.settings import Settings
+
+_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_THREAD_LIMIT")
+_PIPELINES: dict[tuple[str, int], Pipeline] = {}
+
+
+@dataclass
+class Task:
+    label: str
+    content_hash: str
+    suffix: str  # for `data` tasks: the temp file's suffix
+    path: str | None = None  # a file this worker can read
+    data: bytes | None = None  # or the bytes themselves (Dask workers on other machines)
+
+
+@dataclass
+class Outcome:
+    label: str
+    content_hash: str
+    record_json: str
+    elapsed_ms: float
+    pages: int
+    peak_rss_mb: float
+    pid: int
+
+
+def threads_for(settings: Settings, workers: int) -> int:
+    """OCR/BLAS threads per worker: the config's, else the cores divided among the workers."""
+    configured = settings.batch.threads_per_worker
+    if configured is not None:
+        return configured
+    return max(1, (os.cpu_count() or 1) // max(1, workers))
+
+
+def pipeline_for(settings: Settings, threads: int) -> Pipeline:
+    """This process's pipeline for these settings (built on first use)."""
+    key = (settings.digest(), threads)
+    if key not in _PIPELINES:
+        for var in _THREAD_VARS:
+            os.environ[var] = str(threads)
+        ocr = settings.ocr.model_copy(update={"cpu_threads": threads})
+        _PIPELINES[key] = Pipeline(settings.model_copy(update={"ocr": ocr}))
+    return _PIPELINES[key]
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def run_task(settings: Settings, threads: int, task: Task) -> Outcome:
+    """Extract one document; never raises for a bad document (the pipeline's contract)."""
+    pipeline = pipeline_for(settings, threads)
+    t0 = time.perf_counter()
+    if task.data is not None:
+        with tempfile.NamedTemporaryFile(suffix=task.suffix, prefix="nianbao-") as handle:
+            handle.write(task.data)
+            handle.flush()
+            record = _run(pipeline, Path(handle.name), task.label)
+    else:
+        assert task.path is not None
+        record = _run(pipeline, Path(task.path), task.label)
+    elapsed = (time.perf_counter() - t0) * 1000
+    return Outcome(
+        label=task.label,
+        content_hash=task.content_hash,
+        record_json=record.model_dump_json(),
+        elapsed_ms=elapsed,
+        pages=record.source.pages or 0,
+        peak_rss_mb=peak_rss_mb(),
+        pid=os.getpid(),
+    )
+
+
+def _run(pipeline: Pipeline, path: Path, label: str) -> ReportRecord:
+    try:
+        record = pipeline.run(path)
+    except Exception as exc:  # the pipeline should not raise; if it does, this document fails
+        return failure_record(
+            pipeline.settings,
+            label,
+            "",
+            "worker_exception",
+            f"{label}: {type(exc).__name__}: {exc}",
+        )
+    relabel(record, str(path), label)
+    return record
+
+
+def relabel(record: ReportRecord, path: str, label: str) -> None:
+    """Name the document by its label wherever the worker's file path appears."""
+    record.source.path = label
+    if path != label:
+        for error in record.errors:
+            error.message = error.message.replace(path, label)
+
+
+def failure_record(
+    settings: Settings, label: str, content_hash: str, code: str, message: str
+) -> ReportRecord:
+    """A `failed` record for a document the batch could not run (timeout, memory limit, a
+    crashed worker, an unreadable archive member): the same shape as any failed record."""
+    from pipeline.stages.assemble import Assemble
+    from pipeline.template import load_template
+
+    doc = ReportDoc(source=Source(path=label, sha256=content_hash or None))
+    doc.fail("batch", code, message, fatal=True)
+    engines = {"nianbao": __version__}
+    return Assemble(settings, load_template(), engines)(doc)

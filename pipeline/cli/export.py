@@ -1,0 +1,40 @@
+"""`nianbao export`: the database's records as JSONL, CSV or Parquet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pipeline.cli.app import app, err
+
+
+@app.command("export")
+def export_command(
+    output: Annotated[Path, typer.Argument(help="file to write: .jsonl, .csv or .parquet")],
+    db: Annotated[
+        str | None, typer.Option("--db", help="database URL or SQLite file (default: config)")
+    ] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="jsonl | csv | parquet (default: by suffix)")
+    ] = None,
+    as_extracted: Annotated[
+        bool, typer.Option("--as-extracted", help="leave review decisions out")
+    ] = False,
+) -> None:
+    """Export stored records: JSONL = one record per line; CSV/Parquet = one row per field."""
+    from pipeline.db import Store
+    from pipeline.errors import NianbaoError
+    from pipeline.export import export, format_for
+    from pipeline.settings import load_settings
+
+    try:
+        kind = format_for(output, fmt)
+        store = Store(db or load_settings().db.url)
+    except (ValueError, NianbaoError) as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from exc
+    with store:
+        n = export(store, output, kind, reviewed=not as_extracted)
+    err.print(f"{n} documents written to {output} ({kind})")

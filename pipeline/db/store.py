@@ -1,0 +1,474 @@
+"""The repository: write one document's rows in one transaction, read records back, review.
+
+`Store(url)` opens (and migrates to the newest schema) a SQLite file or a PostgreSQL database.
+A document is identified by (content hash, config hash): `done()` answers whether a rerun can
+skip it, and `save_record()` writes the document row, its fields, checks and errors in a single
+transaction, so a run killed at any moment leaves either all of a document's rows or none.
+
+Rows come back as detached ORM objects (pipeline.db.models); their relationships are not
+loaded, read the ones you need through the methods here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, delete, event, func, insert, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from pipeline.datamodel.record import CheckRecord, ReportField, ReportRecord, Semantic
+from pipeline.db.models import CheckRow, Document, ErrorRow, FieldRow, ReviewRow
+from pipeline.errors import NianbaoError
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+REVIEW_ACTIONS = ("accept", "correct", "unreadable")
+
+
+class DatabaseError(NianbaoError):
+    """The database cannot be opened or used; the message names the URL and the problem."""
+
+
+def database_url(url_or_path: str) -> str:
+    """A SQLAlchemy URL from what a user types: a URL, or a bare file path (-> SQLite).
+
+    `postgresql://` without a driver means psycopg 3 (`postgresql+psycopg://`)."""
+    if "://" not in url_or_path:
+        return f"sqlite:///{Path(url_or_path).expanduser()}"
+    if url_or_path.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + url_or_path.split("://", 1)[1]
+    return url_or_path
+
+
+def _safe(url: str) -> str:
+    """The URL with any password hidden, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def _alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
+def head_revision() -> str | None:
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest migration (a no-op when it is already there)."""
+    with engine.connect() as probe:
+        current = MigrationContext.configure(probe).get_current_revision()
+    if current == head_revision():
+        return
+    cfg = _alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")  # ON DELETE CASCADE needs it
+    cur.execute("PRAGMA journal_mode=WAL")  # readers (the review page) alongside the batch
+    cur.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable at each commit's end
+    cur.close()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def _field_row(document_id: int, path: str, f: ReportField) -> dict[str, Any]:
+    ev = f.evidence
+    return {
+        "document_id": document_id,
+        "path": path,
+        "value": f.value,
+        "value_num": _number(f.value),
+        "raw": f.raw,
+        "semantic": f.semantic.value,
+        "confidence": f.confidence,
+        "method": f.method,
+        "review_needed": f.review.needed,
+        "review_reasons": list(f.review.reasons),
+        "evidence_page": ev.page,
+        "evidence_bbox": list(ev.bbox) if ev.bbox is not None else None,
+        "evidence_text": ev.text,
+        "evidence_line": ev.line,
+        "review_action": None,
+        "reviewed_value": None,
+        "reviewed_by": None,
+        "reviewed_at": None,
+    }
+
+
+class Store:
+    """One database. Thread-safe for reading; the batch runner writes from one process."""
+
+    def __init__(self, url: str) -> None:
+        self.url = database_url(url)
+        try:
+            kwargs: dict[str, Any] = {}
+            if self.url.startswith("sqlite"):
+                # Wait for another writer's transaction instead of failing at once.
+                kwargs["connect_args"] = {"timeout": 60}
+            self.engine = create_engine(self.url, **kwargs)
+            if self.engine.dialect.name == "sqlite":
+                event.listen(self.engine, "connect", _sqlite_pragmas)
+            migrate(self.engine)
+        except (ArgumentError, OperationalError, ModuleNotFoundError) as exc:
+            raise DatabaseError(f"{_safe(self.url)}: cannot open the database: {exc}") from exc
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def session(self) -> Session:
+        """A session for queries this API does not offer (the models are public)."""
+        return self._sessions()
+
+    # ---- writing ------------------------------------------------------------------------------
+    def save_record(
+        self,
+        record: ReportRecord,
+        content_hash: str,
+        config_hash: str,
+        *,
+        label: str | None = None,
+        elapsed_ms: float | None = None,
+        replace: bool = False,
+    ) -> int:
+        """Write the document, its fields, checks and errors in ONE transaction; its id.
+
+        A document already stored under (content_hash, config_hash) is kept as it is (the id
+        is returned) unless `replace`, which deletes it with its reviews and writes it anew."""
+        with self._sessions.begin() as session:
+            existing = self._find(session, content_hash, config_hash)
+            if existing is not None:
+                if not replace:
+                    return existing
+                session.execute(delete(Document).where(Document.id == existing))
+            try:
+                doc_id = self._insert(session, record, content_hash, config_hash, label, elapsed_ms)
+                session.flush()
+            except IntegrityError:
+                # Another writer stored it between our check and our insert: theirs stands.
+                session.rollback()
+                found = self.document_id(content_hash, config_hash)
+                if found is None:
+                    raise
+                return found
+        return doc_id
+
+    def _insert(
+        self,
+        session: Session,
+        record: ReportRecord,
+        content_hash: str,
+        config_hash: str,
+        label: str | None,
+        elapsed_ms: float | None,
+    ) -> int:
+        meta = record.meta
+        year = meta.year.value if isinstance(meta.year.value, int) else None
+        doc = Document(
+            content_hash=content_hash,
+            config_hash=config_hash,
+            label=label or record.source.path,
+            status=record.status.value,
+            schema_version=record.schema_version,
+            input_kind=record.source.input_kind,
+            pages=record.source.pages,
+            agency=str(meta.agency.value) if meta.agency.value is not None else None,
+            year=year,
+            template_version=record.template.version,
+            review_needed=record.review.needed,
+            fields_to_review=len(record.review.fields),
+            elapsed_ms=elapsed_ms,
+            record_json=record.model_dump_json(),
+            created_at=_now(),
+        )
+        session.add(doc)
+        session.flush()
+        rows = [_field_row(doc.id, path, f) for path, f in record.iter_fields()]
+        if rows:
+            session.execute(insert(FieldRow), rows)
+        checks = [
+            {
+                "document_id": doc.id,
+                "position": i,
+                "rule": c.rule,
+                "passed": c.passed,
+                "severity": c.severity,
+                "fields": list(c.fields),
+                "detail": c.detail,
+            }
+            for i, c in enumerate(record.checks)
+        ]
+        if checks:
+            session.execute(insert(CheckRow), checks)
+        errors = [
+            {
+                "document_id": doc.id,
+                "position": i,
+                "stage": e.stage,
+                "code": e.code,
+                "message": e.message,
+                "page": e.page,
+            }
+            for i, e in enumerate(record.errors)
+        ]
+        if errors:
+            session.execute(insert(ErrorRow), errors)
+        return doc.id
+
+    # ---- resume -------------------------------------------------------------------------------
+    @staticmethod
+    def _find(session: Session, content_hash: str, config_hash: str) -> int | None:
+        return session.scalar(
+            select(Document.id).where(
+                Document.content_hash == content_hash, Document.config_hash == config_hash
+            )
+        )
+
+    def document_id(self, content_hash: str, config_hash: str) -> int | None:
+        with self._sessions() as session:
+            return self._find(session, content_hash, config_hash)
+
+    def done(self, content_hash: str, config_hash: str) -> bool:
+        """Is this content already stored under this config (a rerun skips it)?"""
+        return self.document_id(content_hash, config_hash) is not None
+
+    def done_hashes(self, config_hash: str, *, except_codes: Sequence[str] = ()) -> set[str]:
+        """Content hashes stored under this config, leaving out documents that carry an error
+        with one of `except_codes` (e.g. `timeout`, to retry those)."""
+        with self._sessions() as session:
+            done = set(
+                session.scalars(
+                    select(Document.content_hash).where(Document.config_hash == config_hash)
+                )
+            )
+            if except_codes:
+                retry = session.scalars(
+                    select(Document.content_hash)
+                    .join(ErrorRow, ErrorRow.document_id == Document.id)
+                    .where(Document.config_hash == config_hash, ErrorRow.code.in_(except_codes))
+                )
+                done -= set(retry)
+        return done
+
+    # ---- reading ------------------------------------------------------------------------------
+    def count(self) -> int:
+        with self._sessions() as session:
+            return session.scalar(select(func.count()).select_from(Document)) or 0
+
+    def documents(self, *, status: str | None = None) -> list[Document]:
+        with self._sessions() as session:
+            query = select(Document).order_by(Document.id)
+            if status is not None:
+                query = query.where(Document.status == status)
+            return list(session.scalars(query))
+
+    def document(self, document_id: int) -> Document:
+        with self._sessions() as session:
+            doc = session.get(Document, document_id)
+        if doc is None:
+            raise KeyError(f"no document with id {document_id}")
+        return doc
+
+    def fields(self, document_id: int) -> list[FieldRow]:
+        with self._sessions() as session:
+            query = select(FieldRow).where(FieldRow.document_id == document_id)
+            return list(session.scalars(query.order_by(FieldRow.id)))
+
+    def checks(self, document_id: int) -> list[CheckRow]:
+        with self._sessions() as session:
+            query = select(CheckRow).where(CheckRow.document_id == document_id)
+            return list(session.scalars(query.order_by(CheckRow.position)))
+
+    def errors(self, document_id: int) -> list[ErrorRow]:
+        with self._sessions() as session:
+            query = select(ErrorRow).where(ErrorRow.document_id == document_id)
+            return list(session.scalars(query.order_by(ErrorRow.position)))
+
+    def record(self, document_id: int, *, reviewed: bool = True) -> ReportRecord:
+        """The record as extracted, with the review decisions applied when `reviewed`."""
+        doc = self.document(document_id)
+        record = ReportRecord.model_validate_json(doc.record_json)
+        if reviewed:
+            _apply_reviews(record, self.fields(document_id), self.checks(document_id))
+        return record
+
+    def records(self, *, reviewed: bool = True) -> Iterator[tuple[Document, ReportRecord]]:
+        """Every stored document with its record, in id order, read in pages of 100."""
+        last = 0
+        while True:
+            with self._sessions() as session:
+                page = list(
+                    session.scalars(
+                        select(Document).where(Document.id > last).order_by(Document.id).limit(100)
+                    )
+                )
+            if not page:
+                return
+            for doc in page:
+                record = ReportRecord.model_validate_json(doc.record_json)
+                if reviewed:
+                    _apply_reviews(record, self.fields(doc.id), self.checks(doc.id))
+                yield doc, record
+            last = page[-1].id
+
+    # ---- review -------------------------------------------------------------------------------
+    def fields_needing_review(
+        self, document_id: int | None = None, *, limit: int | None = None
+    ) -> list[FieldRow]:
+        """Fields still flagged for review, least confident first (one document or all)."""
+        with self._sessions() as session:
+            query = select(FieldRow).where(FieldRow.review_needed.is_(True))
+            if document_id is not None:
+                query = query.where(FieldRow.document_id == document_id)
+            query = query.order_by(FieldRow.document_id, FieldRow.confidence, FieldRow.id)
+            if limit is not None:
+                query = query.limit(limit)
+            return list(session.scalars(query))
+
+    def apply_review(
+        self,
+        document_id: int,
+        path: str,
+        action: str,
+        reviewer: str,
+        *,
+        new_value: Any = None,
+        note: str | None = None,
+        then: Callable[[Session, int], None] | None = None,
+    ) -> ReviewRow:
+        """Record one decision and update the field, in one transaction.
+
+        accept: the current value is right; correct: `new_value` replaces it; unreadable: the
+        source cannot be read (value becomes None). The field no longer needs review.
+        `then(session, document_id)` runs inside the same transaction once the field is updated
+        (the review page re-runs the document's checks there)."""
+        if action not in REVIEW_ACTIONS:
+            raise ValueError(f"unknown review action {action!r}; one of {REVIEW_ACTIONS}")
+        if not reviewer:
+            raise ValueError("a review needs the reviewer's name")
+        if action == "correct" and new_value is None:
+            raise ValueError("`correct` needs the new value")
+        with self._sessions.begin() as session:
+            field = session.scalar(
+                select(FieldRow).where(FieldRow.document_id == document_id, FieldRow.path == path)
+            )
+            if field is None:
+                raise KeyError(f"document {document_id} has no field {path!r}")
+            previous = field.reviewed_value if field.review_action else field.value
+            value = {"accept": previous, "correct": new_value, "unreadable": None}[action]
+            stamp = _now()
+            review = ReviewRow(
+                document_id=document_id,
+                field_path=path,
+                action=action,
+                previous_value=previous,
+                new_value=value,
+                reviewer=reviewer,
+                note=note,
+                created_at=stamp,
+            )
+            session.add(review)
+            field.review_action = action
+            field.reviewed_value = value
+            field.reviewed_by = reviewer
+            field.reviewed_at = stamp
+            field.review_needed = False
+            session.flush()
+            left = session.scalar(
+                select(func.count())
+                .select_from(FieldRow)
+                .where(FieldRow.document_id == document_id, FieldRow.review_needed.is_(True))
+            )
+            doc = session.get(Document, document_id)
+            assert doc is not None  # the field's foreign key guarantees it
+            doc.fields_to_review = left or 0
+            doc.review_needed = bool(left)
+            if then is not None:
+                then(session, document_id)
+        return review
+
+    def reviews(self, document_id: int | None = None) -> list[ReviewRow]:
+        with self._sessions() as session:
+            query = select(ReviewRow).order_by(ReviewRow.id)
+            if document_id is not None:
+                query = query.where(ReviewRow.document_id == document_id)
+            return list(session.scalars(query))
+
+
+def _apply_reviews(
+    record: ReportRecord, rows: Sequence[FieldRow], checks: Sequence[CheckRow] = ()
+) -> None:
+    """Overlay the latest review decision of each field onto the record (method `review`).
+
+    A corrected value gets the semantic of what the reviewer typed (number, zero, text; missing
+    when unreadable). The checks are the stored rows, which the review page re-runs after each
+    decision, so an export shows a 勾稽 relation a correction cleared as passed."""
+    reviewed = False
+    for row in rows:
+        if row.review_action is None:
+            continue
+        reviewed = True
+        field = record.get(row.path)
+        field.review.previous_value = field.value
+        field.value = row.reviewed_value
+        if row.review_action != "accept":
+            field.semantic = _semantic_of(row.reviewed_value)
+        field.method = "review"
+        field.confidence = 1.0 if row.review_action != "unreadable" else 0.0
+        field.review.needed = False
+        field.review.reviewed_by = row.reviewed_by
+        field.review.reviewed_at = row.reviewed_at.isoformat() if row.reviewed_at else None
+    if reviewed:
+        record.review.fields = [p for p, f in record.iter_fields() if f.review.needed]
+        record.review.needed = bool(record.review.fields)
+        if checks:
+            record.checks = [
+                CheckRecord(
+                    rule=c.rule,
+                    passed=c.passed,
+                    fields=list(c.fields),
+                    detail=c.detail,
+                    severity="soft" if c.severity == "soft" else "hard",
+                )
+                for c in checks
+            ]
+
+
+def _semantic_of(value: Any) -> Semantic:
+    """What a reviewed value is: 0 -> zero, another number -> number, None -> missing."""
+    if value is None:
+        return Semantic.missing
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return Semantic.zero if value == 0 else Semantic.number
+    return Semantic.text

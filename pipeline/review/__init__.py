@@ -1,0 +1,8 @@
+"""The review page (`nianbao review`): a local FastAPI app over the database.
+
+queries.py   the queue (fields needing review, worst first, by reason group and table)
+decisions.py one decision = the store's review transaction + the document's checks re-run
+evidence.py  page images cropped around the evidence box, rendered from the stored source
+security.py  access token, CSRF tokens, host binding
+app.py       routes and templates (templates/)
+"""

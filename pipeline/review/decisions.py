@@ -1,0 +1,151 @@
+"""One review decision: the store's review transaction, with the document's checks re-run in it.
+
+`decide()` parses what the reviewer typed for the field's kind of value, then calls
+`Store.apply_review` (the decision, who, when and the previous value in the `reviews` table, the
+field's latest decision on its row) with a hook that, inside the same transaction, rebuilds the
+record with every decision applied and re-runs the hard 勾稽 checks over it
+(`Checks.recheck`), replacing the document's check rows. So a correction that satisfies a
+relation clears its failed check at the moment it is saved, and an export shows it. Prose-vs-
+table checks (soft) are kept as extracted: the record does not keep the prose figures.
+
+No OCR runs again: the checks read only field values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from pipeline.datamodel.record import CheckRecord, ReportField, ReportRecord
+from pipeline.db import Store
+from pipeline.db.models import CheckRow, Document, FieldRow, ReviewRow
+from pipeline.db.store import _apply_reviews
+from pipeline.stages.checks import Checks
+from pipeline.template.loader import Format
+from pipeline.textnorm import parse_number
+
+# Blocks whose fields are counts: a correction there must be a number.
+NUMERIC_BLOCKS = ("active_disclosure", "applications", "review_litigation")
+
+
+class DecisionError(ValueError):
+    """A decision that cannot be saved (bad value, unknown field); the message says why."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    review: ReviewRow
+    checks: list[CheckRecord]  # the document's checks after the decision
+
+
+def parse_value(path: str, current: object, typed: str) -> int | float | str:
+    """What the reviewer typed as the field's kind of value: a count in the tables (full-width
+    digits and Chinese numerals are read too), a number where the value was one, else text."""
+    text = typed.strip()
+    if not text:
+        raise DecisionError(f"{path}: type the correct value (or mark it unreadable)")
+    number = parse_number(text)
+    numeric = path.split(".", 1)[0] in NUMERIC_BLOCKS or (
+        isinstance(current, int | float) and not isinstance(current, bool)
+    )
+    if numeric:
+        if number is None:
+            raise DecisionError(f"{path}: {typed!r} is not a number")
+        return number
+    return text if number is None or path != "meta.year" else number
+
+
+def record_format(record: ReportRecord) -> Format:
+    """The table format the checks expand lists for, as the extraction detected it."""
+    for table in record.tables:
+        if table.kind == "applications" and table.format != "unknown":
+            return table.format
+    return "2019" if record.template.version == "2019" else "2021"
+
+
+def recheck(checks: Checks, record: ReportRecord, reviewed: set[str]) -> list[CheckRecord]:
+    """The record's checks over its current values. A reviewed field counts as read cleanly
+    (a person confirmed it), so a relation that still fails is called a source inconsistency."""
+    fields: dict[str, ReportField] = {}
+    for path, f in record.iter_fields():
+        if path in reviewed:
+            features = {**f.features, "position_uncertain": 0.0, "label_score": 1.0}
+            f = f.model_copy(update={"features": features})
+        fields[path] = f
+    soft = [c for c in record.checks if c.severity == "soft"]
+    return checks.recheck(fields, record_format(record)) + soft
+
+
+def _rerun_checks(checks: Checks) -> Callable[[Session, int], None]:
+    def run(session: Session, document_id: int) -> None:
+        doc = session.get(Document, document_id)
+        assert doc is not None  # apply_review found the field under this document
+        rows = list(session.scalars(select(FieldRow).where(FieldRow.document_id == document_id)))
+        record = ReportRecord.model_validate_json(doc.record_json)
+        _apply_reviews(record, rows)
+        results = recheck(checks, record, {r.path for r in rows if r.review_action})
+        session.execute(delete(CheckRow).where(CheckRow.document_id == document_id))
+        session.add_all(
+            CheckRow(
+                document_id=document_id,
+                position=i,
+                rule=c.rule,
+                passed=c.passed,
+                severity=c.severity,
+                fields=list(c.fields),
+                detail=c.detail,
+            )
+            for i, c in enumerate(results)
+        )
+
+    return run
+
+
+def decide(
+    store: Store,
+    checks: Checks,
+    document_id: int,
+    path: str,
+    action: str,
+    reviewer: str,
+    typed: str = "",
+    note: str | None = None,
+) -> Outcome:
+    """Save one decision (accept | correct | unreadable) and re-run the document's checks, in
+    one transaction."""
+    with store.session() as session:
+        row = session.scalar(
+            select(FieldRow).where(FieldRow.document_id == document_id, FieldRow.path == path)
+        )
+    if row is None:
+        raise DecisionError(f"document {document_id} has no field {path!r}")
+    new_value = None
+    if action == "correct":
+        current = row.reviewed_value if row.review_action else row.value
+        new_value = parse_value(path, current, typed)
+    try:
+        review = store.apply_review(
+            document_id,
+            path,
+            action,
+            reviewer,
+            new_value=new_value,
+            note=note or None,
+            then=_rerun_checks(checks),
+        )
+    except (ValueError, KeyError) as exc:
+        raise DecisionError(str(exc)) from exc
+    after = [
+        CheckRecord(
+            rule=c.rule,
+            passed=c.passed,
+            fields=list(c.fields),
+            detail=c.detail,
+            severity="soft" if c.severity == "soft" else "hard",
+        )
+        for c in store.checks(document_id)
+    ]
+    return Outcome(review, after)

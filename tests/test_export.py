@@ -1,0 +1,48 @@
+"""nianbao export: JSONL reproduces stored records; CSV and Parquet hold one row per field."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pyarrow.parquet as pq
+from typer.testing import CliRunner
+
+from pipeline.cli import app
+from pipeline.db import Store
+from pipeline.runner import Pipeline
+from tests.conftest import REPORTS, SEED
+
+
+def test_exports_from_the_database(tmp_path: Path, pipeline: Pipeline) -> None:
+    db = tmp_path / "n.db"
+    records = [pipeline.run(SEED), pipeline.run(REPORTS / "chinese_numerals.txt")]
+    with Store(str(db)) as store:
+        ids = [store.save_record(r, f"{i:064d}", "c") for i, r in enumerate(records)]
+        store.apply_review(ids[0], "applications.new.total", "correct", "li", new_value=20)
+    runner = CliRunner()
+    for suffix in ("jsonl", "csv", "parquet"):
+        out = tmp_path / f"out.{suffix}"
+        result = runner.invoke(app, ["export", str(out), "--db", str(db)])
+        assert result.exit_code == 0, result.output
+    lines = (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["source"]["path"] for line in lines] == [
+        str(SEED),
+        records[1].source.path,
+    ]
+    assert json.loads(lines[1]) == json.loads(records[1].model_dump_json())
+    assert json.loads(lines[0])["applications"]["new"]["total"]["value"] == 20
+    with (tmp_path / "out.csv").open(encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    n_fields = len(records[0].iter_fields())
+    assert len(rows) == 2 * n_fields
+    total = next(
+        r for r in rows if r["path"] == "applications.new.total" and r["document_id"] == str(ids[0])
+    )
+    assert (total["value"], total["method"], total["reviewed_by"]) == ("20", "review", "li")
+    table = pq.read_table(tmp_path / "out.parquet")
+    assert table.num_rows == 2 * n_fields
+    assert table.column("value_num").to_pylist()[:n_fields].count(None) < n_fields
+    bad = runner.invoke(app, ["export", str(tmp_path / "out.xls"), "--db", str(db)])
+    assert bad.exit_code == 2 and "format" in bad.output
