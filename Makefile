@@ -25,8 +25,8 @@ demo: venv
 	@echo "records written to $(OUT)/; compare them with the truth files: $(BIN)/nianbao eval sample_scans"
 
 lint: venv
-	$(BIN)/ruff check pipeline tests benchmarks sample_scans
-	$(BIN)/ruff format --check pipeline tests benchmarks sample_scans
+	$(BIN)/ruff check pipeline tests benchmarks sample_scans scripts
+	$(BIN)/ruff format --check pipeline tests benchmarks sample_scans scripts
 	$(BIN)/mypy
 
 # Debian packages the tests need (CJK fonts, Tesseract); installs only what is missing.

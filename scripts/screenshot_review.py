@@ -1,7 +1,7 @@
 """Screenshots of the review page's field view, from the real app on real extractions:
 
     docs/review-field.png      the seed (text input): 复议后起诉 总计, its failing 勾稽 check
-    docs/review-field-pdf.png  a text-layer PDF from sample_scans/pdf: the page crop beside the value
+    docs/review-field-pdf.png  a text-layer PDF from sample_scans/pdf: page crop beside the value
 
     .venv/bin/python scripts/screenshot_review.py [--out docs]
 
@@ -55,9 +55,9 @@ def main() -> None:
             "review-field-pdf.png": f"/field/{ids[PDF]}/{pdf_field.path}",
         }
         app = create_app(store, settings, ReviewConfig("reviewer", None, ("127.0.0.1",)))
-        from playwright.sync_api import sync_playwright
-
         import os
+
+        from playwright.sync_api import sync_playwright
 
         os.chdir(ROOT)  # labels are relative to the repository, as a batch run there stores them
         with serving(app) as base, sync_playwright() as p:
