@@ -69,6 +69,41 @@ class ConfidenceSettings(_Section):
     missing_confidence: float
 
 
+class SectionSettings(_Section):
+    """How headings and the learned passage classifier (pipeline/nlp/sections.py) combine."""
+
+    model: str | None  # models/ dir of the passage classifier (relative: repo root); None: off
+    clean_heading_score: float  # 0..1: a heading this good, numbered right, fixes its boundary
+    heading_weight: float  # log-odds a heading that is not clean gives its section
+    switch_penalty: float  # log cost of starting a new section (keeps sections contiguous)
+    noise_probability: float  # a line the classifier calls noise this surely is left out
+    batch_size: int
+
+
+class CalibrationSettings(_Section):
+    """The map from raw evidence score to probability (pipeline/calibration.py)."""
+
+    path: str | None  # JSON beside the models (relative: repo root); None: raw scores as they are
+    bins: int  # equal-width bins of the reliability table and the ECE
+    precision_at: list[float]  # thresholds `nianbao eval` reports precision at
+
+
+class TrainSettings(_Section):
+    """`nianbao train`: the labelled corpora and the training run (configs/train/*.yaml)."""
+
+    seed: int  # generator seed of the training documents; held-out uses `heldout_seed`
+    heldout_seed: int
+    train_docs: int
+    heldout_docs: int
+    calibration_docs: int  # training-split documents (not used by the classifier) for calibration
+    epochs: int
+    dropout: float
+    batch_size: int
+    learn_rate: float
+    ngram_size: int
+    hash_length: int  # feature hash table size of the bag-of-words model
+
+
 class RenderSettings(_Section):
     dpi: int  # page images (and every evidence bbox) are at this resolution
     use_text_layer: bool  # read a PDF page's text layer when it is real text
@@ -167,6 +202,8 @@ class Settings(_Section):
     tables: TableSettings
     nlp: NlpSettings
     confidence: ConfidenceSettings
+    sections: SectionSettings
+    calibration: CalibrationSettings
 
     def digest(self) -> str:
         blob = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
@@ -220,3 +257,20 @@ def load_settings(path: str | Path | None = None) -> Settings:
         return Settings.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(f"{override or DEFAULT_CONFIG}: invalid config:\n{exc}") from exc
+
+
+REPO_ROOT = DEFAULT_CONFIG.parent.parent
+
+
+def repo_path(path: str) -> Path:
+    """A path from the config: relative paths are from the repository root."""
+    p = Path(path)
+    return p if p.is_absolute() else REPO_ROOT / p
+
+
+def load_train_settings(path: str | Path) -> TrainSettings:
+    data = _read_yaml(Path(path))
+    try:
+        return TrainSettings.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"{path}: invalid training config:\n{exc}") from exc
