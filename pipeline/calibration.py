@@ -70,15 +70,15 @@ class Calibration:
 def fit_isotonic(raw: Sequence[float], correct: Sequence[bool]) -> Calibration:
     """Pool-adjacent-violators on (raw score, right?) pairs; ties in raw are pooled first."""
     pairs = sorted(zip(raw, correct, strict=True))
-    # blocks: [sum of raw, right, n]
+    # blocks: [sum of raw, right, n]; equal raw scores form one block before any pooling
     blocks: list[list[float]] = []
-    for r, c in pairs:
-        if blocks and blocks[-1][0] / blocks[-1][2] == r:
-            blocks[-1][0] += r
-            blocks[-1][1] += float(c)
-            blocks[-1][2] += 1
-        else:
-            blocks.append([r, float(c), 1.0])
+    i = 0
+    while i < len(pairs):
+        j = i
+        while j < len(pairs) and pairs[j][0] == pairs[i][0]:
+            j += 1
+        blocks.append([pairs[i][0] * (j - i), float(sum(c for _, c in pairs[i:j])), j - i])
+        i = j
         while len(blocks) > 1 and _rate(blocks[-2]) >= _rate(blocks[-1]):
             a, b = blocks.pop(-2), blocks[-1]
             b[0] += a[0]

@@ -77,6 +77,7 @@ class SectionSettings(_Section):
     heading_weight: float  # log-odds a heading that is not clean gives its section
     switch_penalty: float  # log cost of starting a new section (keeps sections contiguous)
     noise_probability: float  # a line the classifier calls noise this surely is left out
+    noise_max_chars: int  # ... if it is no longer than this (long prose stays in its section)
     batch_size: int
 
 

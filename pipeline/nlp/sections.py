@@ -80,7 +80,11 @@ class PassageClassifier:
         return cls(nlp, batch_size)
 
     def predict(self, texts: Sequence[str]) -> list[list[float]]:
-        out = []
-        for doc in self.nlp.pipe((passage_text(t) for t in texts), batch_size=self.batch_size):
-            out.append([float(doc.cats[label]) for label in LABELS])
+        """Probabilities in LABELS order; a passage with no words says nothing (uniform)."""
+        clean = [passage_text(t) for t in texts]
+        out = [[1.0 / len(LABELS)] * len(LABELS) for _ in clean]
+        wordy = [i for i, t in enumerate(clean) if t.strip()]
+        docs = self.nlp.pipe((clean[i] for i in wordy), batch_size=self.batch_size)
+        for i, doc in zip(wordy, docs, strict=True):
+            out[i] = [float(doc.cats[label]) for label in LABELS]
         return out

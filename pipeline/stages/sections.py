@@ -10,7 +10,9 @@ forward, any may be skipped):
   front matter, the six sections and noise. Between clean headings it decides where a section
   starts when its heading is missing, misnumbered or garbled; such a heading still adds
   `heading_weight` log-odds for the section it names. A line it calls noise with probability
-  >= `noise_probability` is left out of every section (the clean stage's noise is already out).
+  >= `noise_probability` is left out of every section (the clean stage's noise is already out),
+  unless it is longer than `noise_max_chars`: long prose stays prose (on real reports the
+  classifier is less sure of prose than on generated ones; pasted pages are the clean stage's).
 
 A section's confidence is its heading's score (or the classifier's mean probability when it has
 no heading), times the share of its lines the classifier agrees with: disagreement lowers it.
@@ -89,7 +91,9 @@ class Sections:
         keep = [
             k
             for k, p in enumerate(probs)
-            if p[NOISE] < s.noise_probability or lines[k].id in heading_ids
+            if p[NOISE] < s.noise_probability
+            or lines[k].id in heading_ids
+            or len(lines[k].text) > s.noise_max_chars
         ]
         path = _viterbi(
             [emit[k] for k in keep], [lo[k] for k in keep], [hi[k] for k in keep], s.switch_penalty
