@@ -3,9 +3,10 @@
 Two kinds of evidence, combined by a monotone decoding (a Viterbi pass: sections only go
 forward, any may be skipped):
 
-- headings (stage `headings`). A *clean* heading (fuzzy score >= `clean_heading_score`, printed
-  numeral equal to its section) fixes a boundary: lines before it belong to earlier sections,
-  lines from it on to it or later ones. Headings win when clean.
+- headings (stage `headings`). No section starts before a heading that names it. A *clean*
+  heading (fuzzy score >= `clean_heading_score`, printed numeral equal to its section) fixes
+  the boundary both ways: lines from it on belong to it or later sections. Headings win when
+  clean.
 - the passage classifier (pipeline/nlp/sections.py), which gives each line probabilities over
   front matter, the six sections and noise. Between clean headings it decides where a section
   starts when its heading is missing, misnumbered or garbled; such a heading still adds
@@ -79,12 +80,14 @@ class Sections:
             ks = [index[i] for i in h.line_ids if i in index]
             if not ks:
                 continue
-            if h.score >= s.clean_heading_score and h.numeral == h.section:
-                for k in range(len(lines)):
-                    if k < ks[0]:
-                        hi[k] = min(hi[k], h.section - 1)
-                    else:
-                        lo[k] = max(lo[k], h.section)
+            # no section starts before a heading naming it; a clean one also closes the ones
+            # before it
+            clean = h.score >= s.clean_heading_score and h.numeral == h.section
+            for k in range(len(lines)):
+                if k < ks[0]:
+                    hi[k] = min(hi[k], h.section - 1)
+                elif clean:
+                    lo[k] = max(lo[k], h.section)
             for k in ks:
                 emit[k][h.section] += s.heading_weight
         heading_ids = {i for h in doc.headings for i in h.line_ids}
