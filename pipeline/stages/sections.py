@@ -14,6 +14,7 @@ forward, any may be skipped):
   >= `noise_probability` is left out of every section (the clean stage's noise is already out),
   unless it is longer than `noise_max_chars`: long prose stays prose (on real reports the
   classifier is less sure of prose than on generated ones; pasted pages are the clean stage's).
+  Such a line is marked `noise = "classified_noise"`, so it is not front matter either.
 
 A section's confidence is its heading's score (or the classifier's mean probability when it has
 no heading), times the share of its lines the classifier agrees with: disagreement lowers it.
@@ -52,6 +53,9 @@ class Sections:
         else:
             probs = self.classifier.predict([_passage(doc, ln) for ln in lines])
             states = self._decode(doc, lines, probs)
+            for ln, state in zip(lines, states, strict=True):
+                if state == -1:  # set aside like the clean stage's noise, out of front matter too
+                    ln.noise = "classified_noise"
         by_number = {h.section: h for h in doc.headings}
         heading_ids = {i for h in doc.headings for i in h.line_ids}
         sections = []
@@ -142,11 +146,13 @@ def _viterbi(emit: list[list[float]], lo: list[int], hi: list[int], penalty: flo
         new, ptr = [], []
         best_prev, best_j = _IMPOSSIBLE * 2, 0
         for j in range(n_states):
-            # staying in j, or arriving from the best earlier state
+            # staying in j, or arriving from the best earlier state; on a tie the section
+            # starts as late as possible (a line with no evidence, such as a row of numbers,
+            # stays with the lines above it)
             if j > 0 and score[j - 1] > best_prev:
                 best_prev, best_j = score[j - 1], j - 1
             stay, come = score[j], best_prev - penalty
-            prev, arg = (stay, j) if stay >= come else (come, best_j)
+            prev, arg = (stay, j) if stay > come else (come, best_j)
             allowed = lo[k] <= j <= hi[k]
             new.append(prev + emit[k][j] if allowed else _IMPOSSIBLE)
             ptr.append(arg)

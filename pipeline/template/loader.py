@@ -143,6 +143,7 @@ class NoiseSpec(_Strict):
     furniture: list[str]
     navigation_item: list[str]
     bullet: str
+    never_navigation: list[str]
     pasted_page_labels: list[str]
     html_drop_tags: list[str]
     html_drop_class_words: list[str]

@@ -25,6 +25,13 @@ def test_viterbi_is_monotone_and_respects_bounds() -> None:
     assert _viterbi([], [], [], 1.0) == []
 
 
+def test_viterbi_starts_a_section_late_when_lines_say_nothing() -> None:
+    # a row of numbers (uniform probabilities) between state-1 and state-2 lines stays in 1
+    flat = [-1.0, -1.0, -1.0]
+    emit = [[-9, 0, -5], flat, flat, [-9, -5, 0]]
+    assert _viterbi(emit, [0] * 4, [2] * 4, penalty=2.0) == [1, 1, 1, 2]
+
+
 def _expected_seed_labels(raw: list[str]) -> dict[int, str]:
     """Labels written from the seed's own text (its README), not from the parser: front matter
     up to 一、总体情况, each section from its heading on, and two noise spans: the navigation
