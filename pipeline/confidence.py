@@ -16,7 +16,8 @@ The features, set by the stage that knows them:
 - label_ambiguous (0/1): the row's label matched another template row almost as well.
 - not_found / row_not_found / table_not_found: the value is absent (semantic `missing`); a row
   or table the report has but that could not be read needs review; `required` marks a value
-  every report has (agency, year, publish date, title), so its absence needs review.
+  every report has (agency, year, publish date, title), so its absence needs review;
+  trigger_without_figure: an item's trigger words are in the text but no figure was read.
 
 Weights and biases are configs/default.yaml `confidence`: hand-set priors that order the fields;
 `Scorer` maps the raw score through the isotonic calibration (pipeline/calibration.py,
@@ -42,6 +43,7 @@ ALWAYS_REVIEW = {
     "ocr_confusable": "ocr_confusable",
     "label_ambiguous": "ambiguous_row",
     "conflict": "conflicting_mentions",
+    "trigger_without_figure": "figure_not_read",
 }
 
 
