@@ -5,9 +5,11 @@ orders fields well but its numbers mean nothing by themselves; calibration makes
 "right 95 times in 100". The map is isotonic (pool-adjacent-violators, numpy-free): fitted on
 labelled fields (right or wrong against truth) of generated training reports by
 `nianbao train calibration`, stored as JSON beside the models (models/calibration.json) and
-applied by the score stage. Each pooled block's probability is (right + 0.5) / (n + 1), so a
-block of a few fields that were all right is not promised certainty; between block centres the
-map is linear, outside them flat.
+applied by the score stage. The raw score is also the prior: each score level (rounded to
+`prior_step`) carries `prior_fields` pseudo-fields right with the raw probability, so a level
+with few labelled fields (or a corpus with no wrong field at all) is not promised certainty;
+between block centres the map is linear; outside them, where no labelled field says anything,
+it is the raw score (kept monotone): a score far below anything seen is not lifted.
 
 Metrics for `nianbao eval` live here too: the reliability table, expected calibration error
 (ECE, equal-width bins), precision at a confidence threshold.
@@ -25,6 +27,7 @@ from typing import Any
 from pipeline.errors import ConfigError
 
 FORMAT = "nianbao-calibration/1"
+_EPS = 1e-9  # a block centre is a mean of floats: a raw score at it is inside
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,11 @@ class Calibration:
         x, y = self.x, self.y
         if not x:
             return raw
+        # outside the labelled range only the prior speaks: the raw score, kept monotone
+        if raw < x[0] - _EPS:
+            return min(raw, y[0])
+        if raw > x[-1] + _EPS:
+            return max(raw, y[-1])
         if raw <= x[0]:
             return y[0]
         if raw >= x[-1]:
@@ -67,28 +75,43 @@ class Calibration:
         return cls([float(v) for v in x], [float(v) for v in y], info)
 
 
-def fit_isotonic(raw: Sequence[float], correct: Sequence[bool]) -> Calibration:
-    """Pool-adjacent-violators on (raw score, right?) pairs; ties in raw are pooled first."""
-    pairs = sorted(zip(raw, correct, strict=True))
-    # blocks: [sum of raw, right, n]; equal raw scores form one block before any pooling
+def fit_isotonic(
+    raw: Sequence[float], correct: Sequence[bool], prior_fields: float, prior_step: float
+) -> Calibration:
+    """Pool-adjacent-violators on (raw score, right?) pairs, with the raw score as a prior.
+
+    Fields are first grouped by raw score rounded to `prior_step`; each group gets
+    `prior_fields` pseudo-fields that are right with the group's mean raw probability. A level
+    with thousands of labelled fields is ruled by them; a level with a handful (or a corpus with
+    no wrong field at all) keeps close to the hand-set score instead of being promised certainty
+    by neighbours it was pooled with."""
+    groups: dict[int, list[float]] = {}
+    for r, c in zip(raw, correct, strict=True):
+        g = groups.setdefault(round(r / prior_step), [0.0, 0.0, 0.0])
+        g[0] += r
+        g[1] += float(c)
+        g[2] += 1
+    # blocks: [sum of raw, right incl. pseudo, n incl. pseudo, n labelled]
     blocks: list[list[float]] = []
-    i = 0
-    while i < len(pairs):
-        j = i
-        while j < len(pairs) and pairs[j][0] == pairs[i][0]:
-            j += 1
-        blocks.append([pairs[i][0] * (j - i), float(sum(c for _, c in pairs[i:j])), j - i])
-        i = j
+    for key in sorted(groups):
+        sum_raw, right, n = groups[key]
+        blocks.append([sum_raw, right + prior_fields * sum_raw / n, n + prior_fields, n])
         while len(blocks) > 1 and _rate(blocks[-2]) >= _rate(blocks[-1]):
             a, b = blocks.pop(-2), blocks[-1]
-            b[0] += a[0]
-            b[1] += a[1]
-            b[2] += a[2]
-    x = [b[0] / b[2] for b in blocks]
-    y = [(b[1] + 0.5) / (b[2] + 1) for b in blocks]
-    for i in range(1, len(y)):  # the prior can break monotonicity by a hair between blocks
-        y[i] = max(y[i], y[i - 1])
-    return Calibration(x, y, {"fields": len(pairs), "blocks": len(blocks)})
+            for k in range(4):
+                b[k] += a[k]
+    x = [b[0] / b[3] for b in blocks]
+    y = [_rate(b) for b in blocks]
+    return Calibration(
+        x,
+        y,
+        {
+            "fields": len(raw),
+            "blocks": len(blocks),
+            "prior_fields": prior_fields,
+            "prior_step": prior_step,
+        },
+    )
 
 
 def _rate(block: list[float]) -> float:

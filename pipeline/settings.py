@@ -97,6 +97,8 @@ class TrainSettings(_Section):
     train_docs: int
     heldout_docs: int
     calibration_docs: int  # training-split documents (not used by the classifier) for calibration
+    calibration_prior_fields: float  # pseudo-fields at the raw score per score level (prior)
+    calibration_prior_step: float  # width of a score level for that prior
     epochs: int
     dropout: float
     batch_size: int

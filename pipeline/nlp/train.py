@@ -191,7 +191,7 @@ def fit_calibration(
         for f in compare(record, d.truth, pipeline.settings.confidence):
             raw.append(f.raw_score if f.raw_score is not None else f.confidence)
             right.append(f.correct)
-    cal = fit_isotonic(raw, right)
+    cal = fit_isotonic(raw, right, cfg.calibration_prior_fields, cfg.calibration_prior_step)
     cal.info.update(
         {
             "documents": len(docs),
