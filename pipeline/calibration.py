@@ -41,9 +41,10 @@ class Calibration:
         if not x:
             return raw
         # outside the labelled range only the prior speaks: the raw score, kept monotone
-        if raw < x[0] - _EPS:
+        lo, hi = self.info.get("raw_min", x[0]), self.info.get("raw_max", x[-1])
+        if raw < lo - _EPS:
             return min(raw, y[0])
-        if raw > x[-1] + _EPS:
+        if raw > hi + _EPS:
             return max(raw, y[-1])
         if raw <= x[0]:
             return y[0]
@@ -108,6 +109,8 @@ def fit_isotonic(
         {
             "fields": len(raw),
             "blocks": len(blocks),
+            "raw_min": min(raw),  # the labelled range: outside it the raw score stands
+            "raw_max": max(raw),
             "prior_fields": prior_fields,
             "prior_step": prior_step,
         },

@@ -34,7 +34,7 @@ def test_pav_pools_violators_and_never_promises_certainty() -> None:
     cal = fit_isotonic([0.1, 0.2, 0.3, 0.4], [True, False, True, True], 1, 0.01)
     # 0.1 (right, prior 0.1) and 0.2 (wrong, prior 0.2) violate the order and are pooled:
     # (1 + 0.1 + 0 + 0.2) / (2 + 2)
-    assert cal(0.15) == pytest.approx(1.3 / 4)  # at the pooled block's centre
+    assert cal(0.1) == pytest.approx(1.3 / 4)  # in the pooled block, below its centre
     assert cal(0.4) == pytest.approx(1.4 / 2)
     # outside the labelled range: the raw score, kept monotone
     assert cal(0.05) == 0.05 and cal(5) == 5
