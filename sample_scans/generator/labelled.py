@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.template.loader import Format, Template
+from sample_scans.generator import noise
 from sample_scans.generator.model import Grid, Report
 from sample_scans.generator.prose import cn_number
 from sample_scans.generator.report import build_report
@@ -152,6 +153,7 @@ class LabelledDoc:
     passages: list[tuple[str, str]]  # (line text, label), in document order
     html_tables: set[int]  # indices of passages that stand for a whole HTML table
     perturbations: list[str]
+    extraction_errors: list[str]  # noise.py events (the truth is unchanged)
 
 
 def random_spec(rng: random.Random, split: str, index: int) -> Spec:
@@ -215,14 +217,32 @@ def _grid_text_rows(grid: Grid) -> list[str]:
     return ["\t".join(r).rstrip("\t") for r in rows if any(r)]
 
 
-def _grid_html(grid: Grid) -> str:
+def _grid_table(grid: Grid, as_html: bool) -> noise.Table:
+    """The grid as extracted rows of cells: HTML keeps the merged cells, flattened text has one
+    cell per column (a merged cell's other columns read as blanks)."""
+    if as_html:
+        rows = [
+            [
+                noise.Cell(c.text.replace("\n", ""), c.rowspan, c.colspan)
+                for c in sorted((c for c in grid.cells if c.row == r), key=lambda c: c.col)
+            ]
+            for r in range(grid.n_rows)
+        ]
+    else:
+        rows = [[noise.Cell(t) for t in line.split("\t")] for line in _grid_text_rows(grid)]
+    return noise.Table(rows, grid.header_rows)
+
+
+def _table_text_rows(table: noise.Table) -> list[str]:
+    return ["\t".join(c.text for c in row).rstrip("\t") for row in table.rows]
+
+
+def _table_html(table: noise.Table) -> str:
     out = ["<table border='1'>"]
-    for r in range(grid.n_rows):
-        cells = sorted((c for c in grid.cells if c.row == r), key=lambda c: c.col)
+    for row in table.rows:
         tds = "".join(
-            f"<td rowspan='{c.rowspan}' colspan='{c.colspan}'>"
-            f"{html.escape(c.text.replace(chr(10), ''))}</td>"
-            for c in cells
+            f"<td rowspan='{c.rowspan}' colspan='{c.colspan}'>{html.escape(c.text)}</td>"
+            for c in row
         )
         out.append(f"<tr>{tds}</tr>")
     out.append("</table>")
@@ -350,21 +370,31 @@ def _truth(t: Template, rep: Report) -> dict[str, Any]:
     }
 
 
-def labelled_doc(t: Template, split: str, seed: int, index: int) -> LabelledDoc:
+def labelled_doc(
+    t: Template, split: str, seed: int, index: int, rates: noise.NoiseRates | None = None
+) -> LabelledDoc:
+    """Document `index` of `split`; with `rates`, extraction noise (noise.py) on top of the same
+    document (its own random stream: the document under the noise does not change)."""
     rng = random.Random(f"{seed}:{split}:{index}")
     spec = random_spec(rng, split, index)
     rep = build_report(spec, t)
     pieces = _pieces(rep, rng)
     done = _perturb(pieces, rng, spec.year, spec.agency[:2])
     as_html = rng.random() < 0.6
+    tables = {i: _grid_table(p.grid, as_html) for i, p in enumerate(pieces) if p.grid is not None}
+    errors: list[str] = []
+    if rates is not None:
+        prose = [p.lines for p in pieces if p.grid is None and p.label != "noise"]
+        noise_rng = random.Random(f"{seed}:{split}:{index}:noise")
+        errors = noise.apply(rates, noise_rng, list(tables.values()), prose)
     passages: list[tuple[str, str]] = []
     body: list[str] = []
     html_tables: set[int] = set()
-    for p in pieces:
-        if p.grid is not None:
-            rows = _grid_text_rows(p.grid)
+    for i, p in enumerate(pieces):
+        if i in tables:
+            rows = _table_text_rows(tables[i])
             if as_html:  # the pipeline reads an HTML table as one line: its labels, joined
-                body.append(_grid_html(p.grid))
+                body.append(_table_html(tables[i]))
                 html_tables.add(len(passages))
                 passages.append((table_passage(rows), p.label))
                 continue
@@ -387,6 +417,7 @@ def labelled_doc(t: Template, split: str, seed: int, index: int) -> LabelledDoc:
         passages=passages,
         html_tables=html_tables,
         perturbations=done,
+        extraction_errors=errors,
     )
 
 
@@ -395,7 +426,8 @@ def write_doc(doc: LabelledDoc, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{doc.name}{doc.suffix}"
     path.write_text(doc.text, encoding="utf-8")
-    truth = {**doc.truth, "variant": {"perturbations": doc.perturbations}}
+    variant = {"perturbations": doc.perturbations, "extraction_errors": doc.extraction_errors}
+    truth = {**doc.truth, "variant": variant}
     (folder / f"{doc.name}.truth.json").write_text(
         json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )
