@@ -3,13 +3,12 @@
 The raw score is pipeline/confidence.py's logistic over named features (hand-set priors). It
 orders fields well but its numbers mean nothing by themselves; calibration makes "0.95" mean
 "right 95 times in 100". The map is isotonic (pool-adjacent-violators, numpy-free): fitted on
-labelled fields (right or wrong against truth) of generated training reports by
+labelled fields (right or wrong against truth) of generated training reports WITH extraction
+noise (sample_scans/generator/noise.py: wrong fields are what it is fitted to recognise) by
 `nianbao train calibration`, stored as JSON beside the models (models/calibration.json) and
-applied by the score stage. The raw score is also the prior: each score level (rounded to
-`prior_step`) carries `prior_fields` pseudo-fields right with the raw probability, so a level
-with few labelled fields (or a corpus with no wrong field at all) is not promised certainty;
-between block centres the map is linear; outside them, where no labelled field says anything,
-it is the raw score (kept monotone): a score far below anything seen is not lifted.
+applied by the score stage. Fields with the same raw score are pooled first (one block per
+score); between block centres the map is linear, outside them it is clipped to the first and
+last fitted value, so it stays monotone and never leaves [min, max] of what was observed.
 
 Metrics for `nianbao eval` live here too: the reliability table, expected calibration error
 (ECE, equal-width bins), precision at a confidence threshold.
@@ -27,7 +26,7 @@ from typing import Any
 from pipeline.errors import ConfigError
 
 FORMAT = "nianbao-calibration/1"
-_EPS = 1e-9  # a block centre is a mean of floats: a raw score at it is inside
+_TIE = 6  # decimal places at which two raw scores are the same score
 
 
 @dataclass(frozen=True)
@@ -40,12 +39,6 @@ class Calibration:
         x, y = self.x, self.y
         if not x:
             return raw
-        # outside the labelled range only the prior speaks: the raw score, kept monotone
-        lo, hi = self.info.get("raw_min", x[0]), self.info.get("raw_max", x[-1])
-        if raw < lo - _EPS:
-            return min(raw, y[0])
-        if raw > hi + _EPS:
-            return max(raw, y[-1])
         if raw <= x[0]:
             return y[0]
         if raw >= x[-1]:
@@ -76,45 +69,37 @@ class Calibration:
         return cls([float(v) for v in x], [float(v) for v in y], info)
 
 
-def fit_isotonic(
-    raw: Sequence[float], correct: Sequence[bool], prior_fields: float, prior_step: float
-) -> Calibration:
-    """Pool-adjacent-violators on (raw score, right?) pairs, with the raw score as a prior.
+def fit_isotonic(raw: Sequence[float], correct: Sequence[bool]) -> Calibration:
+    """Pool-adjacent-violators on (raw score, right?) pairs.
 
-    Fields are first grouped by raw score rounded to `prior_step`; each group gets
-    `prior_fields` pseudo-fields that are right with the group's mean raw probability. A level
-    with thousands of labelled fields is ruled by them; a level with a handful (or a corpus with
-    no wrong field at all) keeps close to the hand-set score instead of being promised certainty
-    by neighbours it was pooled with."""
-    groups: dict[int, list[float]] = {}
+    Fields with the same raw score (to `_TIE` places: the score is a function of a few
+    features, so thousands of fields share one) form one block; adjacent blocks whose rates are
+    out of order are pooled until the rates increase with the score."""
+    if not raw:
+        raise ValueError("calibration needs at least one labelled field")
+    groups: dict[float, list[float]] = {}
     for r, c in zip(raw, correct, strict=True):
-        g = groups.setdefault(round(r / prior_step), [0.0, 0.0, 0.0])
+        g = groups.setdefault(round(r, _TIE), [0.0, 0.0, 0.0])
         g[0] += r
         g[1] += float(c)
         g[2] += 1
-    # blocks: [sum of raw, right incl. pseudo, n incl. pseudo, n labelled]
-    blocks: list[list[float]] = []
+    blocks: list[list[float]] = []  # [sum of raw, right, n]
     for key in sorted(groups):
-        sum_raw, right, n = groups[key]
-        blocks.append([sum_raw, right + prior_fields * sum_raw / n, n + prior_fields, n])
+        blocks.append(list(groups[key]))
         while len(blocks) > 1 and _rate(blocks[-2]) >= _rate(blocks[-1]):
             a, b = blocks.pop(-2), blocks[-1]
-            for k in range(4):
+            for k in range(3):
                 b[k] += a[k]
-    x = [b[0] / b[3] for b in blocks]
+    x = [b[0] / b[2] for b in blocks]
     y = [_rate(b) for b in blocks]
-    return Calibration(
-        x,
-        y,
-        {
-            "fields": len(raw),
-            "blocks": len(blocks),
-            "raw_min": min(raw),  # the labelled range: outside it the raw score stands
-            "raw_max": max(raw),
-            "prior_fields": prior_fields,
-            "prior_step": prior_step,
-        },
-    )
+    info = {
+        "fields": len(raw),
+        "wrong_fields": len(raw) - sum(map(bool, correct)),
+        "blocks": [
+            {"raw": round(b[0] / b[2], 6), "fields": int(b[2]), "right": int(b[1])} for b in blocks
+        ],
+    }
+    return Calibration(x, y, info)
 
 
 def _rate(block: list[float]) -> float:

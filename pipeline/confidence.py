@@ -48,9 +48,11 @@ ALWAYS_REVIEW = {
 
 
 def score(field: ReportField, settings: ConfidenceSettings) -> float:
-    if field.semantic == Semantic.missing and field.method == "none":
-        return settings.missing_confidence
     f = field.features
+    if field.semantic == Semantic.missing and field.method == "none":
+        if f.get("row_not_found") or f.get("table_not_found"):
+            return settings.unread_confidence  # the report has the value; it was not read
+        return settings.missing_confidence
     w = settings.weights
     z = settings.method_bias.get(field.method, 0.0)
     z += w["label_score"] * (f.get("label_score", 1.0) - 1.0)

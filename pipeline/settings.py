@@ -67,6 +67,7 @@ class ConfidenceSettings(_Section):
     weights: dict[str, float]
     review_threshold: float
     missing_confidence: float
+    unread_confidence: float  # a row or table the report has, not read: the value is unknown
 
 
 class SectionSettings(_Section):
@@ -89,6 +90,15 @@ class CalibrationSettings(_Section):
     precision_at: list[float]  # thresholds `nianbao eval` reports precision at
 
 
+class ExtractionNoiseSettings(_Section):
+    """Errors put into the labelled documents for calibration and the held-out report
+    (sample_scans/generator/noise.py): the truth stays, the text goes wrong."""
+
+    clean_share: float = Field(ge=0, le=1)  # documents left without any extraction error
+    max_events: int = Field(ge=1)  # a kind that occurs in a document occurs 1..this many times
+    rates: dict[str, float]  # kind -> probability it occurs in a noisy document
+
+
 class TrainSettings(_Section):
     """`nianbao train`: the labelled corpora and the training run (configs/train/*.yaml)."""
 
@@ -97,8 +107,8 @@ class TrainSettings(_Section):
     train_docs: int
     heldout_docs: int
     calibration_docs: int  # training-split documents (not used by the classifier) for calibration
-    calibration_prior_fields: float  # pseudo-fields at the raw score per score level (prior)
-    calibration_prior_step: float  # width of a score level for that prior
+    noise: ExtractionNoiseSettings  # on calibration and held-out documents, not the classifier's
+    review_thresholds: list[float]  # tabulated: wrong fields flagged vs review load at each
     epochs: int
     dropout: float
     batch_size: int

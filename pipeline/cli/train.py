@@ -118,7 +118,10 @@ def train_all_command(
 
 def print_heldout(report: dict[str, Any]) -> None:
 
-    out.print(f"held-out split: {report['documents']} documents")
+    out.print(
+        f"held-out split: {report['documents']} documents, {report['noisy_documents']} with "
+        f"extraction errors {report['extraction_errors']}"
+    )
     if "classifier" in report:
         c = report["classifier"]
         out.print(f"passage classifier alone: {c['accuracy']:.2%} of {c['passages']} passages")
@@ -132,6 +135,28 @@ def print_heldout(report: dict[str, Any]) -> None:
     f = report["fields"]
     out.print(f"fields: {f['fields']}, accuracy {f['accuracy']:.2%}, wrong {f['wrong']}")
     print_calibration(report["calibration"], f["wrong_fields_flagged"], f["review_load"])
+    missed = f["wrong_unflagged"]
+    out.print(f"wrong fields no evidence doubted (not flagged): {len(missed)}")
+    for w in missed[:10]:
+        out.print(f"  {w['doc']} {w['path']}: read {w['value']!r}, truth {w['truth']!r}")
+    if "review_thresholds" in report:
+        print_thresholds(report["review_thresholds"], "held-out split")
+
+
+def print_thresholds(rows: list[dict[str, Any]], where: str) -> None:
+    from rich.table import Table
+
+    t = Table(title=f"review_threshold trade-off ({where})")
+    for col in ("review_threshold", "wrong flagged", "review load", "accuracy of unflagged"):
+        t.add_column(col)
+    for r in rows:
+        t.add_row(
+            str(r["threshold"]),
+            "-" if r["wrong_flagged"] is None else f"{r['wrong_flagged']:.2%}",
+            f"{r['review_load']:.2%}",
+            "-" if r["unflagged_accuracy"] is None else f"{r['unflagged_accuracy']:.3%}",
+        )
+    out.print(t)
 
 
 def print_calibration(cal: dict[str, Any], wrong_flagged: float | None, review_load: float) -> None:

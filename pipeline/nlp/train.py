@@ -21,7 +21,7 @@ from spacy.training import Example
 from spacy.util import fix_random_seed, minibatch
 
 from pipeline.nlp.sections import LABELS, PassageClassifier, blank_pipeline, passage_text
-from pipeline.settings import TrainSettings
+from pipeline.settings import ExtractionNoiseSettings, TrainSettings
 
 if TYPE_CHECKING:
     from pipeline.calibration import Calibration
@@ -36,6 +36,7 @@ class LabelledDoc(Protocol):
 
     name: str
     truth: dict[str, Any]
+    extraction_errors: list[str]
     passages: list[tuple[str, str]]
     html_tables: set[int]
 
@@ -46,9 +47,21 @@ def _generator() -> Any:
     return importlib.import_module("sample_scans.generator.labelled")
 
 
-def labelled_docs(split: str, seed: int, count: int, start: int = 0) -> Iterator[LabelledDoc]:
+def labelled_docs(
+    split: str,
+    seed: int,
+    count: int,
+    start: int = 0,
+    noise: ExtractionNoiseSettings | None = None,
+) -> Iterator[LabelledDoc]:
+    """Documents start..start+count-1 of `split`; with `noise`, extraction errors on top."""
     try:
         labelled_doc = _generator().labelled_doc
+        rates = None
+        if noise is not None:
+            rates = importlib.import_module("sample_scans.generator.noise").NoiseRates(
+                noise.clean_share, noise.max_events, noise.rates
+            )
     except ImportError as exc:  # an installed package without the repository's generator
         raise RuntimeError(
             f"training needs the repository's sample_scans/generator (and reportlab): {exc}"
@@ -57,7 +70,7 @@ def labelled_docs(split: str, seed: int, count: int, start: int = 0) -> Iterator
 
     t = load_template()
     for i in range(start, start + count):
-        yield labelled_doc(t, split, seed, i)
+        yield labelled_doc(t, split, seed, i, rates)
 
 
 def passages(docs: list[LabelledDoc]) -> list[tuple[str, str]]:
@@ -176,32 +189,80 @@ def run_labelled(
 
 
 # ---- calibration and the held-out report --------------------------------------------------------
+def labelled_fields(
+    pipeline: Pipeline, docs: list[LabelledDoc], folder: Path
+) -> list[tuple[float, bool, bool]]:
+    """(raw score, right?, flagged for a reason other than low confidence) per field."""
+    from pipeline.evaluate import compare
+
+    out = []
+    for d, _, record in run_labelled(pipeline, docs, folder):
+        for f in compare(record, d.truth, pipeline.settings.confidence):
+            reasons = record.get(f.path).review.reasons
+            other = any(r != "low_confidence" for r in reasons)
+            out.append((f.raw_score if f.raw_score is not None else f.confidence, f.correct, other))
+    return out
+
+
+def threshold_table(
+    cal: Calibration, fields: list[tuple[float, bool, bool]], thresholds: list[float]
+) -> list[dict[str, Any]]:
+    """What each review threshold would give on these fields: share of wrong fields flagged,
+    review load (share of all fields flagged), and the accuracy of the fields not flagged."""
+    rows = []
+    n_wrong = sum(not right for _, right, _ in fields)
+    for th in thresholds:
+        flagged = [other or cal(raw) < th for raw, _, other in fields]
+        pairs = list(zip(flagged, fields, strict=True))
+        wrong_flagged = sum(f for f, (_, right, _) in pairs if not right)
+        kept = [right for f, (_, right, _) in pairs if not f]
+        rows.append(
+            {
+                "threshold": th,
+                "wrong_flagged": round(wrong_flagged / n_wrong, 4) if n_wrong else None,
+                "review_load": round(sum(flagged) / len(fields), 4),
+                "unflagged_accuracy": round(sum(kept) / len(kept), 5) if kept else None,
+            }
+        )
+    return rows
+
+
 def fit_calibration(
     cfg: TrainSettings, pipeline: Pipeline, folder: Path, log: Any = print
 ) -> Calibration:
-    """Isotonic map fitted on the fields of `calibration_docs` training-split documents (after
-    the classifier's documents, so neither sees the other's), run through `pipeline`."""
+    """Isotonic map fitted on the fields of `calibration_docs` training-split documents with
+    extraction noise (after the classifier's documents, so neither sees the other's), run
+    through `pipeline` (which must not load a calibration: the map is fitted on raw scores)."""
     from pipeline.calibration import fit_isotonic
-    from pipeline.evaluate import compare
 
-    docs = list(labelled_docs("train", cfg.seed, cfg.calibration_docs, start=cfg.train_docs))
-    raw: list[float] = []
-    right: list[bool] = []
-    for d, _, record in run_labelled(pipeline, docs, folder):
-        for f in compare(record, d.truth, pipeline.settings.confidence):
-            raw.append(f.raw_score if f.raw_score is not None else f.confidence)
-            right.append(f.correct)
-    cal = fit_isotonic(raw, right, cfg.calibration_prior_fields, cfg.calibration_prior_step)
+    docs = list(
+        labelled_docs(
+            "train", cfg.seed, cfg.calibration_docs, start=cfg.train_docs, noise=cfg.noise
+        )
+    )
+    fields = labelled_fields(pipeline, docs, folder)
+    cal = fit_isotonic([f[0] for f in fields], [f[1] for f in fields])
+    table = threshold_table(cal, fields, cfg.review_thresholds)
     cal.info.update(
         {
             "documents": len(docs),
-            "wrong_fields": right.count(False),
+            "noisy_documents": sum(bool(d.extraction_errors) for d in docs),
             "seed": cfg.seed,
             "first_document": cfg.train_docs,
+            "noise": cfg.noise.model_dump(),
+            "review_thresholds": table,
             "fitted_by": "nianbao train calibration",
         }
     )
-    log(f"calibration: {len(raw)} fields ({right.count(False)} wrong) from {len(docs)} documents")
+    log(
+        f"calibration: {len(fields)} fields ({cal.info['wrong_fields']} wrong) from {len(docs)} "
+        f"documents ({cal.info['noisy_documents']} with extraction errors)"
+    )
+    for row in table:
+        log(
+            f"  review_threshold {row['threshold']}: wrong flagged {row['wrong_flagged']}, "
+            f"review load {row['review_load']}, unflagged accuracy {row['unflagged_accuracy']}"
+        )
     return cal
 
 
@@ -212,16 +273,27 @@ def heldout_report(
     classifier on whole documents, and the calibrated fields."""
     from pipeline.evaluate import evaluate, plot_reliability, summary
 
-    docs = list(labelled_docs("heldout", cfg.heldout_seed, cfg.heldout_docs))
-    out: dict[str, Any] = {"documents": len(docs)}
+    docs = list(labelled_docs("heldout", cfg.heldout_seed, cfg.heldout_docs, noise=cfg.noise))
+    out: dict[str, Any] = {
+        "documents": len(docs),
+        "noisy_documents": sum(bool(d.extraction_errors) for d in docs),
+        "extraction_errors": dict(
+            Counter(e.split(":")[0] for d in docs for e in d.extraction_errors).most_common()
+        ),
+    }
     classifier = pipeline.sections_classifier()
     if classifier is not None:
         out["classifier"] = score_classifier(classifier, passages(docs)).as_dict()
     outcomes: list[tuple[str, str]] = []
     results = []
+    flagged_other: list[bool] = []  # flagged for a reason other than low confidence
     for d, doc, record in run_labelled(pipeline, docs, folder):
         outcomes += decoded_outcomes(doc, d)
         results.append(evaluate(doc, record, d.name, d.truth, pipeline.settings.confidence))
+        flagged_other += [
+            any(r != "low_confidence" for r in record.get(f.path).review.reasons)
+            for f in results[-1].fields
+        ]
     wrong = Counter((w, g) for w, g in outcomes if w != g)
     out["combined"] = {
         "passages": len(outcomes),
@@ -234,8 +306,26 @@ def heldout_report(
         k: report[k]
         for k in ("fields", "accuracy", "by_group", "wrong_fields_flagged", "review_load")
     }
-    out["fields"]["wrong"] = sum(1 for r in results for f in r.fields if not f.correct)
+    fields = [f for r in results for f in r.fields]
+    out["fields"]["wrong"] = sum(not f.correct for f in fields)
+    # wrong fields no evidence doubted: the raw score as high as it goes for their method
+    out["fields"]["wrong_unflagged"] = [
+        {"doc": w["doc"], "path": w["path"], "truth": w["truth"], "value": w["value"]}
+        for w in report["wrong"]
+        if not w["flagged"]
+    ]
     out["calibration"] = report["calibration"]
+    cal_path = pipeline.settings.calibration.path
+    if cal_path:
+        from pipeline.calibration import Calibration
+        from pipeline.settings import repo_path
+
+        cal = Calibration.load(repo_path(cal_path))
+        labelled = [
+            (f.raw_score if f.raw_score is not None else f.confidence, f.correct, other)
+            for f, other in zip(fields, flagged_other, strict=True)
+        ]
+        out["review_thresholds"] = threshold_table(cal, labelled, cfg.review_thresholds)
     if plot is not None:
         plot_reliability(
             [f for r in results for f in r.fields], pipeline.settings.calibration, plot

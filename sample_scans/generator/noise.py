@@ -126,13 +126,14 @@ def _double_digit(text: str, rng: random.Random) -> str | None:
 
 def _cell_edit(table: Table, rng: random.Random, kind: str) -> bool:
     edit = {
-        "digit_confusion": _confuse,
-        "digit_dropped": _drop_digit,
-        "digit_doubled": _double_digit,
+        "digit_confusion": (_confuse, lambda t: any(ch in CONFUSIONS for ch in t)),
+        "digit_dropped": (_drop_digit, lambda t: len(_DIGIT.findall(t)) >= 2),
+        "digit_doubled": (_double_digit, lambda t: True),
     }
     if kind in edit:
-        at = _pick(rng, table, _is_number)
-        new = edit[kind](table.rows[at[0]][at[1]].text, rng) if at else None
+        fn, can = edit[kind]
+        at = _pick(rng, table, lambda t: _is_number(t) and can(t))
+        new = fn(table.rows[at[0]][at[1]].text, rng) if at else None
     elif kind == "na_misread":
         at = _pick(rng, table, lambda t: t in NA_MISREADS)
         new = NA_MISREADS[table.rows[at[0]][at[1]].text] if at else None
