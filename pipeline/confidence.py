@@ -16,10 +16,12 @@ The features, set by the stage that knows them:
 - label_ambiguous (0/1): the row's label matched another template row almost as well.
 - not_found / row_not_found / table_not_found: the value is absent (semantic `missing`); a row
   or table the report has but that could not be read needs review; `required` marks a value
-  every report has (agency, year, publish date, title), so its absence needs review.
+  every report has (agency, year, publish date, title), so its absence needs review;
+  trigger_without_figure: an item's trigger words are in the text but no figure was read.
 
-Weights and biases are configs/default.yaml `confidence`; they are priors until calibration on
-labelled data replaces them (the features are kept in each Field for that purpose).
+Weights and biases are configs/default.yaml `confidence`: hand-set priors that order the fields;
+`Scorer` maps the raw score through the isotonic calibration (pipeline/calibration.py,
+models/calibration.json) to the probability that the field is right.
 Review is needed when the confidence is under `review_threshold`, when a hard check failed, when
 the column was ambiguous, or when a row the table should have was not found.
 """
@@ -28,8 +30,9 @@ from __future__ import annotations
 
 import math
 
+from pipeline.calibration import Calibration
 from pipeline.datamodel.record import ReportField, Semantic
-from pipeline.settings import ConfidenceSettings
+from pipeline.settings import CalibrationSettings, ConfidenceSettings, repo_path
 
 PASSED_CAP = 2.0
 # Features that send a field to review whatever its confidence, with the reason they give.
@@ -40,13 +43,16 @@ ALWAYS_REVIEW = {
     "ocr_confusable": "ocr_confusable",
     "label_ambiguous": "ambiguous_row",
     "conflict": "conflicting_mentions",
+    "trigger_without_figure": "figure_not_read",
 }
 
 
 def score(field: ReportField, settings: ConfidenceSettings) -> float:
-    if field.semantic == Semantic.missing and field.method == "none":
-        return settings.missing_confidence
     f = field.features
+    if field.semantic == Semantic.missing and field.method == "none":
+        if f.get("row_not_found") or f.get("table_not_found"):
+            return settings.unread_confidence  # the report has the value; it was not read
+        return settings.missing_confidence
     w = settings.weights
     z = settings.method_bias.get(field.method, 0.0)
     z += w["label_score"] * (f.get("label_score", 1.0) - 1.0)
@@ -61,15 +67,36 @@ def score(field: ReportField, settings: ConfidenceSettings) -> float:
 
 
 def review_reasons(
-    field: ReportField, confidence: float, settings: ConfidenceSettings
+    field: ReportField, confidence: float, settings: ConfidenceSettings, calibrated: bool = False
 ) -> list[str]:
     reasons = list(field.review.reasons)
     f = field.features
     reasons += [reason for feature, reason in ALWAYS_REVIEW.items() if f.get(feature)]
     if f.get("required") and field.semantic == Semantic.missing:
         reasons.append("not_found")
-    if confidence < settings.review_threshold and not (
-        field.semantic == Semantic.missing and f.get("not_found")
+    # An absent value is flagged too when calibration says absence is often a miss (an item the
+    # report states in words the matcher does not know); uncalibrated, absence is not doubted.
+    if confidence < settings.review_threshold and (
+        calibrated or not (field.semantic == Semantic.missing and f.get("not_found"))
     ):
         reasons.append("low_confidence")
     return list(dict.fromkeys(reasons))
+
+
+class Scorer:
+    """Raw score -> calibrated confidence -> review decision, for every field."""
+
+    def __init__(self, settings: ConfidenceSettings, calibration: CalibrationSettings) -> None:
+        self.settings = settings
+        self.calibration = (
+            Calibration.load(repo_path(calibration.path)) if calibration.path else None
+        )
+
+    def apply(self, field: ReportField) -> None:
+        raw = score(field, self.settings)
+        conf = self.calibration(raw) if self.calibration is not None else raw
+        field.confidence = round(conf, 4)
+        field.review.reasons = review_reasons(
+            field, field.confidence, self.settings, calibrated=self.calibration is not None
+        )
+        field.review.needed = bool(field.review.reasons)

@@ -21,8 +21,11 @@ from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
+from pipeline.calibration import expected_calibration_error, precision_at, reliability
+from pipeline.confidence import score as raw_score
 from pipeline.datamodel.document import ReportDoc
 from pipeline.datamodel.record import ReportRecord
+from pipeline.settings import CalibrationSettings, ConfidenceSettings
 
 GROUPS = {
     "meta": "meta",
@@ -43,6 +46,7 @@ class FieldResult:
     value: Any
     confidence: float
     flagged: bool
+    raw_score: float | None = None  # before calibration (pipeline/confidence.py)
 
     @property
     def correct(self) -> bool:
@@ -72,7 +76,9 @@ def truth_files(root: Path) -> Iterator[tuple[Path, Path]]:
             yield docs[0], truth
 
 
-def compare(record: ReportRecord, truth: dict[str, Any]) -> list[FieldResult]:
+def compare(
+    record: ReportRecord, truth: dict[str, Any], confidence: ConfidenceSettings | None = None
+) -> list[FieldResult]:
     expected: dict[str, Any] = {f"meta.{k}": v for k, v in truth.get("meta", {}).items()}
     expected.update(truth.get("values", {}))
     out = []
@@ -89,6 +95,7 @@ def compare(record: ReportRecord, truth: dict[str, Any]) -> list[FieldResult]:
                 value=got.value,
                 confidence=got.confidence,
                 flagged=got.review.needed,
+                raw_score=None if confidence is None else raw_score(got, confidence),
             )
         )
     return out
@@ -118,15 +125,62 @@ def page_bag_cer(doc: ReportDoc, pages: list[dict[str, Any]]) -> float:
     return max(sum((want - got).values()), sum((got - want).values())) / n if n else 0.0
 
 
-def evaluate(doc: ReportDoc, record: ReportRecord, name: str, truth: dict[str, Any]) -> DocResult:
+def evaluate(
+    doc: ReportDoc,
+    record: ReportRecord,
+    name: str,
+    truth: dict[str, Any],
+    confidence: ConfidenceSettings | None = None,
+) -> DocResult:
     result = DocResult(name=name, status=record.status.value, variant=truth.get("variant", {}))
-    result.fields = compare(record, truth)
+    result.fields = compare(record, truth, confidence)
     if truth.get("pages") and doc.pages:
         result.cer, result.chars = page_cer(doc, truth["pages"])
     return result
 
 
-def summary(results: list[DocResult]) -> dict[str, Any]:
+def calibration_summary(fields: list[FieldResult], settings: CalibrationSettings) -> dict[str, Any]:
+    """Reliability table, ECE and precision at the configured thresholds."""
+    conf = [f.confidence for f in fields]
+    right = [f.correct for f in fields]
+    return {
+        "ece": round(expected_calibration_error(conf, right, settings.bins), 5),
+        "reliability": reliability(conf, right, settings.bins),
+        "precision_at": [precision_at(conf, right, t) for t in settings.precision_at],
+    }
+
+
+def plot_reliability(fields: list[FieldResult], settings: CalibrationSettings, out: Path) -> None:
+    """The reliability diagram (accuracy against confidence per bin, with field counts)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = [r for r in calibration_summary(fields, settings)["reliability"] if r["fields"]]
+    fig, (ax, hist) = plt.subplots(
+        2, 1, figsize=(5, 6), sharex=True, gridspec_kw={"height_ratios": [3, 1]}
+    )
+    ax.plot([0, 1], [0, 1], linestyle="--", color="grey", label="perfect calibration")
+    ax.plot(
+        [r["confidence"] for r in rows], [r["accuracy"] for r in rows], marker="o", label="fields"
+    )
+    ax.set_ylabel("accuracy")
+    ax.set_title(f"reliability ({len(fields)} fields)")
+    ax.legend(loc="upper left")
+    width = 1 / settings.bins
+    hist.bar([r["confidence"] for r in rows], [r["fields"] for r in rows], width=width * 0.8)
+    hist.set_yscale("log")
+    hist.set_xlabel("confidence")
+    hist.set_ylabel("fields")
+    fig.tight_layout()
+    fig.savefig(out, dpi=120)
+    plt.close(fig)
+
+
+def summary(
+    results: list[DocResult], calibration: CalibrationSettings | None = None
+) -> dict[str, Any]:
     fields = [f for r in results for f in r.fields]
     groups: dict[str, list[FieldResult]] = defaultdict(list)
     for f in fields:
@@ -161,6 +215,7 @@ def summary(results: list[DocResult]) -> dict[str, Any]:
         if total_chars
         else None,
         "confidence_table": table,
+        "calibration": calibration_summary(fields, calibration) if calibration else None,
         "wrong": [
             {
                 "doc": r.name,

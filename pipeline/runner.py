@@ -33,6 +33,7 @@ from pipeline.template import load_template
 
 if TYPE_CHECKING:
     from pipeline.engines.ocr import OcrEngine
+    from pipeline.nlp.sections import PassageClassifier
 
 
 class Stage(Protocol):
@@ -57,18 +58,19 @@ class Pipeline:
         self.settings = settings or load_settings()
         s, t = self.settings, load_template()
         self.ingest = Ingest(s.ingest, s.render, t)
+        self._sections = Sections(s.sections, t)
         self.stages: list[Stage] = [
             ReadPages(s.render, s.prepare, self._build_ocr),
             Layout(s.layout),
             Clean(s.clean, s.headings, t),
             Headings(s.headings, t),
-            Sections(t),
+            self._sections,
             Tables(s.tables, t),
             TableFields(s.tables, t),
             Meta(t),
             ItemsStage(s.nlp, t),
             Checks(t, s.tables),
-            Score(s.confidence),
+            Score(s.confidence, s.calibration),
         ]
         engines = {
             "tokenizer": f"spacy-zh/{s.nlp.segmenter}",
@@ -76,6 +78,9 @@ class Pipeline:
             "jieba": _version("jieba"),
         }
         self.assemble = Assemble(s, t, engines)
+
+    def sections_classifier(self) -> PassageClassifier | None:
+        return self._sections.classifier
 
     def _build_ocr(self) -> OcrEngine:
         from pipeline.engines.ocr import build_ocr_engine

@@ -67,6 +67,54 @@ class ConfidenceSettings(_Section):
     weights: dict[str, float]
     review_threshold: float
     missing_confidence: float
+    unread_confidence: float  # a row or table the report has, not read: the value is unknown
+
+
+class SectionSettings(_Section):
+    """How headings and the learned passage classifier (pipeline/nlp/sections.py) combine."""
+
+    model: str | None  # models/ dir of the passage classifier (relative: repo root); None: off
+    clean_heading_score: float  # 0..1: a heading this good, numbered right, fixes its boundary
+    heading_weight: float  # log-odds a heading that is not clean gives its section
+    switch_penalty: float  # log cost of starting a new section (keeps sections contiguous)
+    noise_probability: float  # a line the classifier calls noise this surely is left out
+    noise_max_chars: int  # ... if it is no longer than this (long prose stays in its section)
+    batch_size: int
+
+
+class CalibrationSettings(_Section):
+    """The map from raw evidence score to probability (pipeline/calibration.py)."""
+
+    path: str | None  # JSON beside the models (relative: repo root); None: raw scores as they are
+    bins: int  # equal-width bins of the reliability table and the ECE
+    precision_at: list[float]  # thresholds `nianbao eval` reports precision at
+
+
+class ExtractionNoiseSettings(_Section):
+    """Errors put into the labelled documents for calibration and the held-out report
+    (sample_scans/generator/noise.py): the truth stays, the text goes wrong."""
+
+    clean_share: float = Field(ge=0, le=1)  # documents left without any extraction error
+    max_events: int = Field(ge=1)  # a kind that occurs in a document occurs 1..this many times
+    rates: dict[str, float]  # kind -> probability it occurs in a noisy document
+
+
+class TrainSettings(_Section):
+    """`nianbao train`: the labelled corpora and the training run (configs/train/*.yaml)."""
+
+    seed: int  # generator seed of the training documents; held-out uses `heldout_seed`
+    heldout_seed: int
+    train_docs: int
+    heldout_docs: int
+    calibration_docs: int  # training-split documents (not used by the classifier) for calibration
+    noise: ExtractionNoiseSettings  # on calibration and held-out documents, not the classifier's
+    review_thresholds: list[float]  # tabulated: wrong fields flagged vs review load at each
+    epochs: int
+    dropout: float
+    batch_size: int
+    learn_rate: float
+    ngram_size: int
+    hash_length: int  # feature hash table size of the bag-of-words model
 
 
 class RenderSettings(_Section):
@@ -205,6 +253,8 @@ class Settings(_Section):
     db: DbSettings
     batch: BatchSettings
     review: ReviewSettings
+    sections: SectionSettings
+    calibration: CalibrationSettings
 
     def digest(self) -> str:
         """Hash of what decides a record: where it is stored, how it is scheduled and how many
@@ -268,3 +318,20 @@ def load_settings(path: str | Path | None = None) -> Settings:
         return Settings.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(f"{override or DEFAULT_CONFIG}: invalid config:\n{exc}") from exc
+
+
+REPO_ROOT = DEFAULT_CONFIG.parent.parent
+
+
+def repo_path(path: str) -> Path:
+    """A path from the config: relative paths are from the repository root."""
+    p = Path(path)
+    return p if p.is_absolute() else REPO_ROOT / p
+
+
+def load_train_settings(path: str | Path) -> TrainSettings:
+    data = _read_yaml(Path(path))
+    try:
+        return TrainSettings.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"{path}: invalid training config:\n{exc}") from exc

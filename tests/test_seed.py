@@ -6,7 +6,10 @@ import pytest
 
 from pipeline.datamodel.record import ReportRecord
 from pipeline.runner import Pipeline
+from pipeline.settings import load_settings
 from tests.conftest import SEED
+
+REVIEW_THRESHOLD = load_settings().confidence.review_threshold
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +91,7 @@ def test_seed_short_review_litigation_row_is_flagged_not_confident(record: Repor
         if path.startswith("review_litigation."):
             assert field.review.needed, path
             assert "ambiguous_columns" in field.review.reasons
-            assert field.confidence < 0.5, path
+            assert field.confidence < REVIEW_THRESHOLD, path  # calibrated
     pending = record.get("review_litigation.litigation_after_review.pending")
     assert "check_failed:t4_group_total[litigation_after_review]" in pending.review.reasons
 

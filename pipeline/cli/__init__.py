@@ -4,7 +4,15 @@
 registers itself on import below.
 """
 
-from pipeline.cli import batch, evaluate, export, extract, review, schema  # noqa: F401  (registers)
+from pipeline.cli import (  # noqa: F401  (registers the commands)
+    batch,
+    evaluate,
+    export,
+    extract,
+    review,
+    schema,
+    train,
+)
 from pipeline.cli.app import app
 
 __all__ = ["app"]

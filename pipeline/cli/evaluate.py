@@ -19,11 +19,15 @@ def evaluate_command(
         Path | None, typer.Option("--json", help="write the full summary as JSON")
     ] = None,
     config: ConfigOption = None,
+    plot: Annotated[
+        Path | None, typer.Option("--plot", help="write the reliability diagram as a PNG")
+    ] = None,
 ) -> None:
     """Compare records with truth files: accuracy by group, OCR CER, confidence vs accuracy."""
     from rich.table import Table
 
-    from pipeline.evaluate import evaluate, load_truth, summary, truth_files
+    from pipeline.cli.train import print_calibration
+    from pipeline.evaluate import evaluate, load_truth, plot_reliability, summary, truth_files
 
     pairs = list(truth_files(directory))
     if not pairs:
@@ -33,8 +37,9 @@ def evaluate_command(
     results = []
     for doc_path, truth_path in pairs:
         doc, record = pipeline.run_doc(doc_path)
-        results.append(evaluate(doc, record, str(doc_path), load_truth(truth_path)))
-    report = summary(results)
+        truth = load_truth(truth_path)
+        results.append(evaluate(doc, record, str(doc_path), truth, pipeline.settings.confidence))
+    report = summary(results, pipeline.settings.calibration)
     out = Console(soft_wrap=True)
     groups = Table(title=f"field accuracy ({report['documents']} documents)")
     for col in ("group", "fields", "accuracy"):
@@ -57,8 +62,11 @@ def evaluate_command(
     out.print(conf)
     if report["cer"] is not None:
         out.print(f"OCR character error rate: {report['cer']:.3%}")
-    if report["wrong_fields_flagged"] is not None:
-        out.print(f"wrong fields flagged for review: {report['wrong_fields_flagged']:.2%}")
-    out.print(f"review load (fields flagged): {report['review_load']:.2%}")
+    print_calibration(report["calibration"], report["wrong_fields_flagged"], report["review_load"])
+    if plot is not None:
+        plot_reliability(
+            [f for r in results for f in r.fields], pipeline.settings.calibration, plot
+        )
+        out.print(f"reliability diagram: {plot}")
     if json_out is not None:
         json_out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")

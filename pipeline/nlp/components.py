@@ -1,15 +1,17 @@
 """Registered spaCy components for quantities and named items.
 
 `nianbao_quantities`: a Matcher over jieba tokens finds "number (+ approximation) + unit"
-spans, whatever way jieba cut them ("4" "人次", "两次", "300" "余人次", "十九" "件"), into
+spans, whatever way jieba cut them ("4" "人次", "两次", "300" "余人次", "十九" "件", and
+long Chinese numerals cut in pieces: "四百" "二十" "人次", "一" "千余条"), into
 `doc.spans["quantities"]`.
 
 `nianbao_items`: for each item of items.yaml, every trigger occurrence takes the quantity right
 before it ("7件人大代表建议") or else looks right, within the same clause and at most
 `max_gap_tokens` tokens, for the first quantity whose unit the item accepts and that is not
-itself followed by another item's trigger; `zero_patterns` (未收取…信息处理费) give 0.
-Results go to `doc.spans["items"]` with
-their item key, value and flags in the span group's attrs.
+itself followed by another item's trigger (a clause break ends the search unless one of the
+item's `continue_after_break` words follows it: 收取信息处理费，合计480元); `zero_patterns`
+(未收取…信息处理费) give 0. Results go to `doc.spans["items"]` with their item key, value and
+flags in the span group's attrs.
 """
 
 from __future__ import annotations
@@ -51,22 +53,26 @@ def _quantity_patterns(q: Any) -> list[list[dict[str, Any]]]:
     units = _alt(q.units)
     after = _alt(q.approx_after)
     space = {"IS_SPACE": True, "OP": "*"}
+    # leading pieces of a Chinese numeral jieba cut off: "四百" "二十" "人次"
+    pieces = {"TEXT": {"REGEX": f"^{q.numeral_token}$"}, "OP": "*"}
     return [
         # number | unit           "4" "人次", "1200" "余条", "三千余" "条"
         [
+            pieces,
             {"TEXT": {"REGEX": f"^{num}(?:{after})?$"}},
             space,
             {"TEXT": {"REGEX": f"^(?:{after})?(?:{units})$"}},
         ],
         # number | approx | unit  "300" "余" "人次"
         [
+            pieces,
             {"TEXT": {"REGEX": f"^{num}$"}},
             space,
             {"TEXT": {"REGEX": f"^(?:{after})$"}},
             {"TEXT": {"REGEX": f"^(?:{units})$"}},
         ],
-        # one token               "两次", "19件"
-        [{"TEXT": {"REGEX": f"^{num}(?:{after})?(?:{units})$"}}],
+        # one token               "两次", "19件", or the last piece: "一" "千余条"
+        [pieces, {"TEXT": {"REGEX": f"^{num}(?:{after})?(?:{units})$"}}],
     ]
 
 
@@ -79,6 +85,7 @@ class Quantities:
             rf"^(?P<num>{q.number})\s*(?P<approx>{_alt(q.approx_after)})?\s*(?P<unit>{_alt(q.units)})$"
         )
         self.before = re.compile(rf"(?:{_alt(q.approx_before)})\s*$")
+        self.words = set(q.approx_before)
 
     def __call__(self, doc: Doc) -> Doc:
         spans = spacy.util.filter_spans(
@@ -94,6 +101,10 @@ class Quantities:
                 continue
             prefix = doc[max(0, span.start - 2) : span.start].text
             approx = bool(m.group("approx")) or bool(self.before.search(prefix))
+            for k in (1, 2):  # an approximation before the number stays in raw: 约300人次
+                if doc[max(0, span.start - k) : span.start].text.replace(" ", "") in self.words:
+                    span = Span(doc, span.start - k, span.end, label="QUANTITY")
+                    break
             parsed.append(
                 (span, value, m.group("unit"), approx, bool(CN_NUMERAL.match(m.group("num"))))
             )
@@ -148,7 +159,7 @@ class Items:
                     after = trig.end <= span.start <= trig.end + self.max_gap
                     if not (before or after) or unit not in item.units:
                         continue
-                    if after and any(t.text in self.breaks for t in doc[trig.end : span.start]):
+                    if after and self._broken(doc, trig.end, span.start, item):
                         break
                     if after and owner.get(span.end, key) != key:
                         continue  # this figure counts the next item's noun
@@ -172,6 +183,16 @@ class Items:
         doc.spans["items"] = []
         doc.spans["items"].attrs["mentions"] = found
         return doc
+
+    def _broken(self, doc: Doc, start: int, end: int, item: ItemSpec) -> bool:
+        """A clause break between the trigger and the figure, unless the item's
+        `continue_after_break` word follows it (…收取信息处理费，合计480元)."""
+        for i in range(start, end):
+            if doc[i].text in self.breaks:
+                rest = doc[i + 1 : end].text.replace(" ", "")
+                if not any(rest.startswith(w) for w in item.continue_after_break):
+                    return True
+        return False
 
     def _joined(self, doc: Doc, trig: Span, key: str, ends: dict[int, str]) -> bool:
         """A trigger joined to another item's (人大代表建议和政协提案共15件) is a combined count."""

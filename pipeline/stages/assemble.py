@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline import __version__
-from pipeline.confidence import review_reasons, score
+from pipeline.confidence import Scorer
 from pipeline.datamodel.document import ReportDoc
 from pipeline.datamodel.record import (
     ErrorItem,
@@ -32,6 +32,7 @@ class Assemble:
     name = "assemble"
 
     def __init__(self, settings: Settings, template: Template, engines: dict[str, str]) -> None:
+        self.scorer = Scorer(settings.confidence, settings.calibration)
         self.settings = settings
         self.template = template
         self.engines = engines
@@ -103,7 +104,6 @@ class Assemble:
         return out
 
     def _fill_fields(self, doc: ReportDoc, record: ReportRecord) -> None:
-        conf = self.settings.confidence
         fields = dict(doc.fields)
         v2019 = any(p.startswith("active_disclosure.v2019.") for p in fields)
         wanted = self.template.table_field_paths()
@@ -115,9 +115,7 @@ class Assemble:
                 if path in META_REQUIRED:
                     features["required"] = 1.0
                 field = ReportField(features=features)
-                field.confidence = round(score(field, conf), 4)
-                field.review.reasons = review_reasons(field, field.confidence, conf)
-                field.review.needed = bool(field.review.reasons)
+                self.scorer.apply(field)
                 fields[path] = field
         tree: dict[str, Any] = {}
         for path, field in fields.items():

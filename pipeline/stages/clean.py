@@ -3,9 +3,11 @@
 Noise is marked on the line (`Line.noise`) with a reason, never deleted:
 - `furniture`: page chrome such as 扫码使用手机浏览本页内容, 版权所有;
 - `navigation`: a run of short lines holding several list items with dates
-  (工作动态 ... [2022.02.07]), with the short section titles inside it (通知公告, 政策法规);
+  (工作动态 ... [2022.02.07]), with the short section titles inside it (通知公告, 政策法规), but
+  never the report's own short lines next to it (signature, date, title: `never_navigation`);
 - `pasted_page`: a web page pasted into the report, announced by a metadata header
-  (标题/索引号/发文日期) and running to the next section heading or furniture line.
+  (标题/索引号/发文日期) and running to the next section heading (numbered or not) or
+  furniture line.
 The patterns are data (pipeline/template/noise.yaml). Sentence text is never judged by length
 alone: a line with sentence punctuation is never navigation.
 """
@@ -36,6 +38,7 @@ class Clean:
         self.furniture = [re.compile(p) for p in noise.furniture]
         self.nav_item = [re.compile(p) for p in noise.navigation_item]
         self.bullet = re.compile(noise.bullet)
+        self.never_nav = [re.compile(p) for p in noise.never_navigation]
         label_alt = "|".join(map(re.escape, noise.pasted_page_labels))
         self.pasted_label = re.compile(rf"^\s*({label_alt})\s*[:：]")
         self.heading_keys = [
@@ -75,11 +78,12 @@ class Clean:
             and not _SENTENCE.search(t)
             and "\t" not in t
             and not self._looks_like_heading(t)
+            and not any(p.search(t) for p in self.never_nav)
         )
 
-    def _looks_like_heading(self, text: str) -> bool:
+    def _looks_like_heading(self, text: str, numbered: bool = True) -> bool:
         numeral, body = split_enumerator(text)
-        if numeral is None:
+        if numeral is None and numbered:
             return False
         key = match_key(body)
         return any(fuzz.ratio(key, h) >= self.heading_settings.min_score for h in self.heading_keys)
@@ -127,7 +131,7 @@ class Clean:
                 if j > labels[-1] and (
                     ln.noise == "furniture"
                     or ln.table_ref is not None
-                    or self._looks_like_heading(ln.text)
+                    or self._looks_like_heading(ln.text, numbered=False)
                 ):
                     break
                 ln.noise = ln.noise or "pasted_page"

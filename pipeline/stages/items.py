@@ -5,7 +5,9 @@ Only sentences that contain a trigger word are sent through spaCy (`nlp.pipe` in
 the line they came from as context): a report is mostly prose no item lives in.
 For an item, the first sentence that states it gives the value (summed within that sentence
 for `sum_in_sentence` items: 集中培训2次、专题培训1次 = 3); a later sentence that disagrees
-sets the `conflict` feature.
+sets the `conflict` feature. An item with no figure whose trigger words do appear in a
+sentence read (主动公开 … with a figure the matcher could not read) gets `trigger_without_figure`,
+which sends it to review: absent is then more likely a miss than a fact.
 """
 
 from __future__ import annotations
@@ -39,11 +41,17 @@ class ItemsStage:
         zero = [p for item in spec.items.values() for p in item.zero_patterns]
         self.prefilter = re.compile("|".join([*map(re.escape, sorted(words)), *zero]))
         self.specs = spec.items
+        self.trigger = {
+            k: re.compile("|".join(map(re.escape, s.triggers))) for k, s in spec.items.items()
+        }
 
     def __call__(self, doc: ReportDoc) -> ReportDoc:
-        found = self._mentions(doc)
+        found, sentences = self._mentions(doc)
         for key, spec in self.specs.items():
-            doc.fields[f"items.{key}"] = self._field(doc, found.get(key, []), spec.aggregate)
+            field = self._field(doc, found.get(key, []), spec.aggregate)
+            if not found.get(key) and any(self.trigger[key].search(s) for s, _ in sentences):
+                field.features["trigger_without_figure"] = 1.0
+            doc.fields[f"items.{key}"] = field
         for key, group in found.items():
             if key.startswith("prose:"):
                 target = key.removeprefix("prose:")
@@ -54,7 +62,10 @@ class ItemsStage:
                     doc.fields[target] = field.model_copy(deep=True)
         return doc
 
-    def _mentions(self, doc: ReportDoc) -> dict[str, list[tuple[Mention, int]]]:
+    def _mentions(
+        self, doc: ReportDoc
+    ) -> tuple[dict[str, list[tuple[Mention, int]]], list[tuple[str, int]]]:
+        """Mentions per item key, and the sentences read (those with a trigger word)."""
         line_ids = front_matter_ids(doc) + [i for s in doc.sections for i in doc.prose_line_ids(s)]
         sentences: list[tuple[str, int]] = []
         for lid in line_ids:
@@ -67,7 +78,7 @@ class ItemsStage:
         ):
             for m in mentions(spacy_doc):
                 found[m.key].append((m, lid))
-        return found
+        return found, sentences
 
     @staticmethod
     def _field(doc: ReportDoc, group: list[tuple[Mention, int]], aggregate: str) -> ReportField:

@@ -113,6 +113,7 @@ class QuantitySpec(_Strict):
     approx_after: list[str]
     approx_before: list[str]
     units: list[str]
+    numeral_token: str
     clause_breaks: list[str]
     max_gap_tokens: int
     joiners: list[str]
@@ -124,6 +125,9 @@ class ItemSpec(_Strict):
     units: list[str]
     exclude_in_clause: list[str] = []
     zero_patterns: list[str] = []
+    # a clause break right before one of these words does not end the search
+    # (…收取信息处理费，合计480元)
+    continue_after_break: list[str] = []
     aggregate: Literal["first", "sum_in_sentence"] = "first"
 
 
@@ -143,6 +147,7 @@ class NoiseSpec(_Strict):
     furniture: list[str]
     navigation_item: list[str]
     bullet: str
+    never_navigation: list[str]
     pasted_page_labels: list[str]
     html_drop_tags: list[str]
     html_drop_class_words: list[str]

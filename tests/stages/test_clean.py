@@ -73,3 +73,50 @@ def test_markdown_tables_become_separated_cells(settings, template) -> None:
     assert doc.lines[0].text == "一、总体情况"
     assert doc.lines[1].text == "规章\t0\t1\t2"
     assert doc.lines[2].noise == "markdown_rule"
+
+
+def test_pasted_page_ends_at_its_own_page_chrome(settings, template) -> None:
+    lines = [
+        "标题：关于森林防火的通知",
+        "索引号：12345678/2021-003",
+        "会议强调，各单位要压实责任。",
+        "【打印本页】【关闭窗口】",
+        "（三）政府信息管理情况。对已公开的政策文件开展清理。",
+    ]
+    doc = run(lines, settings, template)
+    assert [ln.noise for ln in doc.lines] == ["pasted_page"] * 3 + ["furniture", None]
+
+
+def test_pasted_page_ends_at_an_unnumbered_heading(settings, template) -> None:
+    lines = [
+        "标题：关于森林防火的通知",
+        "发文日期：2021年6月28日",
+        "会议强调，各单位要压实责任。",
+        "主动公开政府信息情况",
+    ]
+    doc = run(lines, settings, template)
+    assert [ln.noise for ln in doc.lines] == ["pasted_page"] * 3 + [None]
+
+
+def test_web_chrome_before_the_title_is_furniture(settings, template) -> None:
+    lines = [
+        "分享到：",
+        "今天是：2021年2月20日 星期三 | 无障碍 | 长者模式",
+        "主办单位：某市人民政府办公室",
+        "浏览次数：40883662",
+    ]
+    assert all(ln.noise == "furniture" for ln in run(lines, settings, template).lines)
+
+
+def test_signature_and_title_next_to_navigation_stay(settings, template) -> None:
+    lines = [
+        "某县人民政府",
+        "2021年1月24日",
+        "通知公告",
+        "关于开展安全生产专项检查的通知 [2021-10-12]",
+        "安全生产工作推进会召开 [2021-11-25]",
+        "市领导调研森林防火工作 [2021-03-02]",
+        "2022年政府信息公开工作年度报告",
+    ]
+    doc = run(lines, settings, template)
+    assert [ln.noise for ln in doc.lines] == [None, None, *["navigation"] * 4, None]

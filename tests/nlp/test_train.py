@@ -1,0 +1,32 @@
+"""The held-out report and the calibration fit run end to end on a few noisy documents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.nlp.train import fit_calibration, heldout_report
+from pipeline.runner import Pipeline
+from pipeline.settings import load_settings, load_train_settings, repo_path
+
+
+def test_heldout_report_and_calibration_on_noisy_documents(tmp_path: Path) -> None:
+    cfg = load_train_settings(repo_path("configs/train/default.yaml"))
+    rates = {k: 0.6 for k in cfg.noise.rates}  # every document gets some errors
+    noisy = cfg.noise.model_copy(update={"clean_share": 0.0, "rates": rates})
+    cfg = cfg.model_copy(
+        update={"heldout_docs": 4, "calibration_docs": 4, "train_docs": 0, "noise": noisy}
+    )
+    settings = load_settings()
+    report = heldout_report(cfg, Pipeline(settings), tmp_path / "heldout")
+    assert report["documents"] == 4 and report["noisy_documents"] == 4
+    assert sum(report["extraction_errors"].values()) >= 4
+    f = report["fields"]
+    assert f["fields"] > 100 and f["wrong"] > 0  # the noise makes fields wrong
+    assert 0 <= report["calibration"]["ece"] <= 1
+    loads = [r["review_load"] for r in report["review_thresholds"]]
+    assert loads == sorted(loads)  # a higher threshold never flags fewer fields
+    uncalibrated = settings.calibration.model_copy(update={"path": None})
+    raw_pipeline = Pipeline(settings.model_copy(update={"calibration": uncalibrated}))
+    cal = fit_calibration(cfg, raw_pipeline, tmp_path / "cal", log=lambda *_: None)
+    assert cal.info["wrong_fields"] > 0 and cal.info["noisy_documents"] == 4
+    assert all(a <= b for a, b in zip(cal.y, cal.y[1:], strict=False))
