@@ -37,6 +37,7 @@ class IngestSettings(_Section):
     # one HTML table expanding (rowspan x colspan) to more grid cells than this is cut there.
     max_html_depth: int
     max_table_cells: int
+    max_lines: int  # a text with more lines than this is refused (`too_large`): not a report
 
 
 class CleanSettings(_Section):

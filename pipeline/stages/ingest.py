@@ -127,10 +127,28 @@ class Ingest:
         else:
             md = path.suffix.lower() in (".md", ".markdown")
             source.media_type = "text/markdown" if md else "text/plain"
-            doc.lines = [Line(id=i, raw=raw) for i, raw in enumerate(text.splitlines(), 1)]
+            raws = text.splitlines()
+            if self._too_many_lines(doc, path, len(raws)):
+                return doc
+            doc.lines = [Line(id=i, raw=raw) for i, raw in enumerate(raws, 1)]
+        if self._too_many_lines(doc, path, len(doc.lines)):
+            doc.lines, doc.tables = [], []
+            return doc
         if not any(ln.raw.strip() or ln.table_ref is not None for ln in doc.lines):
             doc.fail(self.name, "empty_file", f"{path}: no text content", fatal=True)
         return doc
+
+    def _too_many_lines(self, doc: ReportDoc, path: Path, n: int) -> bool:
+        """More lines than any report has: refused before the later stages spend minutes."""
+        if n <= self.settings.max_lines:
+            return False
+        doc.fail(
+            self.name,
+            "too_large",
+            f"{path}: {n} lines, over the limit of {self.settings.max_lines}; not read as a report",
+            fatal=True,
+        )
+        return True
 
     # ---- bytes and encodings -----------------------------------------------------------------
     def _page_kind(self, path: Path) -> Literal["scan", "image"] | None:

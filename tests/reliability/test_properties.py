@@ -35,7 +35,7 @@ from pipeline.textnorm import (
 TEMPLATE = load_template()
 APPS = TEMPLATE.tables.applications
 RL = TEMPLATE.tables.review_litigation
-SECTIONS = [s.canonical for s in TEMPLATE.sections.sections]
+SECTIONS = [s.canonical for s in TEMPLATE.sections]
 
 # Pieces that lead the parsers deep into their branches: headings, row labels, numerals,
 # separators, units, not-applicable marks, full-width digits.
@@ -188,5 +188,5 @@ def test_consistent_numbers_round_trip_through_flattened_text(
     assert record.status.value == "ok", record.errors
     read = {p: record.get(p).value for p in values}
     assert read == values
-    failed = [c.id for c in record.checks if c.passed is False]
+    failed = [c.rule for c in record.checks if c.passed is False]
     assert not failed
