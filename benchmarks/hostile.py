@@ -50,6 +50,7 @@ def batch_available() -> bool:
     result = subprocess.run(
         [sys.executable, "-m", "pipeline.cli", "batch", "--help"],
         cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
         capture_output=True,
         timeout=120,
     )
@@ -89,10 +90,12 @@ def run_batch(
     )
     db = f"sqlite:///{out / 'hostile.db'}"
     cli = [sys.executable, "-m", "pipeline.cli"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}  # this checkout's pipeline, run from `out`
     t0 = time.monotonic()
     proc = subprocess.Popen(
         [*cli, "batch", str(corpus), "--db", db, "--config", str(config)],
         cwd=out,
+        env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -109,7 +112,10 @@ def run_batch(
     }
     jsonl = out / "records.jsonl"
     subprocess.run(
-        [*cli, "export", "--db", db, "--format", "jsonl", "-o", str(jsonl)], cwd=out, check=False
+        [*cli, "export", "--db", db, "--format", "jsonl", *_export_target(cli, env, jsonl)],
+        cwd=out,
+        env=env,
+        check=False,
     )
     records: dict[Path, dict[str, Any]] = {}
     if jsonl.exists():
@@ -125,6 +131,14 @@ def run_batch(
                     elif err.get("code") == "worker_crashed":
                         stats["crashes"].append(rec["source"]["path"])
     return stats, records
+
+
+def _export_target(cli: list[str], env: dict[str, str], path: Path) -> list[str]:
+    """`-o PATH` or a positional PATH, whichever the export command takes."""
+    help_text = subprocess.run(
+        [*cli, "export", "--help"], env=env, capture_output=True, text=True, check=False
+    ).stdout
+    return ["-o", str(path)] if "--output" in help_text or " -o " in help_text else [str(path)]
 
 
 def record_for(path: Path, records: dict[Path, dict[str, Any]]) -> dict[str, Any] | None:

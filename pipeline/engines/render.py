@@ -16,6 +16,7 @@ and a page needing OCR is first looked at in a tiny rendering, so blank pages co
 
 from __future__ import annotations
 
+import base64
 import mmap
 import re
 import unicodedata
@@ -97,6 +98,8 @@ def text_layer_quality(text: str, settings: RenderSettings) -> tuple[bool, str]:
 
 _STREAM = re.compile(rb"(?<!end)stream\r?\n")
 _FLATE_FIRST = re.compile(rb"/Filter\s*(?:\[\s*)?/(?:FlateDecode|Fl)\b")
+# reportlab and others wrap Flate in ASCII85: [/ASCII85Decode /FlateDecode]
+_A85_FLATE = re.compile(rb"/Filter\s*\[\s*/(?:ASCII85Decode|A85)\s*/(?:FlateDecode|Fl)\b")
 _OBJ_AT = re.compile(rb"\s*(\d+)\s+\d+\s+obj\b")
 _XREF_SECTION = re.compile(rb"(\d+)\s+(\d+)\s*\r?\n")
 
@@ -187,12 +190,24 @@ def _check_streams(path: Path, data: mmap.mmap, limit: int) -> list[int]:
     for match in _STREAM.finditer(data):
         start = match.end()
         obj = data.rfind(b"obj", max(0, match.start() - 2048), match.start())
-        if not _FLATE_FIRST.search(bytes(data[max(obj, 0) : match.start()])):
+        head = bytes(data[max(obj, 0) : match.start()])
+        source: mmap.mmap | bytes = data
+        if _A85_FLATE.search(head):  # the ASCII85 text is at most the file's size: decode it
+            end = data.find(b"~>", start)
+            try:
+                source = base64.a85decode(bytes(data[start : end if end >= 0 else None]))
+            except ValueError:
+                damaged.append(start)
+                continue
+            start_in = 0
+        elif _FLATE_FIRST.search(head):
+            start_in = start
+        else:
             continue
-        inflater, total, pos = zlib.decompressobj(), 0, start
+        inflater, total, pos = zlib.decompressobj(), 0, start_in
         try:
-            while not inflater.eof and pos < len(data):
-                chunk = inflater.decompress(bytes(data[pos : pos + step]), step)
+            while not inflater.eof and pos < len(source):
+                chunk = inflater.decompress(bytes(source[pos : pos + step]), step)
                 pos += step
                 while True:
                     total += len(chunk)

@@ -392,7 +392,7 @@ def generate(root: Path) -> list[Hostile]:
         "corrupt/no-pages.pdf",
         raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"]),
         "corrupt_pdf",
-        {"no_text"},
+        {"no_text", "corrupt_pdf"},
     )
 
     # encrypted PDFs (a user password is needed to read them)
