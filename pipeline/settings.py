@@ -33,6 +33,11 @@ class IngestSettings(_Section):
     min_clean_ratio: float
     # Share of control characters above which a file is treated as binary.
     max_control_ratio: float
+    # Hostile input (issue #8): HTML nested deeper than this is refused before it is walked;
+    # one HTML table expanding (rowspan x colspan) to more grid cells than this is cut there.
+    max_html_depth: int
+    max_table_cells: int
+    max_lines: int  # a text with more lines than this is refused (`too_large`): not a report
 
 
 class CleanSettings(_Section):
@@ -126,6 +131,14 @@ class RenderSettings(_Section):
     char_gap_ratio: float  # text layer: a gap wider than this many char heights splits a run
     pdf_suffixes: list[str]
     image_suffixes: list[str]
+    # Hostile input (issue #8): limits checked before anything big is decoded.
+    max_pages: int  # pages after this are not read (error `too_many_pages`)
+    max_image_pixels: int  # an image (frame) larger than this is refused before decoding
+    max_page_pixels: int  # a PDF page larger than this at `dpi` is not rendered
+    max_stream_bytes: int  # a PDF stream inflating past this is a decompression bomb
+    blank_dpi: int  # a page needing OCR is first looked at this small to skip blank pages
+    blank_contrast: int  # grey levels from the page's median that count as ink
+    blank_max_ink: float  # a page with a smaller share of ink pixels is blank (no OCR)
 
 
 class PrepareSettings(_Section):

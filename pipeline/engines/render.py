@@ -6,11 +6,22 @@ origin top-left, so evidence boxes mean the same thing whichever path read the p
 
 A text layer is "real" when it has enough characters, enough of them CJK, and few that are
 private-use or symbol garbage (broken glyph maps such as runs of `¿”¡fl`).
+
+Hostile input (issue #8) is refused before anything big is decoded: `pdf_preflight` reads the
+raw file (mmap) for a truncated end, a damaged cross-reference table and streams that inflate
+past `max_stream_bytes`; images are measured from their header against `max_image_pixels`;
+a PDF page is rendered only if it fits `max_page_pixels`; pages after `max_pages` are not read;
+and a page needing OCR is first looked at in a tiny rendering, so blank pages cost nothing.
 """
 
 from __future__ import annotations
 
+import base64
+import mmap
+import re
 import unicodedata
+import warnings
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,13 +46,26 @@ class PageInput:
     dpi: int
     fragments: list[Fragment] | None = None  # set when the text layer is used
     text_layer_note: str = ""  # why the text layer was or was not used
+    problem: InputError | None = None  # the page could not be loaded at all
     _render: object = field(default=None, repr=False)
+    _thumbnail: object = field(default=None, repr=False)
 
     def image(self) -> np.ndarray:
         """The page as RGB uint8 (rendered on demand; not kept)."""
         assert callable(self._render)
         result: np.ndarray = self._render()
         return result
+
+    def ink_share(self, contrast: int) -> float:
+        """Share of pixels of a tiny greyscale rendering that differ from the page's median by
+        more than `contrast` grey levels: about 0 for a blank page, cheap to compute."""
+        import numpy as np
+
+        assert callable(self._thumbnail)
+        grey: np.ndarray = self._thumbnail()
+        if grey.size == 0:
+            return 0.0
+        return float(np.mean(np.abs(grey.astype(np.int16) - int(np.median(grey))) > contrast))
 
 
 def _is_cjk(ch: str) -> bool:
@@ -72,16 +96,161 @@ def text_layer_quality(text: str, settings: RenderSettings) -> tuple[bool, str]:
     return True, f"text layer used ({len(chars)} characters, {cjk:.0%} CJK)"
 
 
+_STREAM = re.compile(rb"(?<!end)stream\r?\n")
+_FLATE_FIRST = re.compile(rb"/Filter\s*(?:\[\s*)?/(?:FlateDecode|Fl)\b")
+# reportlab and others wrap Flate in ASCII85: [/ASCII85Decode /FlateDecode]
+_A85_FLATE = re.compile(rb"/Filter\s*\[\s*/(?:ASCII85Decode|A85)\s*/(?:FlateDecode|Fl)\b")
+_OBJ_AT = re.compile(rb"\s*(\d+)\s+\d+\s+obj\b")
+_XREF_SECTION = re.compile(rb"(\d+)\s+(\d+)\s*\r?\n")
+
+
+def pdf_preflight(path: Path, settings: RenderSettings) -> list[InputError]:
+    """Problems visible in the raw bytes, before pdfium parses anything.
+
+    Raises `InputError` for what must not reach pdfium (not a PDF at all, a decompression
+    bomb); returns the others (truncated end, damaged cross-references, a damaged stream):
+    pdfium rebuilds such files silently, so the record must say the content may be incomplete.
+    """
+    problems: list[InputError] = []
+    with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        if data.find(b"%PDF-", 0, 1024) < 0:
+            head = bytes(data[:40]).decode("latin-1")
+            raise InputError("corrupt_pdf", f"{path}: not a PDF: the file starts with {head!r}")
+        tail_at = max(0, len(data) - 1024)
+        if data.find(b"%%EOF", tail_at) < 0:
+            problems.append(
+                InputError(
+                    "truncated_pdf",
+                    f"{path}: the file ends without the PDF end-of-file marker "
+                    f"({len(data)} bytes): a truncated download?",
+                )
+            )
+        elif not _xref_intact(data):
+            problems.append(
+                InputError(
+                    "corrupt_pdf",
+                    f"{path}: the cross-reference table does not match the file; "
+                    "the PDF was rebuilt and content may be missing",
+                )
+            )
+        if data.find(b"/Encrypt") < 0:  # encrypted streams cannot be inflated without the key
+            damaged = _check_streams(path, data, settings.max_stream_bytes)
+            if damaged:
+                problems.append(
+                    InputError(
+                        "corrupt_pdf",
+                        f"{path}: {len(damaged)} compressed stream(s) are damaged "
+                        f"(at byte {', '.join(map(str, damaged[:5]))}); content may be missing",
+                    )
+                )
+    return problems
+
+
+def _xref_intact(data: mmap.mmap) -> bool:
+    """`startxref` points at an xref table (whose entries point at their objects) or stream."""
+    at = data.rfind(b"startxref")
+    match = re.match(rb"startxref\s+(\d+)", bytes(data[at : at + 40])) if at >= 0 else None
+    if match is None:
+        return False
+    offset = int(match.group(1))
+    if offset >= len(data):
+        return False
+    if _OBJ_AT.match(bytes(data[offset : offset + 40])):
+        return True  # a cross-reference stream (PDF 1.5+): pdfium checks it
+    if bytes(data[offset : offset + 4]) != b"xref":
+        return False
+    pos = offset + 4
+    while True:  # subsections: "first count" then count 20-byte entries
+        while pos < len(data) and data[pos : pos + 1] in (b" ", b"\r", b"\n"):
+            pos += 1
+        head = _XREF_SECTION.match(bytes(data[pos : pos + 40]))
+        if head is None:
+            return bytes(data[pos : pos + 7]) == b"trailer"
+        first, count = int(head.group(1)), int(head.group(2))
+        pos += head.end()
+        for k in range(count):
+            entry = bytes(data[pos + 20 * k : pos + 20 * k + 20])
+            if len(entry) < 18:
+                return False
+            if entry[17:18] == b"n":
+                target = int(entry[:10])
+                obj = _OBJ_AT.match(bytes(data[target : target + 40]))
+                if obj is None or int(obj.group(1)) != first + k:
+                    return False
+        pos += 20 * count
+
+
+def _check_streams(path: Path, data: mmap.mmap, limit: int) -> list[int]:
+    """Inflate every stream whose first filter is Flate, counting (not keeping) its output.
+
+    Raises `InputError('decompression_bomb')` past `limit` bytes; returns the offsets of
+    streams that do not inflate cleanly."""
+    damaged: list[int] = []
+    step = 1 << 16
+    for match in _STREAM.finditer(data):
+        start = match.end()
+        obj = data.rfind(b"obj", max(0, match.start() - 2048), match.start())
+        head = bytes(data[max(obj, 0) : match.start()])
+        source: mmap.mmap | bytes = data
+        if _A85_FLATE.search(head):  # the ASCII85 text is at most the file's size: decode it
+            end = data.find(b"~>", start)
+            try:
+                source = base64.a85decode(bytes(data[start : end if end >= 0 else None]))
+            except ValueError:
+                damaged.append(start)
+                continue
+            start_in = 0
+        elif _FLATE_FIRST.search(head):
+            start_in = start
+        else:
+            continue
+        inflater, total, pos = zlib.decompressobj(), 0, start_in
+        try:
+            while not inflater.eof and pos < len(source):
+                chunk = inflater.decompress(bytes(source[pos : pos + step]), step)
+                pos += step
+                while True:
+                    total += len(chunk)
+                    if total > limit:
+                        raise InputError(
+                            "decompression_bomb",
+                            f"{path}: the stream at byte {start} inflates past {limit} bytes "
+                            "(a decompression bomb); refused",
+                        )
+                    tail = inflater.unconsumed_tail
+                    if not tail or inflater.eof:
+                        break
+                    chunk = inflater.decompress(tail, step)
+                    if not chunk and len(inflater.unconsumed_tail) == len(tail):
+                        raise zlib.error("no progress")  # zlib is stuck: treat as damaged
+        except zlib.error:
+            damaged.append(start)
+            continue
+        if not inflater.eof:
+            damaged.append(start)
+    return damaged
+
+
 class PdfSource:
     """Pages of a PDF; each page is opened, read and closed in turn."""
 
     def __init__(self, path: Path, settings: RenderSettings) -> None:
         import pypdfium2 as pdfium
+        import pypdfium2.raw as pdfium_c
 
         self.settings = settings
+        self.path = path
+        self.problems = pdf_preflight(path, settings)
         try:
             self.pdf = pdfium.PdfDocument(str(path))
         except pdfium.PdfiumError as exc:
+            if getattr(exc, "err_code", None) == pdfium_c.FPDF_ERR_PASSWORD:
+                raise InputError(
+                    "encrypted_pdf", f"{path}: the PDF is encrypted; a password is needed"
+                ) from exc
+            truncated = next((p for p in self.problems if p.code == "truncated_pdf"), None)
+            if truncated is not None:
+                raise InputError(truncated.code, f"{truncated}; cannot open: {exc}") from exc
             raise InputError("corrupt_pdf", f"{path}: cannot open as PDF: {exc}") from exc
 
     def __len__(self) -> int:
@@ -90,15 +259,27 @@ class PdfSource:
     def pages(self) -> Iterator[PageInput]:
         dpi = self.settings.dpi
         scale = dpi / 72
-        for index in range(len(self.pdf)):
-            page = self.pdf[index]
+        for index in range(min(len(self.pdf), self.settings.max_pages)):
+            try:
+                info = self._page(index, scale)
+            except Exception as exc:  # pdfium refuses one page: report it, go on
+                info = PageInput(number=index + 1, width=0, height=0, dpi=dpi)
+                info.problem = InputError(
+                    "page_failed", f"{self.path}: page {index + 1} cannot be loaded: {exc}"
+                )
+            yield info
+
+    def _page(self, index: int, scale: float) -> PageInput:
+        page = self.pdf[index]
+        try:
             w_pt, h_pt = page.get_size()
             info = PageInput(
                 number=index + 1,
                 width=round(w_pt * scale),
                 height=round(h_pt * scale),
-                dpi=dpi,
+                dpi=self.settings.dpi,
                 _render=lambda i=index: self._render(i),
+                _thumbnail=lambda i=index: self._thumbnail(i),
             )
             textpage = page.get_textpage()
             ok, note = text_layer_quality(textpage.get_text_range(), self.settings)
@@ -106,16 +287,38 @@ class PdfSource:
             if ok and self.settings.use_text_layer:
                 info.fragments = _text_fragments(textpage, h_pt, scale, self.settings)
             textpage.close()
+            return info
+        finally:
             page.close()
-            yield info
 
     def _render(self, index: int) -> np.ndarray:
         page = self.pdf[index]
         try:
+            w_pt, h_pt = page.get_size()
+            scale = self.settings.dpi / 72
+            pixels = w_pt * scale * h_pt * scale
+            if pixels > self.settings.max_page_pixels:
+                raise InputError(
+                    "page_too_large",
+                    f"{self.path}: page {index + 1} is {w_pt:.0f} x {h_pt:.0f} pt, "
+                    f"{pixels:.3g} pixels at {self.settings.dpi} dpi "
+                    f"(limit {self.settings.max_page_pixels}); not rendered",
+                )
             # rev_byteorder: RGB rather than pdfium's native BGR
-            bitmap = page.render(scale=self.settings.dpi / 72, rev_byteorder=True)
+            bitmap = page.render(scale=scale, rev_byteorder=True)
             image: np.ndarray = bitmap.to_numpy()[:, :, :3].copy()
             return image
+        finally:
+            page.close()
+
+    def _thumbnail(self, index: int) -> np.ndarray:
+        import numpy as np
+
+        page = self.pdf[index]
+        try:
+            bitmap = page.render(scale=self.settings.blank_dpi / 72, grayscale=True)
+            grey: np.ndarray = np.asarray(bitmap.to_numpy()).reshape(bitmap.height, -1)
+            return grey[:, : bitmap.width].copy()
         finally:
             page.close()
 
@@ -173,41 +376,80 @@ class ImageSource:
     """Pages of an image file (PNG, JPEG, multi-page TIFF)."""
 
     def __init__(self, path: Path, settings: RenderSettings) -> None:
-        from PIL import Image, UnidentifiedImageError
+        from PIL import Image
 
         self.settings = settings
-        try:
-            self.image = Image.open(path)
-            self.image.load()
-        except (UnidentifiedImageError, OSError) as exc:
-            raise InputError("corrupt_image", f"{path}: cannot read as an image: {exc}") from exc
-        self.frames = getattr(self.image, "n_frames", 1)
+        self.path = path
+        self.problems: list[InputError] = []
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # PIL's bomb and EXIF warnings: we raise our own
+            try:
+                self.image = Image.open(path)  # reads the header only
+                self._check_size()
+                self.image.load()
+                self.frames = int(getattr(self.image, "n_frames", 1))
+            except InputError:
+                raise
+            except Image.DecompressionBombError as exc:
+                raise InputError("image_too_large", f"{path}: {exc}") from exc
+            except Exception as exc:  # PIL raises many kinds on broken files
+                raise InputError(
+                    "corrupt_image", f"{path}: cannot read as an image: {exc}"
+                ) from exc
+
+    def _check_size(self) -> None:
+        width, height = self.image.size
+        if width * height > self.settings.max_image_pixels:
+            raise InputError(
+                "image_too_large",
+                f"{self.path}: {width} x {height} pixels is over the limit of "
+                f"{self.settings.max_image_pixels}; refused before decoding",
+            )
+        if width * height == 0:
+            raise InputError("corrupt_image", f"{self.path}: the image is {width} x {height}")
 
     def __len__(self) -> int:
-        return int(self.frames)
+        return self.frames
 
     def pages(self) -> Iterator[PageInput]:
+        for index in range(min(self.frames, self.settings.max_pages)):
+            try:
+                yield self._frame(index)
+            except Exception as exc:  # one broken frame of a TIFF: report it, go on
+                info = PageInput(number=index + 1, width=0, height=0, dpi=self.settings.dpi)
+                code = exc.code if isinstance(exc, InputError) else "page_failed"
+                info.problem = InputError(code, f"{self.path}: frame {index + 1}: {exc}")
+                yield info
+
+    def _frame(self, index: int) -> PageInput:
         import numpy as np
 
-        for index in range(self.frames):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
             self.image.seek(index)
+            self._check_size()
             dpi_info = self.image.info.get("dpi")
             dpi = round(float(dpi_info[0])) if dpi_info else self.settings.dpi
             frame = np.asarray(self.image.convert("RGB"))
-            yield PageInput(
-                number=index + 1,
-                width=frame.shape[1],
-                height=frame.shape[0],
-                dpi=dpi,
-                text_layer_note="image input",
-                _render=lambda f=frame: f,
-            )
+        factor = max(1, round(max(dpi, 1) / self.settings.blank_dpi))
+        grey = self.image.convert("L").reduce(factor) if factor > 1 else self.image.convert("L")
+        thumb = np.asarray(grey)
+        return PageInput(
+            number=index + 1,
+            width=frame.shape[1],
+            height=frame.shape[0],
+            dpi=dpi,
+            text_layer_note="image input",
+            _render=lambda f=frame: f,
+            _thumbnail=lambda t=thumb: t,
+        )
 
     def close(self) -> None:
         self.image.close()
 
 
 def open_pages(path: Path, settings: RenderSettings) -> PdfSource | ImageSource:
+    """The page source for `path`; `InputError` names what makes it unreadable."""
     with path.open("rb") as fh:
         magic = fh.read(4)
     if path.suffix.lower() == ".pdf" or magic == b"%PDF":

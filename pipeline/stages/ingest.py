@@ -2,15 +2,20 @@
 
 Detects the encoding (UTF-8 with or without BOM, GBK/GB18030, others via charset-normalizer),
 tells HTML from text, and refuses what is not text with an `InputError` whose code names the
-problem (empty_file, binary_file, undecodable, unsupported_format, too_large, not_found).
-PDFs and images are only identified here (magic number or suffix) and hashed in blocks; the
-pages stage reads them page by page.
+problem (empty_file, binary_file, undecodable, unsupported_format, too_large, not_found,
+not_a_file, html_too_deep). PDFs and images are only identified here (magic number or suffix)
+and hashed in blocks; the pages stage reads them page by page.
+
+Nothing raises out of ingest: an unexpected failure is a fatal `ingest_error` naming the file.
+Only regular files are opened (a FIFO or /dev/zero behind a symlink would block or never end).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import stat
+from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
@@ -37,8 +42,15 @@ _PAGE_MAGIC = {
 }
 _UNSUPPORTED_MAGIC = {
     b"PK\x03\x04": "ZIP archive (docx/xlsx?)",
+    b"PK\x05\x06": "ZIP archive (empty)",
     b"\xd0\xcf\x11\xe0": "OLE document (doc/xls?)",
+    b"\x1f\x8b": "gzip-compressed file",
+    b"BZh": "bzip2-compressed file",
+    b"\xfd7zXZ\x00": "xz-compressed file",
+    b"7z\xbc\xaf\x27\x1c": "7-Zip archive",
+    b"Rar!\x1a\x07": "RAR archive",
 }
+_ARCHIVE_HINT = "; unpack it first (or give archives to `nianbao batch`)"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _HTML_START = re.compile(r"^\s*(<!doctype\s+html|<html|<\?xml[^>]*>\s*<html|<head|<body)", re.I)
 TABLE_MARK = "\ufffctable:{}\ufffc"
@@ -57,6 +69,19 @@ class Ingest:
 
     def __call__(self, path: str | Path) -> ReportDoc:
         path = Path(path)
+        try:
+            return self._ingest(path)
+        except Exception as exc:  # a parser bug on hostile input must not lose the record
+            doc = ReportDoc(source=Source(path=str(path), input_kind="text", pages=1))
+            doc.fail(
+                self.name,
+                "ingest_error",
+                f"{path}: cannot read: {type(exc).__name__}: {exc}",
+                fatal=True,
+            )
+            return doc
+
+    def _ingest(self, path: Path) -> ReportDoc:
         source = Source(path=str(path), input_kind="text", pages=1)
         doc = ReportDoc(source=source)
         try:
@@ -85,20 +110,57 @@ class Ingest:
             )
         if self._is_html(path, text):
             source.input_kind, source.media_type = "html", "text/html"
-            doc.lines, doc.tables = self._html_lines(text)
+            try:
+                doc.lines, doc.tables, cut = self._html_lines(text)
+            except InputError as exc:
+                doc.fail(self.name, exc.code, f"{path}: {exc}", fatal=True)
+                return doc
+            for tid in cut:
+                doc.errors.append(
+                    ErrorItem(
+                        stage=self.name,
+                        code="table_too_large",
+                        message=f"{path}: HTML table {tid} spans more than "
+                        f"{self.settings.max_table_cells} cells; read up to there",
+                    )
+                )
         else:
             md = path.suffix.lower() in (".md", ".markdown")
             source.media_type = "text/markdown" if md else "text/plain"
-            doc.lines = [Line(id=i, raw=raw) for i, raw in enumerate(text.splitlines(), 1)]
+            raws = text.splitlines()
+            if self._too_many_lines(doc, path, len(raws)):
+                return doc
+            doc.lines = [Line(id=i, raw=raw) for i, raw in enumerate(raws, 1)]
+        if self._too_many_lines(doc, path, len(doc.lines)):
+            doc.lines, doc.tables = [], []
+            return doc
         if not any(ln.raw.strip() or ln.table_ref is not None for ln in doc.lines):
             doc.fail(self.name, "empty_file", f"{path}: no text content", fatal=True)
         return doc
 
+    def _too_many_lines(self, doc: ReportDoc, path: Path, n: int) -> bool:
+        """More lines than any report has: refused before the later stages spend minutes."""
+        if n <= self.settings.max_lines:
+            return False
+        doc.fail(
+            self.name,
+            "too_large",
+            f"{path}: {n} lines, over the limit of {self.settings.max_lines}; not read as a report",
+            fatal=True,
+        )
+        return True
+
     # ---- bytes and encodings -----------------------------------------------------------------
     def _page_kind(self, path: Path) -> Literal["scan", "image"] | None:
         """'scan' for a PDF, 'image' for an image, by magic number or suffix; else None."""
-        if not path.is_file():
-            raise InputError("not_found", f"{path}: no such file")
+        try:
+            mode = path.stat().st_mode  # follows symlinks
+        except OSError as exc:
+            what = "a symbolic link to nothing (or a loop)" if path.is_symlink() else "no such file"
+            raise InputError("not_found", f"{path}: {what}: {exc.strerror}") from exc
+        if not stat.S_ISREG(mode):
+            kind = "a directory" if stat.S_ISDIR(mode) else "a device, pipe or socket"
+            raise InputError("not_a_file", f"{path}: {kind}, not a regular file")
         with path.open("rb") as fh:
             head = fh.read(8)
         if not head.strip():
@@ -129,8 +191,11 @@ class Ingest:
             if data.startswith(magic):
                 raise InputError(
                     "unsupported_format",
-                    f"{path}: this is a {kind}; nianbao reads PDF, images, text and HTML",
+                    f"{path}: this is a {kind}; nianbao reads PDF, images, text and HTML"
+                    + (_ARCHIVE_HINT if "archive" in kind or "compressed" in kind else ""),
                 )
+        if data[257:262] == b"ustar":
+            raise InputError("unsupported_format", f"{path}: this is a tar archive{_ARCHIVE_HINT}")
         return data
 
     def _decode(self, path: Path, data: bytes) -> tuple[str, str, int]:
@@ -175,19 +240,30 @@ class Ingest:
         return bool(_HTML_START.match(text[:2048]))
 
     # ---- HTML -------------------------------------------------------------------------------
-    def _html_lines(self, html: str) -> tuple[list[Line], list[Table]]:
+    def _html_lines(self, html: str) -> tuple[list[Line], list[Table], list[int]]:
+        """Lines and tables of a web page, and the ids of tables cut at `max_table_cells`."""
         soup = BeautifulSoup(html, "lxml")
+        depth = _depth(soup, self.settings.max_html_depth)
+        if depth > self.settings.max_html_depth:
+            raise InputError(
+                "html_too_deep",
+                f"HTML nested more than {self.settings.max_html_depth} elements deep; refused",
+            )
         for tag in soup.find_all(self.noise.html_drop_tags):
             tag.decompose()
         for tag in soup.find_all(True):
             if isinstance(tag, Tag) and tag.attrs is not None and self._is_chrome(tag):
                 tag.decompose()
         tables: list[Table] = []
+        cut: list[int] = []
         for element in soup.find_all("table"):
             if not isinstance(element, Tag) or element.find_parent("table") is not None:
                 continue  # nested tables are read as part of their outer table's cells
             tid = len(tables) + 1
-            tables.append(Table(id=tid, source="html", rows=list(_html_rows(element))))
+            rows, complete = _html_rows(element, self.settings.max_table_cells)
+            tables.append(Table(id=tid, source="html", rows=rows))
+            if not complete:
+                cut.append(tid)
             element.replace_with(NavigableString(f"\n{TABLE_MARK.format(tid)}\n"))
         for br in soup.find_all("br"):
             br.replace_with("\n")
@@ -209,7 +285,7 @@ class Ingest:
                 row.line_ids = [ref]
                 for cell in row.cells:
                     cell.line_id = ref
-        return lines, tables
+        return lines, tables, cut
 
     def _is_chrome(self, tag: Tag) -> bool:
         attrs = " ".join(
@@ -223,14 +299,28 @@ class Ingest:
         return any(w in words for w in self.noise.html_drop_class_words)
 
 
-def _html_rows(table: Tag) -> Iterator[TableRow]:
-    """Expand rowspan/colspan into a grid, then yield one TableRow per grid row.
+def _depth(root: Tag, limit: int) -> int:
+    """Element nesting depth of `root`, iteratively; stops as soon as it passes `limit`."""
+    deepest, stack = 0, [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > limit:
+            break
+        stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tag))
+    return deepest
+
+
+def _html_rows(table: Tag, max_cells: int) -> tuple[list[TableRow], bool]:
+    """Expand rowspan/colspan into a grid (at most `max_cells` cells), one TableRow per grid row;
+    the flag says whether the whole table fitted.
 
     Stub cells (text left of the first value) become label cells, each spanning cell once;
     a value cell spanning several columns (行政许可 | 447 colspan=3) counts once.
     """
     grid: dict[tuple[int, int], tuple[int, str]] = {}  # (row, col) -> (origin id, text)
     origin = 0
+    complete = True
     trs = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
     for r, tr in enumerate(trs):
         c = 0
@@ -241,13 +331,25 @@ def _html_rows(table: Tag) -> Iterator[TableRow]:
             text = clean_line(td.get_text(" ", strip=True))
             rs = _span(td.get("rowspan"))
             cs = _span(td.get("colspan"))
+            if len(grid) + rs * cs > max_cells:
+                complete = False
+                break
             for dr in range(rs):
                 for dc in range(cs):
                     grid.setdefault((r + dr, c + dc), (origin, text))
             c += cs
-    n_rows = max((r for r, _ in grid), default=-1) + 1
+        if not complete:
+            break
+    return list(_grid_rows(grid)), complete
+
+
+def _grid_rows(grid: dict[tuple[int, int], tuple[int, str]]) -> Iterator[TableRow]:
+    by_row: dict[int, list[int]] = defaultdict(list)
+    for rr, cc in grid:
+        by_row[rr].append(cc)
+    n_rows = max(by_row, default=-1) + 1
     for r in range(n_rows):
-        cols = sorted(c for rr, c in grid if rr == r)
+        cols = sorted(by_row[r])
         entries: list[tuple[int, str]] = []
         for c in cols:
             if not entries or entries[-1][0] != grid[(r, c)][0]:

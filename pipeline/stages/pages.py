@@ -10,7 +10,9 @@ text lines run vertically) until a reading is good: mostly horizontal lines read
 confidence of at least `upside_down_below`, or, after 0 and 180, one reading is mostly horizontal
 and far stronger than the other (a noisy upright page); otherwise the best reading is kept
 ("best" = most characters read confidently along horizontal lines).
-A page that fails becomes an error item naming the page; the other pages go on.
+A page that fails becomes an error item naming the page; the other pages go on. A page that
+needs OCR but is blank in a tiny rendering is not OCR'd; a document without any text is
+`no_text`, one with more than `render.max_pages` pages is read up to there (`too_many_pages`).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
     from pipeline.engines.ocr import OcrEngine, OcrLine
 
 PAGE_KINDS = ("pdf_text", "scan", "image")
+BLANK_NOTE = "blank page: not OCR'd"
 
 
 def fragments_from_ocr(lines: list[OcrLine]) -> list[Fragment]:
@@ -95,11 +98,28 @@ class ReadPages:
         except InputError as exc:
             doc.fail(self.name, exc.code, str(exc), fatal=True)
             return doc
+        for problem in source.problems:  # truncated, rebuilt, damaged streams: still read it
+            doc.errors.append(ErrorItem(stage=self.name, code=problem.code, message=str(problem)))
         try:
             doc.source.pages = len(source)
+            if len(source) > self.render.max_pages:
+                doc.errors.append(
+                    ErrorItem(
+                        stage=self.name,
+                        code="too_many_pages",
+                        message=f"{path}: {len(source)} pages; only the first "
+                        f"{self.render.max_pages} were read",
+                    )
+                )
             for page in source.pages():
                 try:
+                    if page.problem is not None:
+                        raise page.problem
                     doc.pages.append(self._read(page))
+                except InputError as exc:  # a page refused by a limit, or not loadable
+                    item = ErrorItem(stage=self.name, code=exc.code, message=str(exc))
+                    item.page = page.number
+                    doc.errors.append(item)
                 except Exception as exc:  # one bad page must not lose the others
                     doc.errors.append(
                         ErrorItem(
@@ -115,8 +135,18 @@ class ReadPages:
         if doc.source.input_kind != "image":
             ocr_pages = sum(1 for p in doc.pages if p.source == "ocr")
             doc.source.input_kind = "scan" if ocr_pages else "pdf_text"
-        if not doc.pages:
+        if not doc.source.pages:
+            doc.fail(self.name, "no_text", f"{path}: the document has no pages", fatal=True)
+        elif not doc.pages:
             doc.fail(self.name, "no_readable_page", f"{path}: no page could be read", fatal=True)
+        elif not any(p.fragments for p in doc.pages):
+            blank = sum(1 for p in doc.pages if p.note.endswith(BLANK_NOTE))
+            doc.fail(
+                self.name,
+                "no_text",
+                f"{path}: no text on any of the {len(doc.pages)} pages read ({blank} blank)",
+                fatal=True,
+            )
         doc.timings_ms.update(self.timings)
         return doc
 
@@ -130,6 +160,15 @@ class ReadPages:
                 source="text_layer",
                 note=page.text_layer_note,
                 fragments=page.fragments,
+            )
+        if page.ink_share(self.render.blank_contrast) < self.render.blank_max_ink:
+            return PageDoc(
+                number=page.number,
+                width=page.width,
+                height=page.height,
+                dpi=page.dpi,
+                source="ocr",
+                note=f"{page.text_layer_note}; {BLANK_NOTE}",
             )
         t0 = time.perf_counter()
         image = page.image()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.engines.render import PdfSource, text_layer_quality
+from pipeline.engines.render import PdfSource, pdf_preflight, text_layer_quality
 from pipeline.settings import Settings
 
 REAL = Path(__file__).resolve().parents[2].parent / "shared" / "real-pdfs"
@@ -46,3 +46,23 @@ def test_text_layer_fragments_are_page_pixels(settings: Settings) -> None:
     for f in page.fragments:
         x0, y0, x1, y1 = f.bbox
         assert 0 <= x0 <= x1 <= page.width and 0 <= y0 <= y1 <= page.height
+
+
+SCAN_PDFS = sorted((Path(__file__).resolve().parents[2] / "sample_scans").glob("*/*.pdf"))
+
+
+@pytest.mark.parametrize("path", SCAN_PDFS, ids=lambda p: p.name)
+def test_real_and_sample_pdfs_pass_the_preflight(settings: Settings, path: Path) -> None:
+    """No false alarm (truncated, rebuilt, damaged stream, bomb) on well-formed PDFs."""
+    assert pdf_preflight(path, settings.render) == []
+
+
+@pytest.mark.parametrize("path", SCAN_PDFS, ids=lambda p: p.name)
+def test_no_page_with_text_is_judged_blank(settings: Settings, path: Path) -> None:
+    source = PdfSource(path, settings.render)
+    try:
+        for page in source.pages():
+            ink = page.ink_share(settings.render.blank_contrast)
+            assert ink >= settings.render.blank_max_ink, (path.name, page.number, ink)
+    finally:
+        source.close()

@@ -50,7 +50,9 @@ def test_html_is_detected_by_content_without_suffix(pipeline: Pipeline, tmp_path
         ("empty.txt", b"", "empty_file"),
         ("blank.txt", b"  \n\n\t \n", "empty_file"),
         ("binary.txt", bytes(range(256)) * 40, "binary_file"),
-        ("scan.txt", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "corrupt_pdf"),
+        # a PDF that stops before its %%EOF is a truncated download (issue #8)
+        ("scan.txt", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "truncated_pdf"),
+        ("mangled.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 8 + b"\n%%EOF\n", "corrupt_pdf"),
         ("photo.html", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "corrupt_image"),
         ("letter.docx", b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 40, "unsupported_format"),
         ("undecodable.txt", b"\x81\x30" * 3000 + b"\xff\xfe\xfd" * 3000, "undecodable"),

@@ -1,0 +1,236 @@
+"""Hostile-input reliability figures (issue #8).
+
+    .venv/bin/python benchmarks/hostile.py [--timeout S] [--memory-mb M] [--keep DIR] [--mode M]
+
+Generates the hostile corpus (tests/reliability/hostile.py: >100 broken, encrypted, bomb,
+not-a-report ... inputs) plus a few good control documents into a fresh temporary directory,
+runs them, and prints JSON: inputs tried, records written, crashes, hangs past the limit, peak
+memory, files written outside the output folder, and whether the controls' records came out
+complete.
+
+Two ways to run, chosen by --mode (default `auto`: batch when the CLI has it):
+- `batch`: `python -m pipeline.cli batch <corpus> --db sqlite:///<out>/hostile.db` then
+  `python -m pipeline.cli export --format jsonl`; the batch command's own per-document time
+  and memory guards apply (configs `batch:`), set from --timeout/--memory-mb via a config file.
+- `fork`: one Pipeline is built, then each document runs in a forked child with a wall-clock
+  limit (killed past it) and an RSS limit (polled from /proc, killed over it); the child writes
+  the record JSON into the output folder. A child that dies without a record is a crash.
+
+"Outside the output folder": every file under the run's temporary root (except the corpus and
+the output folder), the working directory, and the archive traversal targets are snapshotted
+before and compared after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.reliability.hostile import Hostile, controls, generate, traversal_targets  # noqa: E402
+from tests.reliability.isolation import run_isolated, snapshot  # noqa: E402
+
+# Caches the pipeline keeps beside the code on first use (prepared OCR model dirs, bytecode):
+# not documents' output, not counted as stray files.
+CACHES = ("__pycache__", ".git", ".pytest_cache", ".mypy_cache", ".ruff_cache", "models")
+
+
+def batch_available() -> bool:
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "batch", "--help"],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        timeout=120,
+    )
+    return result.returncode == 0
+
+
+# ---- fork mode -------------------------------------------------------------------------------
+def run_forked(
+    inputs: list[Path], out: Path, timeout: float, memory_mb: float
+) -> tuple[dict[str, Any], dict[Path, dict[str, Any]]]:
+    from pipeline.runner import Pipeline
+
+    pipeline = Pipeline()
+    stats: dict[str, Any] = {"crashes": [], "hangs": [], "memory_kills": [], "peak_rss_mb": 0.0}
+    records: dict[Path, dict[str, Any]] = {}
+    for n, path in enumerate(inputs):
+        outcome = run_isolated(pipeline, path, out / f"{n:04d}.json", timeout, memory_mb)
+        stats["peak_rss_mb"] = max(stats["peak_rss_mb"], outcome.peak_mb)
+        if outcome.killed == "timeout":
+            stats["hangs"].append(str(path))
+        elif outcome.killed == "memory":
+            stats["memory_kills"].append(str(path))
+        elif outcome.crashed:
+            stats["crashes"].append(str(path))
+        if outcome.record is not None:
+            records[path] = outcome.record
+    return stats, records
+
+
+# ---- batch mode ------------------------------------------------------------------------------
+def run_batch(
+    corpus: Path, out: Path, timeout: float, memory_mb: float
+) -> tuple[dict[str, Any], dict[Path, dict[str, Any]]]:
+    config = out / "limits.yaml"
+    config.write_text(
+        f"batch:\n  timeout_s: {timeout}\n  memory_limit_mb: {memory_mb}\n", encoding="utf-8"
+    )
+    db = f"sqlite:///{out / 'hostile.db'}"
+    cli = [sys.executable, "-m", "pipeline.cli"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}  # this checkout's pipeline, run from `out`
+    t0 = time.monotonic()
+    proc = subprocess.Popen(
+        [*cli, "batch", str(corpus), "--db", db, "--config", str(config)],
+        cwd=out,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    _, stderr = proc.communicate()
+    stats: dict[str, Any] = {
+        "batch_exit": proc.returncode,
+        "batch_seconds": round(time.monotonic() - t0, 1),
+        "crashes": [] if proc.returncode in (0, 1) else [f"batch exited {proc.returncode}"],
+        "hangs": [],
+        "memory_kills": [],
+        # the largest child process (the batch supervisor or one of its workers)
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        "batch_stderr_tail": stderr.decode("utf-8", "replace")[-2000:],
+    }
+    jsonl = out / "records.jsonl"
+    subprocess.run(
+        [*cli, "export", "--db", db, "--format", "jsonl", *_export_target(cli, env, jsonl)],
+        cwd=out,
+        env=env,
+        check=False,
+    )
+    records: dict[Path, dict[str, Any]] = {}
+    if jsonl.exists():
+        for line in jsonl.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                rec = json.loads(line)
+                records.setdefault(Path(rec["source"]["path"]), rec)
+                for err in rec.get("errors", []):
+                    if err.get("code") == "timeout":
+                        stats["hangs"].append(rec["source"]["path"])
+                    elif err.get("code") == "memory_limit":
+                        stats["memory_kills"].append(rec["source"]["path"])
+                    elif err.get("code") == "worker_crashed":
+                        stats["crashes"].append(rec["source"]["path"])
+    return stats, records
+
+
+def _export_target(cli: list[str], env: dict[str, str], path: Path) -> list[str]:
+    """`-o PATH` or a positional PATH, whichever the export command takes."""
+    help_text = subprocess.run(
+        [*cli, "export", "--help"], env=env, capture_output=True, text=True, check=False
+    ).stdout
+    return ["-o", str(path)] if "--output" in help_text or " -o " in help_text else [str(path)]
+
+
+def record_for(path: Path, records: dict[Path, dict[str, Any]]) -> dict[str, Any] | None:
+    """The record of `path`, or of a member of it (archive members are labelled under it)."""
+    if path in records:
+        return records[path]
+    for label, rec in records.items():
+        if str(label).startswith(str(path)):
+            return rec
+    return None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--timeout", type=float, default=120.0, help="seconds per document")
+    parser.add_argument("--memory-mb", type=float, default=3000.0, help="RSS per document")
+    parser.add_argument("--mode", choices=["auto", "batch", "fork"], default="auto")
+    parser.add_argument("--keep", type=Path, help="generate into this folder and keep it")
+    args = parser.parse_args()
+
+    top = args.keep or Path(tempfile.mkdtemp(prefix="nianbao-hostile-"))
+    corpus, out = top / "corpus", top / "out"
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    t0 = time.monotonic()
+    cases: list[Hostile] = generate(corpus / "hostile")
+    good = controls(corpus / "controls")
+    generated_s = time.monotonic() - t0
+    targets = traversal_targets(corpus / "hostile")
+    skip = (*CACHES, str(out))
+    before = snapshot(top, Path.cwd(), ROOT, skip=skip)
+    before_targets = {t for t in targets if t.exists()}
+
+    mode = args.mode
+    if mode == "auto":
+        mode = "batch" if batch_available() else "fork"
+    inputs = [c.path for c in cases] + good
+    t0 = time.monotonic()
+    if mode == "batch":
+        stats, records = run_batch(corpus, out, args.timeout, args.memory_mb)
+    else:
+        stats, records = run_forked(inputs, out, args.timeout, args.memory_mb)
+    seconds = time.monotonic() - t0
+
+    after = snapshot(top, Path.cwd(), ROOT, skip=skip)
+    stray = sorted(str(p) for p in after - before)
+    stray += sorted(str(t) for t in targets if t.exists() and t not in before_targets)
+
+    unexpected, missing = [], []
+    for case in cases:
+        rec = record_for(case.path, records)
+        if rec is None:
+            missing.append(str(case.path))
+            continue
+        codes = {e["code"] for e in rec.get("errors", [])}
+        if rec["status"] not in case.statuses or not codes & case.codes:
+            unexpected.append(
+                {
+                    "input": str(case.path.relative_to(corpus)),
+                    "status": rec["status"],
+                    "codes": sorted(codes),
+                    "expected": sorted(case.codes),
+                }
+            )
+    control_status = {}
+    for path in good:
+        rec = record_for(path, records)
+        control_status[path.name] = None if rec is None else rec["status"]
+    report = {
+        "mode": mode,
+        "inputs_tried": len(inputs),
+        "hostile_inputs": len(cases),
+        "records_written": sum(1 for p in inputs if record_for(p, records) is not None),
+        "crashes": stats["crashes"],
+        "hangs_past_limit": stats["hangs"],
+        "memory_limit_kills": stats["memory_kills"],
+        "peak_memory_mb": round(stats["peak_rss_mb"], 1),
+        "files_written_outside_output": stray,
+        "missing_records": missing,
+        "unexpected_status_or_code": unexpected,
+        "controls": control_status,
+        "limits": {"timeout_s": args.timeout, "memory_mb": args.memory_mb},
+        "seconds": {"generate": round(generated_s, 1), "run": round(seconds, 1)},
+        "cpu_count": os.cpu_count(),
+    }
+    if "batch_exit" in stats:
+        report["batch"] = {k: v for k, v in stats.items() if k.startswith("batch_")}
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+    if args.keep is None:
+        shutil.rmtree(top, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
