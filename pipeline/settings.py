@@ -33,6 +33,10 @@ class IngestSettings(_Section):
     min_clean_ratio: float
     # Share of control characters above which a file is treated as binary.
     max_control_ratio: float
+    min_common_hanzi: float  # readable Chinese: this share of ideographs are common ones
+    other_encodings: list[str]  # tried when UTF-8/GB18030 give rare characters
+    mojibake_max_cjk_ratio: float  # text with fewer ideographs may be mojibake...
+    mojibake_min_cjk_ratio: float  # ... and is repaired when the re-reading has this many
     # Hostile input (issue #8): HTML nested deeper than this is refused before it is walked;
     # one HTML table expanding (rowspan x colspan) to more grid cells than this is cut there.
     max_html_depth: int

@@ -12,6 +12,7 @@ Only regular files are opened (a FIFO or /dev/zero behind a symlink would block 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import stat
@@ -52,6 +53,7 @@ _UNSUPPORTED_MAGIC = {
 }
 _ARCHIVE_HINT = "; unpack it first (or give archives to `nianbao batch`)"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")  # ideographs: what a Chinese report is made of
 _HTML_START = re.compile(r"^\s*(<!doctype\s+html|<html|<\?xml[^>]*>\s*<html|<head|<body)", re.I)
 TABLE_MARK = "\ufffctable:{}\ufffc"
 
@@ -98,7 +100,27 @@ class Ingest:
         except InputError as exc:
             doc.fail(self.name, exc.code, str(exc), fatal=True)
             return doc
+        text, repaired = self._unmojibake(text)
+        if repaired:
+            encoding = f"{encoding}, {repaired}"
+            doc.errors.append(
+                ErrorItem(
+                    stage=self.name,
+                    code="mojibake_repaired",
+                    message=f"{path}: the text was saved after being decoded with the wrong "
+                    f"encoding (mojibake); it was read back as {repaired}. Check the values",
+                )
+            )
         source.encoding = encoding
+        if encoding.split(",")[0] in self.settings.other_encodings:
+            doc.errors.append(
+                ErrorItem(
+                    stage=self.name,
+                    code="unusual_encoding",
+                    message=f"{path}: read as {encoding}, not UTF-8 or GB18030; characters "
+                    "that encoding lacks may be missing. Check the values",
+                )
+            )
         if bad:
             doc.errors.append(
                 ErrorItem(
@@ -208,9 +230,13 @@ class Ingest:
             )
         for enc in ("utf-8-sig", "gb18030"):
             try:
-                return self._checked(path, data.decode(enc), enc.replace("-sig", ""), data)
+                text = data.decode(enc)
             except UnicodeDecodeError:
                 continue
+            if self._common_share(text) >= self.settings.min_common_hanzi:
+                return self._checked(path, text, enc.replace("-sig", ""), data)
+            # Decodes, but into rare characters: Big5 and others also pass as GB18030.
+            return self._best_reading(path, data, [(enc.replace("-sig", ""), text)])
         # Not clean in either: take the reading with the fewest undecodable sequences.
         readings = [(enc, data.decode(enc, errors="replace")) for enc in ("utf-8", "gb18030")]
         best = from_bytes(data).best()
@@ -218,6 +244,55 @@ class Ingest:
             readings.append((best.encoding, data.decode(best.encoding, errors="replace")))
         encoding, text = min(readings, key=lambda r: r[1].count("\ufffd"))
         return self._checked(path, text, encoding, data)
+
+    def _best_reading(
+        self, path: Path, data: bytes, readings: list[tuple[str, str]]
+    ) -> tuple[str, str, int]:
+        """The reading whose ideographs are common characters; none: the text is garbled."""
+        for enc in self.settings.other_encodings:
+            readings.append((enc, data.decode(enc, errors="replace")))
+        best = from_bytes(data).best()
+        if best is not None and best.encoding:
+            readings.append((best.encoding, data.decode(best.encoding, errors="replace")))
+        encoding, text = max(readings, key=lambda r: self._common_share(r[1]))
+        if self._common_share(text) < self.settings.min_common_hanzi:
+            raise InputError(
+                "garbled_text",
+                f"{path}: the text decodes, but into rare characters in every encoding tried "
+                f"({', '.join(e for e, _ in readings)}): not readable Chinese",
+            )
+        return self._checked(path, text, encoding, data)
+
+    @staticmethod
+    def _common_share(text: str) -> float:
+        """Share of ideographs among the 3,755 common ones (GB2312 level 1); 1.0 without any."""
+        chars = _CJK.findall(text[:200_000])
+        if len(chars) < 50:
+            return 1.0
+        common = 0
+        for ch in chars:
+            with contextlib.suppress(UnicodeEncodeError):  # not in GB2312 at all: rare
+                common += 0xB0 <= ch.encode("gb2312")[0] <= 0xD7
+        return common / len(chars)
+
+    def _unmojibake(self, text: str) -> tuple[str, str | None]:
+        """Text once decoded with a Western code page and saved again (锟斤拷's cousin: 中 as
+        ä¸\xad) read back: (text, how it was repaired) or (text, None) when it is not mojibake."""
+        n = max(len(text), 1)
+        if len(_CJK.findall(text)) / n >= self.settings.mojibake_max_cjk_ratio:
+            return text, None
+        for wrong in ("cp1252", "latin-1"):
+            for right in ("utf-8", "gb18030"):
+                try:
+                    fixed = text.encode(wrong).decode(right)
+                except (UnicodeEncodeError, UnicodeDecodeError):
+                    continue
+                if (
+                    len(_CJK.findall(fixed)) / max(len(fixed), 1)
+                    >= self.settings.mojibake_min_cjk_ratio
+                ):
+                    return fixed, f"{right} mis-read as {wrong}"
+        return text, None
 
     def _checked(self, path: Path, text: str, encoding: str, data: bytes) -> tuple[str, str, int]:
         n = max(len(text), 1)

@@ -528,26 +528,28 @@ def generate(root: Path) -> list[Hostile]:
         bytes(noisy),
         "encoding",
         {"undecodable", "decode_errors"},
+        BAD,  # a few smashed bytes: partial with decode_errors; many: undecodable
     )
     add(
         "encoding/mojibake-latin1.txt",
         seed.encode().decode("latin-1").encode(),
         "encoding",
-        {"not_a_report"},
-        note="UTF-8 read as Latin-1 and saved again",
+        {"mojibake_repaired"},
+        BAD,
+        note="UTF-8 read as Latin-1 and saved again: repaired, with a warning",
     )
     add(
         "encoding/big5.txt",
         seed.encode("big5", "ignore"),
         "encoding",
-        {"not_a_report", "undecodable", "decode_errors"},
+        {"unusual_encoding", "garbled_text", "undecodable", "decode_errors"},
         BAD,
     )
     add(
         "encoding/shift-jis.txt",
         NOVEL.encode("shift_jis", "ignore") * 5,
         "encoding",
-        {"not_a_report", "undecodable", "decode_errors"},
+        {"not_a_report", "garbled_text", "undecodable", "decode_errors"},
         BAD,
     )
     add(
@@ -723,7 +725,10 @@ def generate(root: Path) -> list[Hostile]:
         {"not_a_report"},
     )
     add(
-        "text/one-long-line.txt", random_cjk(rng, 2_000_000).encode(), "long_text", {"not_a_report"}
+        "text/one-long-line.txt",
+        random_cjk(rng, 2_000_000).encode(),
+        "long_text",
+        {"not_a_report", "garbled_text"},
     )
     add("text/many-short-lines.txt", ("一\n" * 300_000).encode(), "long_text", {"too_large"})
     return cases

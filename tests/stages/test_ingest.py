@@ -35,6 +35,39 @@ def test_gb18030_only_characters_decode(pipeline: Pipeline, tmp_path: Path) -> N
     assert record.meta.agency.value == "聊城市㐀市场监督管理局"
 
 
+def test_mojibake_is_repaired_with_a_warning(pipeline: Pipeline, tmp_path: Path) -> None:
+    # UTF-8 opened as Latin-1 and saved again as UTF-8: "聊" became "è\x81\x8a"
+    path = tmp_path / "mojibake.txt"
+    path.write_bytes(SEED_TEXT.encode("utf-8").decode("latin-1").encode("utf-8"))
+    record = pipeline.run(path)
+    assert record.status.value == "partial"
+    assert [e.code for e in record.errors] == ["mojibake_repaired"]
+    assert str(path) in record.errors[0].message
+    assert record.meta.agency.value == "聊城市市场监督管理局"
+    assert record.applications.cannot_provide.not_held.total.value == 14
+
+
+def test_big5_is_not_taken_for_gb18030(pipeline: Pipeline, tmp_path: Path) -> None:
+    # Big5 bytes also decode as GB18030, into rare characters; the common-character share tells
+    path = tmp_path / "big5.txt"
+    path.write_bytes(SEED_TEXT.encode("big5", errors="ignore"))
+    record = pipeline.run(path)
+    assert record.source.encoding == "big5"
+    assert record.status.value == "partial"
+    assert "unusual_encoding" in [e.code for e in record.errors]
+
+
+def test_text_of_rare_characters_in_every_encoding_is_garbled(
+    pipeline: Pipeline, tmp_path: Path
+) -> None:
+    rare = "".join(chr(0x4E00 + (i * 7919) % 0x5000) for i in range(3000))  # no word in it
+    path = tmp_path / "rare.txt"
+    path.write_bytes(rare.encode("gb18030"))
+    record = pipeline.run(path)
+    assert record.status.value == "failed"
+    assert [e.code for e in record.errors] == ["garbled_text"]
+
+
 def test_html_is_detected_by_content_without_suffix(pipeline: Pipeline, tmp_path: Path) -> None:
     body = "".join(f"<p>{line}</p>" for line in SEED_TEXT.splitlines() if line.strip())
     path = tmp_path / "page"
