@@ -127,6 +127,9 @@ class PaddleOcrSettings(_PpOcrSettings):
     model_root: str  # prepared PaddleX model dirs live here; relative paths are from the repo root
     det_model_name: str  # PaddleX model name (= the prepared dir's name and its Global.model_name)
     rec_model_name: str
+    # onnxruntime SessionOptions; memory only, never the output (so left out of the digest)
+    mem_arena: bool  # enable_cpu_mem_arena: keep freed activations in a growing arena
+    mem_pattern: bool  # enable_mem_pattern: pre-plan allocations per input shape
 
 
 class RapidOcrSettings(_PpOcrSettings):
@@ -166,6 +169,8 @@ class BatchSettings(_Section):
     read_ahead: int  # documents prepared (read, hashed) per worker ahead of the one running
     max_member_bytes: int  # archive members larger than this are refused (error `too_large`)
     dask_memory_limit_mb: int  # `--dask local`: each Dask worker's memory limit (nanny kills)
+    malloc_arena_max: int | None  # glibc malloc arenas per worker (mallopt); None: glibc default
+    malloc_trim: bool  # hand freed heap back to the OS after each document (malloc_trim)
 
 
 OcrSettings = Annotated[
@@ -193,13 +198,16 @@ class Settings(_Section):
         dump = self.model_dump(mode="json")
         for key in _NOT_DIGESTED:
             dump.pop(key, None)
-        dump["ocr"].pop("cpu_threads", None)
+        for key in _OCR_NOT_DIGESTED:
+            dump["ocr"].pop(key, None)
         blob = json.dumps(dump, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
 # Settings sections that change how documents are scheduled or stored, never their records.
 _NOT_DIGESTED = ("db", "batch")
+# OCR settings that change speed or memory, never what is read.
+_OCR_NOT_DIGESTED = ("cpu_threads", "mem_arena", "mem_pattern")
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
