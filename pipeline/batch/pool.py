@@ -75,6 +75,7 @@ class LocalPool:
         self._ctx = mp.get_context("spawn")
         self._slots: list[_Slot] = []
         self.worker_peaks_mb: list[float] = []  # peak RSS of each worker that ended
+        self.startup_s: float | None = None  # until every first worker had built its pipeline
 
     def _spawn(self) -> _Slot:
         parent, child = self._ctx.Pipe()
@@ -101,7 +102,9 @@ class LocalPool:
         queue: deque[Task] = deque()
         exhausted = False
         startup_failures = 0
+        t_start = time.monotonic()
         self._slots = [self._spawn() for _ in range(self.workers)]
+        starting = set(range(self.workers))
         try:
             while True:
                 busy = sum(1 for s in self._slots if s.task is not None)
@@ -127,6 +130,9 @@ class LocalPool:
                     if message == _READY:
                         slot.ready = True
                         startup_failures = 0
+                        starting.discard(self._slots.index(slot))
+                        if not starting and self.startup_s is None:
+                            self.startup_s = time.monotonic() - t_start
                     elif isinstance(message, tuple) and message[0] == "startup_failed":
                         startup_failures += 1
                         if startup_failures >= _STARTUP_ATTEMPTS:
