@@ -105,21 +105,28 @@ class LocalPool:
         t_start = time.monotonic()
         self._slots = [self._spawn() for _ in range(self.workers)]
         starting = set(range(self.workers))
+        last_check = 0.0
+
+        def dispatch() -> None:
+            nonlocal exhausted
+            busy = sum(1 for s in self._slots if s.task is not None)
+            while not exhausted and len(queue) + busy < window:
+                try:
+                    queue.append(next(tasks))
+                except StopIteration:
+                    exhausted = True
+            for slot in self._slots:
+                if slot.ready and slot.task is None and queue:
+                    slot.task = queue.popleft()
+                    slot.started = time.monotonic()
+                    slot.conn.send(slot.task)
+
         try:
             while True:
-                busy = sum(1 for s in self._slots if s.task is not None)
-                while not exhausted and len(queue) + busy < window:
-                    try:
-                        queue.append(next(tasks))
-                    except StopIteration:
-                        exhausted = True
-                for slot in self._slots:
-                    if slot.ready and slot.task is None and queue:
-                        slot.task = queue.popleft()
-                        slot.started = time.monotonic()
-                        slot.conn.send(slot.task)
+                dispatch()
                 if exhausted and not queue and all(s.task is None for s in self._slots):
                     return
+                finished: list[Result] = []
                 conns = [s.conn for s in self._slots]
                 for conn in wait(conns, timeout=self.batch.poll_interval_s):
                     slot = next(s for s in self._slots if s.conn is conn)
@@ -141,9 +148,17 @@ class LocalPool:
                     elif isinstance(message, Outcome):
                         assert slot.task is not None
                         slot.peak_rss_mb = max(slot.peak_rss_mb, message.peak_rss_mb)
-                        done, slot.task = slot.task, None
-                        yield done, message
-                yield from self._supervise()
+                        finished.append((slot.task, message))
+                        slot.task = None
+                if finished:
+                    # the idle workers start their next document before the caller spends
+                    # time on these (validating, the database transaction)
+                    dispatch()
+                    yield from finished
+                now = time.monotonic()
+                if now - last_check >= self.batch.poll_interval_s:
+                    last_check = now  # /proc reads are not free: once per poll interval
+                    yield from self._supervise()
         finally:
             self._shutdown()
 
