@@ -12,6 +12,8 @@ dask        the same inputs through `--dask local` with 2 workers.
 memory      peak RSS per worker: one 30-page scan (built at run time from the sample scans'
             pages), and batches of 10 and 100 documents (every 5th a one-page scan, the rest
             text) with 2 workers: flat means the 100-document peak is the 10-document peak.
+            A one-page scan cut from a report's last page is correctly `not_a_report`, so
+            these batches list a few failures.
 overhead    per document, the batch (1 worker: hashing, pipes, a database transaction) against
             `Pipeline.run` called directly in this process, warm: the difference between batches
             of n and 2n text documents, so fixed costs (worker start-up, shutdown) drop out;
