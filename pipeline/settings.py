@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from pipeline.errors import ConfigError
 
@@ -192,6 +192,9 @@ class PaddleOcrSettings(_PpOcrSettings):
     model_root: str  # prepared PaddleX model dirs live here; relative paths are from the repo root
     det_model_name: str  # PaddleX model name (= the prepared dir's name and its Global.model_name)
     rec_model_name: str
+    # onnxruntime SessionOptions; memory only, never the output (so left out of the digest)
+    mem_arena: bool  # enable_cpu_mem_arena: keep freed activations in a growing arena
+    mem_pattern: bool  # enable_mem_pattern: pre-plan allocations per input shape
 
 
 class RapidOcrSettings(_PpOcrSettings):
@@ -231,6 +234,8 @@ class BatchSettings(_Section):
     read_ahead: int  # documents prepared (read, hashed) per worker ahead of the one running
     max_member_bytes: int  # archive members larger than this are refused (error `too_large`)
     dask_memory_limit_mb: int  # `--dask local`: each Dask worker's memory limit (nanny kills)
+    malloc_arena_max: int | None  # glibc malloc arenas per worker (mallopt); None: glibc default
+    malloc_trim: bool  # hand freed heap back to the OS after each document (malloc_trim)
 
 
 class ReviewSettings(_Section):
@@ -273,19 +278,37 @@ class Settings(_Section):
     sections: SectionSettings
     calibration: CalibrationSettings
 
+    _digest: str | None = PrivateAttr(default=None)  # settings are frozen: computed once
+
     def digest(self) -> str:
         """Hash of what decides a record: where it is stored, how it is scheduled and how many
         threads the OCR uses do not (so a rerun with other --workers or --db resumes)."""
+        if self._digest is None:
+            self._digest = self._compute_digest()
+        return self._digest
+
+    def model_copy(self, *, update: Any = None, deep: bool = False) -> Settings:
+        copy = super().model_copy(update=update, deep=deep)
+        copy._digest = None  # an updated copy is another configuration
+        return copy
+
+    def _compute_digest(self) -> str:
         dump = self.model_dump(mode="json")
         for key in _NOT_DIGESTED:
             dump.pop(key, None)
-        dump["ocr"].pop("cpu_threads", None)
+        for key in _OCR_NOT_DIGESTED:
+            dump["ocr"].pop(key, None)
+        # The learned models decide records as much as the settings: a retrained classifier or
+        # a refitted calibration is a new configuration (a batch rerun extracts again).
+        dump["model_files"] = _model_digests(self.sections.model, self.calibration.path)
         blob = json.dumps(dump, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
 # Settings sections that change how documents are scheduled or stored, never their records.
 _NOT_DIGESTED = ("db", "batch", "review")
+# OCR settings that change speed or memory, never what is read.
+_OCR_NOT_DIGESTED = ("cpu_threads", "mem_arena", "mem_pattern")
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -338,6 +361,23 @@ def load_settings(path: str | Path | None = None) -> Settings:
 
 
 REPO_ROOT = DEFAULT_CONFIG.parent.parent
+
+
+def _model_digests(*paths: str | None) -> dict[str, str]:
+    """sha256 of every file under each model path (a file or a directory); missing: ''."""
+    out: dict[str, str] = {}
+    for path in paths:
+        if path is None:
+            continue
+        root = repo_path(path)
+        files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+        h = hashlib.sha256()
+        for f in files:
+            if f.exists():
+                h.update(f.relative_to(root.parent).as_posix().encode())
+                h.update(hashlib.sha256(f.read_bytes()).digest())
+        out[path] = h.hexdigest()[:16] if files and root.exists() else ""
+    return out
 
 
 def repo_path(path: str) -> Path:

@@ -27,6 +27,7 @@ class DaskPool:
         self.workers = workers
         self.threads = threads
         self.worker_peaks_mb: list[float] = []
+        self.startup_s: float | None = None  # not measured: Dask workers build pipelines lazily
 
     def _client(self) -> tuple[Any, Any]:
         from distributed import Client, LocalCluster

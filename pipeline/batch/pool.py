@@ -75,6 +75,7 @@ class LocalPool:
         self._ctx = mp.get_context("spawn")
         self._slots: list[_Slot] = []
         self.worker_peaks_mb: list[float] = []  # peak RSS of each worker that ended
+        self.startup_s: float | None = None  # until every first worker had built its pipeline
 
     def _spawn(self) -> _Slot:
         parent, child = self._ctx.Pipe()
@@ -101,22 +102,31 @@ class LocalPool:
         queue: deque[Task] = deque()
         exhausted = False
         startup_failures = 0
+        t_start = time.monotonic()
         self._slots = [self._spawn() for _ in range(self.workers)]
+        starting = set(range(self.workers))
+        last_check = 0.0
+
+        def dispatch() -> None:
+            nonlocal exhausted
+            busy = sum(1 for s in self._slots if s.task is not None)
+            while not exhausted and len(queue) + busy < window:
+                try:
+                    queue.append(next(tasks))
+                except StopIteration:
+                    exhausted = True
+            for slot in self._slots:
+                if slot.ready and slot.task is None and queue:
+                    slot.task = queue.popleft()
+                    slot.started = time.monotonic()
+                    slot.conn.send(slot.task)
+
         try:
             while True:
-                busy = sum(1 for s in self._slots if s.task is not None)
-                while not exhausted and len(queue) + busy < window:
-                    try:
-                        queue.append(next(tasks))
-                    except StopIteration:
-                        exhausted = True
-                for slot in self._slots:
-                    if slot.ready and slot.task is None and queue:
-                        slot.task = queue.popleft()
-                        slot.started = time.monotonic()
-                        slot.conn.send(slot.task)
+                dispatch()
                 if exhausted and not queue and all(s.task is None for s in self._slots):
                     return
+                finished: list[Result] = []
                 conns = [s.conn for s in self._slots]
                 for conn in wait(conns, timeout=self.batch.poll_interval_s):
                     slot = next(s for s in self._slots if s.conn is conn)
@@ -127,6 +137,9 @@ class LocalPool:
                     if message == _READY:
                         slot.ready = True
                         startup_failures = 0
+                        starting.discard(self._slots.index(slot))
+                        if not starting and self.startup_s is None:
+                            self.startup_s = time.monotonic() - t_start
                     elif isinstance(message, tuple) and message[0] == "startup_failed":
                         startup_failures += 1
                         if startup_failures >= _STARTUP_ATTEMPTS:
@@ -135,9 +148,17 @@ class LocalPool:
                     elif isinstance(message, Outcome):
                         assert slot.task is not None
                         slot.peak_rss_mb = max(slot.peak_rss_mb, message.peak_rss_mb)
-                        done, slot.task = slot.task, None
-                        yield done, message
-                yield from self._supervise()
+                        finished.append((slot.task, message))
+                        slot.task = None
+                if finished:
+                    # the idle workers start their next document before the caller spends
+                    # time on these (validating, the database transaction)
+                    dispatch()
+                    yield from finished
+                now = time.monotonic()
+                if now - last_check >= self.batch.poll_interval_s:
+                    last_check = now  # /proc reads are not free: once per poll interval
+                    yield from self._supervise()
         finally:
             self._shutdown()
 

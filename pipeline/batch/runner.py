@@ -46,6 +46,7 @@ class _Quiet:
 
 class Executor(Protocol):
     worker_peaks_mb: list[float]
+    startup_s: float | None
 
     def run(self, tasks: Iterator[Task]) -> Iterator[Result]: ...
 
@@ -61,6 +62,7 @@ class BatchStats:
     seconds: float = 0.0
     worker_seconds: float = 0.0  # sum of the documents' extraction times
     worker_peaks_mb: list[float] = field(default_factory=list)
+    startup_s: float | None = None  # workers' start-up (process, imports, pipeline); local only
 
     @property
     def failed(self) -> int:
@@ -165,6 +167,7 @@ def run_batch(
             item.cleanup()
         sources.remove_workdir(workdir)
     stats.worker_peaks_mb = list(executor.worker_peaks_mb)
+    stats.startup_s = executor.startup_s
     stats.seconds = time.perf_counter() - t0
     return stats
 

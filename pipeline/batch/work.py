@@ -8,6 +8,10 @@ anyone knows).
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
+import functools
 import os
 import resource
 import tempfile
@@ -23,6 +27,7 @@ from pipeline.settings import Settings
 
 _THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_THREAD_LIMIT")
 _PIPELINES: dict[tuple[str, int], Pipeline] = {}
+_M_ARENA_MAX = -8  # glibc's mallopt parameter number (malloc.h)
 
 
 @dataclass
@@ -57,11 +62,46 @@ def pipeline_for(settings: Settings, threads: int) -> Pipeline:
     """This process's pipeline for these settings (built on first use)."""
     key = (settings.digest(), threads)
     if key not in _PIPELINES:
-        for var in _THREAD_VARS:
-            os.environ[var] = str(threads)
+        tune_process(settings, threads)
         ocr = settings.ocr.model_copy(update={"cpu_threads": threads})
         _PIPELINES[key] = Pipeline(settings.model_copy(update={"ocr": ocr}))
     return _PIPELINES[key]
+
+
+def tune_process(settings: Settings, threads: int) -> None:
+    """Thread counts and malloc behaviour of a worker process, before the pipeline is built.
+
+    The OCR engine reads the thread variables when it is loaded (lazily, on the first scan);
+    OpenCV's pool is set directly. Fewer glibc arenas keep freed OCR buffers from stranding
+    memory in per-thread heaps."""
+    for var in _THREAD_VARS:
+        os.environ[var] = str(threads)
+    with contextlib.suppress(ImportError):
+        import cv2
+
+        cv2.setNumThreads(threads)
+    arenas = settings.batch.malloc_arena_max
+    libc = _libc()
+    if arenas is not None and libc is not None and hasattr(libc, "mallopt"):
+        libc.mallopt(_M_ARENA_MAX, arenas)
+
+
+@functools.cache
+def _libc() -> ctypes.CDLL | None:
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return None
+    try:
+        return ctypes.CDLL(name)
+    except OSError:
+        return None
+
+
+def release_memory(settings: Settings) -> None:
+    """After a document: give the heap it freed back to the OS (glibc only)."""
+    libc = _libc()
+    if settings.batch.malloc_trim and libc is not None and hasattr(libc, "malloc_trim"):
+        libc.malloc_trim(0)
 
 
 def peak_rss_mb() -> float:
@@ -81,12 +121,15 @@ def run_task(settings: Settings, threads: int, task: Task) -> Outcome:
         assert task.path is not None
         record = _run(pipeline, Path(task.path), task.label)
     elapsed = (time.perf_counter() - t0) * 1000
+    record_json, pages = record.model_dump_json(), record.source.pages or 0
+    del record
+    release_memory(settings)
     return Outcome(
         label=task.label,
         content_hash=task.content_hash,
-        record_json=record.model_dump_json(),
+        record_json=record_json,
         elapsed_ms=elapsed,
-        pages=record.source.pages or 0,
+        pages=pages,
         peak_rss_mb=peak_rss_mb(),
         pid=os.getpid(),
     )

@@ -211,6 +211,7 @@ def test_sqlite_and_postgresql_get_the_same_rows(
         with Store(url) as store:
             stats = run_batch(inputs, store, settings, workers=1)
         assert stats.processed == len(docs) + 2
+        assert stats.startup_s is not None and 0 < stats.startup_s < stats.seconds
     lite, pg = table_rows(sqlite_url), table_rows(pg_url)
     assert len(lite["fields"]) > 500
     for table in lite:

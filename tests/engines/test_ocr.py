@@ -234,3 +234,21 @@ def test_registry_knows_the_kinds_and_rejects_others(settings: Settings) -> None
     assert registered_kinds() == ["paddle", "rapid", "tesseract"]
     with pytest.raises(ConfigError, match="known kinds: paddle, rapid, tesseract"):
         build_ocr_engine(settings.ocr.model_copy(update={"kind": "easyocr"}))
+
+
+@pytest.mark.slow
+def test_paddle_memory_options_change_memory_not_what_is_read(
+    paddle_settings: PaddleOcrSettings,
+) -> None:
+    """The arena/memory-pattern switches (configs/ocr/paddle.yaml) must not change the output."""
+    import pypdfium2 as pdfium
+
+    scan = pdfium.PdfDocument(REPO / "sample_scans" / "real" / "huaian-city-2024-scan200.pdf")
+    image = np.asarray(scan[0].render(scale=200 / 72).to_pil().convert("RGB"))
+    readings = []
+    for on in (True, False):
+        ocr = paddle_settings.model_copy(update={"mem_arena": on, "mem_pattern": on})
+        lines = build_ocr_engine(ocr).recognize(image)
+        readings.append([(line.text, line.polygon, round(line.confidence, 4)) for line in lines])
+    assert len(readings[0]) > 20  # a real page was read
+    assert readings[0] == readings[1]

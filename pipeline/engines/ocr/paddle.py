@@ -216,8 +216,14 @@ class PaddleOcrEngine:
         }
 
     def _runtime_args(self) -> dict[str, Any]:
-        threads = {"intra_op_num_threads": self._settings.cpu_threads, "inter_op_num_threads": 1}
-        return {"engine": "onnxruntime", "engine_config": threads, "device": "cpu"}
+        s = self._settings
+        config = {
+            "intra_op_num_threads": s.cpu_threads,
+            "inter_op_num_threads": 1,
+            "enable_cpu_mem_arena": s.mem_arena,
+            "enable_mem_pattern": s.mem_pattern,
+        }
+        return {"engine": "onnxruntime", "engine_config": config, "device": "cpu"}
 
     def recognize(self, image: np.ndarray) -> list[OcrLine]:
         check_rgb(image)
