@@ -144,7 +144,7 @@ def test_a_corrupt_file_in_the_middle_gets_an_error_record_and_the_batch_goes_on
         codes = {name: [e.code for e in store.errors(d.id)] for name, d in docs.items()}
     assert {p.name for p in good} <= set(docs)
     assert all(docs[p.name].status == "ok" for p in good)
-    assert codes["r001b.pdf"] == ["corrupt_pdf"]
+    assert codes["r001b.pdf"] == ["truncated_pdf"]
     assert docs["r002b.txt"].status == "failed"
     assert codes["r003b.zip!inner/empty.txt"] == ["empty_file"]
     assert codes["r004b.tar.gz"] == ["corrupt_archive"]
