@@ -24,6 +24,7 @@ before and compared after.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import resource
@@ -141,6 +142,16 @@ def _export_target(cli: list[str], env: dict[str, str], path: Path) -> list[str]
     return ["-o", str(path)] if "--output" in help_text or " -o " in help_text else [str(path)]
 
 
+def _sha256(path: Path) -> str | None:
+    """Content hash of a regular file (None for anything else: never opens a FIFO)."""
+    try:
+        if not path.is_file():
+            return None
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
 def record_for(path: Path, records: dict[Path, dict[str, Any]]) -> dict[str, Any] | None:
     """The record of `path`, or of a member of it (archive members are labelled under it)."""
     if path in records:
@@ -188,9 +199,17 @@ def main() -> None:
     stray = sorted(str(p) for p in after - before)
     stray += sorted(str(t) for t in targets if t.exists() and t not in before_targets)
 
-    unexpected, missing = [], []
+    unexpected, missing, deduplicated, folders = [], [], [], []
+    hashes = {_sha256(p) for p in records if p.is_file() and not p.is_symlink()}
     for case in cases:
         rec = record_for(case.path, records)
+        if rec is None and mode == "batch" and case.path.is_dir():
+            folders.append(str(case.path))  # batch walks a folder named like a document
+            continue
+        if rec is None and mode == "batch" and _sha256(case.path) in hashes:
+            # a document is its content: identical bytes under another name have one record
+            deduplicated.append(str(case.path))
+            continue
         if rec is None:
             missing.append(str(case.path))
             continue
@@ -213,12 +232,15 @@ def main() -> None:
         "inputs_tried": len(inputs),
         "hostile_inputs": len(cases),
         "records_written": sum(1 for p in inputs if record_for(p, records) is not None),
+        "inputs_covered": len(inputs) - len(missing),
         "crashes": stats["crashes"],
         "hangs_past_limit": stats["hangs"],
         "memory_limit_kills": stats["memory_kills"],
         "peak_memory_mb": round(stats["peak_rss_mb"], 1),
         "files_written_outside_output": stray,
         "missing_records": missing,
+        "deduplicated_same_bytes": deduplicated,
+        "folders_walked_not_documents": folders,
         "unexpected_status_or_code": unexpected,
         "controls": control_status,
         "limits": {"timeout_s": args.timeout, "memory_mb": args.memory_mb},

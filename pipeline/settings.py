@@ -234,6 +234,9 @@ class BatchSettings(_Section):
     read_ahead: int  # documents prepared (read, hashed) per worker ahead of the one running
     max_member_bytes: int  # archive members larger than this are refused (error `too_large`)
     dask_memory_limit_mb: int  # `--dask local`: each Dask worker's memory limit (nanny kills)
+    # Files a folder walk takes although nianbao cannot read them: each gets an error record
+    # (unsupported_format), so a Word report in the archive is reported, not silently left out.
+    also_take_suffixes: list[str]
     malloc_arena_max: int | None  # glibc malloc arenas per worker (mallopt); None: glibc default
     malloc_trim: bool  # hand freed heap back to the OS after each document (malloc_trim)
 

@@ -76,6 +76,7 @@ def suffixes(settings: Settings) -> list[str]:
         *settings.ingest.html_suffixes,
         *settings.render.pdf_suffixes,
         *settings.render.image_suffixes,
+        *settings.batch.also_take_suffixes,
     ]
 
 

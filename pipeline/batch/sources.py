@@ -4,7 +4,8 @@ Archive members are read one at a time, in archive order, only when the runner a
 next document; a member is copied to a temp file under a name nianbao makes up (member names
 are labels only: never a path to write to, so no traversal), hashed while it is copied, and the
 file is deleted once its document is done. Only regular files are taken: symlinks, hard links
-and devices in archives are skipped, and so are symlinks in folders that point out of them.
+and devices in archives are skipped; a symlink in a folder that points out of it (or loops, or
+dangles) is not followed and becomes an error record.
 Archives inside archives are not opened: they are members, and get their own error record.
 """
 
@@ -75,51 +76,69 @@ def _expand_input(raw: str) -> list[Path]:
     return [path]  # reported as not found by the reader
 
 
-def _walk(folder: Path, suffixes: Sequence[str]) -> list[Path]:
-    """Report files and archives under `folder`, sorted; no symlink leaving the folder."""
+def _walk(folder: Path, suffixes: Sequence[str]) -> list[Path | Item]:
+    """Report files and archives under `folder`, sorted. A symlink that leaves the folder (or
+    loops, or dangles) is not followed: it becomes an error record, so nothing goes unreported."""
     root = folder.resolve()
-    out: list[Path] = []
+    out: list[Path | Item] = []
     for path in sorted(folder.rglob("*")):
-        if path.is_symlink() and not path.resolve().is_relative_to(root):
-            continue
         if any(part.startswith(".") for part in path.relative_to(folder).parts):
             continue  # hidden files and folders
-        if not path.is_file():
+        if not (_is_archive(path) or path.suffix.lower() in suffixes):
             continue
-        if _is_archive(path) or path.suffix.lower() in suffixes:
-            out.append(path)
+        if path.is_symlink():
+            try:
+                target = path.resolve(strict=True)
+            except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (3.11)
+                out.append(_failed(str(path), "not_found", f"{path}: broken symlink ({exc})"))
+                continue
+            if not target.is_relative_to(root):
+                out.append(
+                    _failed(
+                        str(path),
+                        "symlink_outside_input",
+                        f"{path}: symlink to {target}, outside the input folder; not followed",
+                    )
+                )
+                continue
+        if path.is_dir():
+            continue  # a folder named like a document: walked by rglob itself
+        out.append(path)
     return out
 
 
-def plan(inputs: Sequence[str], suffixes: Sequence[str]) -> list[Path]:
-    """The files and archives the inputs name (folders walked for `suffixes` and archives)."""
-    files: list[Path] = []
+def plan(inputs: Sequence[str], suffixes: Sequence[str]) -> list[Path | Item]:
+    """The files and archives the inputs name (folders walked for `suffixes` and archives);
+    inputs that cannot be taken are already error records."""
+    files: list[Path | Item] = []
     for raw in inputs:
         for path in _expand_input(raw):
             files.extend(_walk(path, suffixes) if path.is_dir() else [path])
     return files
 
 
-def count(files: Sequence[Path], suffixes: Sequence[str]) -> int:
+def count(files: Sequence[Path | Item], suffixes: Sequence[str]) -> int:
     """How many documents `files` hold (archives listed, not read), for the progress bar."""
     total = 0
     for path in files:
-        if not (_is_archive(path) and path.is_file()):
+        if isinstance(path, Item) or not (_is_archive(path) and path.is_file()):
             total += 1
             continue
         try:
-            total += sum(1 for _ in _members(path, suffixes, read=False))
+            total += max(1, sum(1 for _ in _members(path, suffixes, read=False)))
         except (OSError, zipfile.BadZipFile, tarfile.TarError, EOFError):
             total += 1  # the archive becomes one error record
     return total
 
 
 def items(
-    files: Sequence[Path], suffixes: Sequence[str], workdir: Path, max_member_bytes: int
+    files: Sequence[Path | Item], suffixes: Sequence[str], workdir: Path, max_member_bytes: int
 ) -> Iterator[Item]:
     """Documents one at a time; an archive member is on disk only from its yield to cleanup()."""
     for path in files:
-        if _is_archive(path) and path.is_file():
+        if isinstance(path, Item):
+            yield path
+        elif _is_archive(path) and path.is_file():
             yield from _archive_items(path, suffixes, workdir, max_member_bytes)
         else:
             yield _file_item(path)
@@ -128,6 +147,12 @@ def items(
 def _file_item(path: Path) -> Item:
     label = str(path)
     try:
+        if path.exists() and not path.is_file():  # a FIFO would block the read forever
+            return _failed(
+                label,
+                "not_a_file",
+                f"{label}: not a regular file (a folder, FIFO, device or socket); not read",
+            )
         return Item(label=label, content_hash=sha256_file(path), path=path)
     except FileNotFoundError:
         return _failed(label, "not_found", f"{label}: no such file")
@@ -138,16 +163,29 @@ def _file_item(path: Path) -> Item:
 def _archive_items(
     archive: Path, suffixes: Sequence[str], workdir: Path, max_bytes: int
 ) -> Iterator[Item]:
+    """Each report member as an Item; an unsafe member (a `..` or absolute name, a link or a
+    device) as an error record; an archive with no report in it as one error record."""
+    found = 0
     try:
         for name, size, stream in _members(archive, suffixes, read=True):
+            found += 1
             label = f"{archive}!{name}"
-            if size > max_bytes:
+            if stream is None:
+                yield _failed(
+                    label,
+                    "unsafe_member",
+                    f"{label}: a link, device or a name leaving the archive (.., /); not read",
+                )
+            elif size > max_bytes:
+                stream.close()
                 yield _failed(label, "too_large", f"{label}: {size} bytes, over {max_bytes}")
-                continue
-            assert stream is not None
-            yield _copy(stream, label, _suffix(name), workdir, max_bytes)
+            else:
+                yield _copy(stream, label, _suffix(name), workdir, max_bytes)
     except (OSError, zipfile.BadZipFile, tarfile.TarError, EOFError, RuntimeError) as exc:
+        found += 1
         yield _failed(str(archive), "corrupt_archive", f"{archive}: cannot read the archive: {exc}")
+    if not found:
+        yield _failed(str(archive), "no_report_in_archive", f"{archive}: no report file inside")
 
 
 def _copy(stream: IO[bytes], label: str, suffix: str, workdir: Path, max_bytes: int) -> Item:
@@ -176,26 +214,35 @@ def _copy(stream: IO[bytes], label: str, suffix: str, workdir: Path, max_bytes: 
 def _members(
     archive: Path, suffixes: Sequence[str], *, read: bool
 ) -> Iterator[tuple[str, int, IO[bytes] | None]]:
-    """(name, size, stream) of each regular report member, in archive order."""
+    """(name, size, stream) of each report member, in archive order; the stream is None for a
+    member that is not read because it is unsafe (and always when not `read`)."""
     if archive.name.lower().endswith(".zip"):
         with zipfile.ZipFile(archive) as zf:
             for info in zf.infolist():
-                mode = info.external_attr >> 16
-                if info.is_dir() or stat.S_IFMT(mode) not in (0, stat.S_IFREG):
-                    continue  # folders, symlinks, devices (no type bits: a plain file)
-                if not _wanted(info.filename, suffixes):
+                if info.is_dir() or not _wanted(info.filename, suffixes):
                     continue
-                yield info.filename, info.file_size, zf.open(info) if read else None
+                mode = info.external_attr >> 16
+                regular = stat.S_IFMT(mode) in (0, stat.S_IFREG)  # no type bits: a plain file
+                safe = regular and _safe_name(info.filename)
+                yield info.filename, info.file_size, zf.open(info) if read and safe else None
         return
     with tarfile.open(archive, mode="r:*") as tf:  # streams; compressed tars read in order
         for member in tf:
-            if not member.isfile() or not _wanted(member.name, suffixes):
-                continue  # symlinks, hard links, devices, folders
-            yield member.name, member.size, tf.extractfile(member) if read else None
+            if member.isdir() or not _wanted(member.name, suffixes):
+                continue
+            safe = member.isfile() and _safe_name(member.name)
+            yield member.name, member.size, tf.extractfile(member) if read and safe else None
+
+
+def _safe_name(name: str) -> bool:
+    """Names are labels only, never written to; a name that would leave the archive's folder
+    if it were (`..`, absolute) marks an archive made to attack, so its member is not read."""
+    parts = Path(name).parts
+    return not (name.startswith(("/", "\\")) or ".." in parts or re.match(r"^[a-zA-Z]:", name))
 
 
 def _wanted(name: str, suffixes: Sequence[str]) -> bool:
-    parts = Path(name).parts
+    parts = [p for p in Path(name).parts if p not in ("..", "/")]
     if any(part.startswith(".") or part == "__MACOSX" for part in parts):
         return False
     return _is_archive(Path(name)) or Path(name).suffix.lower() in suffixes

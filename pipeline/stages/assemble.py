@@ -39,11 +39,16 @@ class Assemble:
         self.config_hash = settings.digest()
 
     def __call__(self, doc: ReportDoc) -> ReportRecord:
-        if not doc.fatal and not doc.headings and not any(t.kind != "unknown" for t in doc.tables):
+        # A table counts when a template row was found in it: a sheet of random numbers placed
+        # in a section by the classifier is not a statutory table.
+        table_values = any(
+            f.value is not None and f.method.startswith("table.") for f in doc.fields.values()
+        )
+        if not doc.fatal and not doc.headings and not table_values:
             doc.fail(
                 self.name,
                 "not_a_report",
-                f"{doc.source.path}: no section heading and no statutory table found; "
+                f"{doc.source.path}: no section heading and no statutory table row found; "
                 "this does not look like a 政府信息公开工作年度报告",
                 fatal=True,
             )
