@@ -58,12 +58,12 @@ class Pipeline:
         s, t = self.settings, load_template()
         self.ingest = Ingest(s.ingest, s.render, t)
         self.stages: list[Stage] = [
-            ReadPages(s.render, s.prepare, self._build_ocr),
+            ReadPages(s.render, s.prepare, self._build_ocr, s.grid),
             Layout(s.layout),
             Clean(s.clean, s.headings, t),
             Headings(s.headings, t),
             Sections(t),
-            Tables(s.tables, t),
+            Tables(s.tables, t, s.grid),
             TableFields(s.tables, t),
             Meta(t),
             ItemsStage(s.nlp, t),

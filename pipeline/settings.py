@@ -57,6 +57,31 @@ class TableSettings(_Section):
     min_values_for_row: int  # a line needs this many value cells to be a table row
 
 
+class GridSettings(_Section):
+    """Ruled-grid tables (pipeline/engines/tables): detection, cell filling, re-reading."""
+
+    enabled: bool
+    camelot: bool  # text-layer PDFs: camelot lattice gives the grid
+    min_rule_inches: float  # shorter dark runs are not rules (glyph strokes are shorter)
+    rule_gap_inches: float  # gaps up to this long inside a broken rule are bridged
+    threshold_block: int  # adaptive threshold neighbourhood (odd, pixels)
+    threshold_offset: float  # ... and offset (how much darker than the neighbourhood)
+    merge_inches: float  # rule positions closer than this are one boundary
+    edge_coverage: float  # share of a cell side a rule must cover to separate two cells
+    min_rows: int  # a grid needs this many rows and columns
+    min_cols: int
+    cell_share: float  # a fragment with this share of its area in one cell belongs to it
+    reread: bool  # re-read doubtful digit cells from their crop (OCR pages)
+    reread_below: float  # OCR confidence under which a digit cell is re-read
+    reread_scale: float  # the crop is enlarged this much before reading
+    reread_min_confidence: float  # a re-read counts only at this confidence or more
+    crop_margin_px: int  # white margin around a re-read crop (before enlarging)
+    ink_level: int  # 0..255: darker pixels are ink
+    min_ink_share: float  # a cell with less ink than this share is blank (not re-read)
+    digit_column_share: float  # a column is numeric when this share of its filled cells is
+    continuation_inches: float  # a grid this close to the page end may continue on the next page
+
+
 class NlpSettings(_Section):
     segmenter: Literal["jieba", "char"]
     batch_size: int
@@ -165,6 +190,7 @@ class Settings(_Section):
     clean: CleanSettings
     headings: HeadingSettings
     tables: TableSettings
+    grid: GridSettings
     nlp: NlpSettings
     confidence: ConfidenceSettings
 
