@@ -80,6 +80,7 @@ class GridSettings(_Section):
     min_ink_share: float  # a cell with less ink than this share is blank (not re-read)
     digit_column_share: float  # a column is numeric when this share of its filled cells is
     continuation_inches: float  # a grid this close to the page end may continue on the next page
+    same_edge_inches: float  # ... when the next page's first grid has the same left/right edges
 
 
 class NlpSettings(_Section):

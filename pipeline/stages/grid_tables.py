@@ -1,7 +1,8 @@
 """Ruled grids (PageDoc.grids) -> Tables: the table stage's helper for PDFs and scans.
 
-- A grid at the bottom of a page and one at the top of the next with the same columns are one
-  table broken over the page; the continuation's repeated header rows are dropped.
+- A grid at the bottom of a page and one at the top of the next with the same left and right
+  edges are one table broken over the page (its columns may differ: table 二 changes columns
+  between its parts); the continuation's repeated header rows are dropped.
 - A cell of a numeric column holding two lines of numbers means a rule is missing between two
   rows: the row is split at the gap between the lines and every cell of both rows is marked
   `inferred_rule` (the field goes to review), never merged or shifted silently.
@@ -15,7 +16,7 @@
 from __future__ import annotations
 
 import itertools
-from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pipeline.cells import is_value_cell
@@ -44,7 +45,16 @@ class GridGroup:
     pages: list[PageDoc] = field(default_factory=list)
 
 
-def group_grids(pages: list[PageDoc], s: GridSettings) -> list[GridGroup]:
+def grid_text(grid: TableGrid) -> str:
+    return "".join(c.text for c in grid.cells)
+
+
+def group_grids(
+    pages: list[PageDoc], s: GridSettings, same_table: Callable[[TableGrid, TableGrid], bool]
+) -> list[GridGroup]:
+    """Grids in page order, a continuation joined to the grid it continues: the last grid of
+    a page ending near its bottom and the first of the next page starting near its top, with
+    the same side edges, and `same_table` (their contents do not name different tables)."""
     groups: list[GridGroup] = []
     prev: tuple[PageDoc, TableGrid] | None = None
     for page in pages:
@@ -57,7 +67,9 @@ def group_grids(pages: list[PageDoc], s: GridSettings) -> list[GridGroup]:
                 and prev[1] is prev[0].grids[-1]
                 and prev[1].bbox[3] >= prev[0].height - margin
                 and grid.bbox[1] <= margin
-                and len(grid.cols) == len(prev[1].cols)
+                and abs(grid.bbox[0] - prev[1].bbox[0]) <= s.same_edge_inches * page.dpi
+                and abs(grid.bbox[2] - prev[1].bbox[2]) <= s.same_edge_inches * page.dpi
+                and same_table(prev[1], grid)
             ):
                 groups[-1].grids.append(grid)
                 groups[-1].pages.append(page)
@@ -131,26 +143,20 @@ def _cut_row(grid: TableGrid, i: int, y: float) -> None:
 
 
 def _stub_width(grid: TableGrid, numeric: set[int]) -> int:
-    """Index of the first data column: the most common first numeric column over rows."""
-    firsts = []
-    for i in range(len(grid.rows) - 1):
-        cols = [
-            c.col
-            for c in grid.cells
-            if c.row == i and c.col in numeric and is_value_cell(c.text, blank_ok=False)
-        ]
-        if cols:
-            firsts.append(min(cols))
-    return Counter(firsts).most_common(1)[0][0] if firsts else len(grid.cols) - 1
+    """Index of the first data column: the leftmost numeric column (columns right of it that
+    hold only blanks are data columns too; labels are never bare numbers)."""
+    return min(numeric) if numeric else len(grid.cols) - 1
 
 
 class GridTableBuilder:
     def __init__(self, settings: GridSettings) -> None:
         self.s = settings
 
-    def build(self, doc: ReportDoc, first_id: int) -> list[Table]:
+    def build(
+        self, doc: ReportDoc, first_id: int, same_table: Callable[[TableGrid, TableGrid], bool]
+    ) -> list[Table]:
         tables: list[Table] = []
-        for group in group_grids(doc.pages, self.s):
+        for group in group_grids(doc.pages, self.s, same_table):
             table = self._table(doc, group, first_id + len(tables))
             if table is not None:
                 tables.append(table)
@@ -246,4 +252,4 @@ def _line_for(box: BBox, lines: list[Line]) -> int | None:
     return min(lines, key=key).id
 
 
-__all__ = ["GridTableBuilder", "group_grids", "split_merged_rows"]
+__all__ = ["GridTableBuilder", "grid_text", "group_grids", "split_merged_rows"]

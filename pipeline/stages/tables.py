@@ -19,9 +19,17 @@ from __future__ import annotations
 import re
 
 from pipeline.cells import is_value_cell
-from pipeline.datamodel.document import CellObs, Line, ReportDoc, Table, TableKind, TableRow
+from pipeline.datamodel.document import (
+    CellObs,
+    Line,
+    ReportDoc,
+    Table,
+    TableGrid,
+    TableKind,
+    TableRow,
+)
 from pipeline.settings import GridSettings, TableSettings
-from pipeline.stages.grid_tables import GridTableBuilder
+from pipeline.stages.grid_tables import GridTableBuilder, grid_text
 from pipeline.template import Template
 from pipeline.textnorm import match_key
 
@@ -106,7 +114,7 @@ class Tables:
             table.header_text = "".join(r.label for r in table.rows if not r.cells)
             table.kind = self._classify(table)
         if self.grids is not None and any(p.grids for p in doc.pages):
-            for table in self.grids.build(doc, len(doc.tables) + 1):
+            for table in self.grids.build(doc, len(doc.tables) + 1, self._same_table):
                 ids = [i for i in table.line_ids if i in section_of]
                 table.section = section_of[ids[0]] if ids else None
                 table.kind = self._classify(table)
@@ -123,11 +131,19 @@ class Tables:
                     doc.tables.append(rebuilt)
         return doc
 
+    def _same_table(self, first: TableGrid, then: TableGrid) -> bool:
+        """A grid continuing another unless their contents name two different tables."""
+        kinds = [self._classify_text(match_key(grid_text(g)), None) for g in (first, then)]
+        return "unknown" in kinds or kinds[0] == kinds[1]
+
     def _classify(self, table: Table) -> TableKind:
         text = match_key(table.header_text + "".join(r.label for r in table.rows))
+        return self._classify_text(text, table.section)
+
+    def _classify_text(self, text: str, section: int | None) -> TableKind:
         scores = {k: sum(1 for w in words if w in text) for k, words in self.vocab.items()}
         best: TableKind = max(scores, key=lambda k: scores[k])
-        by_section = self.section_kind.get(table.section or 0)
+        by_section = self.section_kind.get(section or 0)
         if by_section and scores[by_section] == scores[best]:
             best = by_section
         if scores[best] == 0:
