@@ -67,6 +67,7 @@ class GridSettings(_Section):
     threshold_block: int  # adaptive threshold neighbourhood (odd, pixels)
     threshold_offset: float  # ... and offset (how much darker than the neighbourhood)
     merge_inches: float  # rule positions closer than this are one boundary
+    min_cell_inches: float  # no cell is thinner: closer rules are one boundary (the longer)
     edge_coverage: float  # share of a cell side a rule must cover to separate two cells
     min_rows: int  # a grid needs this many rows and columns
     min_cols: int

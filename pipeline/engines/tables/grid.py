@@ -168,8 +168,9 @@ def _region_grid(
     hz: np.ndarray, vt: np.ndarray, origin: tuple[int, int], tol: int, dpi: int, s: GridSettings
 ) -> TableGrid | None:
     """The grid of one connected group of rules (masks cut to its bounding box)."""
-    rows = _boundaries(hz, axis=1, tol=tol, min_len=s.min_rule_inches * dpi)
-    cols = _boundaries(vt, axis=0, tol=tol, min_len=s.min_rule_inches * dpi)
+    gap = s.min_cell_inches * dpi
+    rows = _boundaries(hz, axis=1, tol=tol, min_len=s.min_rule_inches * dpi, min_gap=gap)
+    cols = _boundaries(vt, axis=0, tol=tol, min_len=s.min_rule_inches * dpi, min_gap=gap)
     if len(rows) < s.min_rows + 1 or len(cols) < s.min_cols + 1:
         return None
 
@@ -192,14 +193,24 @@ def _region_grid(
     )
 
 
-def _boundaries(mask: np.ndarray, axis: int, tol: int, min_len: float) -> list[int]:
-    """Positions of the rules in a mask (axis=1: horizontal rules -> y; axis=0: vertical -> x)."""
+def _boundaries(mask: np.ndarray, axis: int, tol: int, min_len: float, min_gap: float) -> list[int]:
+    """Positions of the rules in a mask (axis=1: horizontal rules -> y; axis=0: vertical -> x).
+    Two rules closer than `min_gap` (no cell is that thin: a rule drawn twice, or a header
+    rule slightly off the body's) are one boundary, the longer rule's."""
     import numpy as np
 
     run = (mask > 0).sum(axis=axis)  # ink along each row (or column)
     idx = np.nonzero(run >= min_len)[0]
-    centres = _cluster([float(i) for i in idx], tol)
-    return [round(c) for c in centres]
+    out: list[tuple[int, float]] = []  # (position, rule length)
+    for c in _cluster([float(i) for i in idx], tol):
+        pos = round(c)
+        length = float(run[max(0, pos - tol) : pos + tol + 1].max())
+        if out and pos - out[-1][0] < min_gap:
+            if length > out[-1][1]:
+                out[-1] = (pos, length)
+            continue
+        out.append((pos, length))
+    return [p for p, _ in out]
 
 
 # ---- filling cells -----------------------------------------------------------------------------
