@@ -4,7 +4,7 @@
 registers itself on import below.
 """
 
-from pipeline.cli import evaluate, extract, schema  # noqa: F401  (registers the commands)
+from pipeline.cli import debug, evaluate, extract, schema  # noqa: F401  (registers the commands)
 from pipeline.cli.app import app
 
 __all__ = ["app"]

@@ -12,12 +12,13 @@ if TYPE_CHECKING:
     from pipeline.datamodel.document import Fragment, TableGrid
 
 BBox = tuple[float, float, float, float]
-GRID = (0, 160, 255)  # BGR-free: images here are RGB
+GRID = (0, 160, 255)  # colours are RGB (the page images are RGB)
 CELL = (220, 0, 0)
 SPLIT = (255, 0, 200)
 FRAGMENT = (0, 170, 0)
 KEY = (0, 0, 200)
 REVIEW = (230, 120, 0)
+KEY_SCALE = 0.32  # font scale of the key labels
 
 
 def _pt(x: float, y: float) -> tuple[int, int]:
@@ -51,14 +52,20 @@ def overlay(
             if cell.rowspan > 1 or cell.colspan > 1:
                 label = f"{cell.rowspan}x{cell.colspan}"
                 cv2.putText(out, label, _pt(x0 + 4, y1 - 4), cv2.FONT_HERSHEY_SIMPLEX, 0.35, colour)
-    for (x0, y0, _x1, _y1), key, review in keys:
-        cv2.putText(
-            out,
-            key,
-            _pt(x0 + 3, y0 + 11),
-            cv2.FONT_HERSHEY_SIMPLEX,
-            0.32,
-            REVIEW if review else KEY,
-            1,
-        )
+    for (x0, y0, x1, _y1), key, review in keys:
+        # the whole key when it fits the cell, else its row part over its column part
+        lines = [key]
+        (width, _), _ = cv2.getTextSize(key, cv2.FONT_HERSHEY_SIMPLEX, KEY_SCALE, 1)
+        if width > x1 - x0 and "." in key:
+            lines = [key.rsplit(".", 1)[0][-12:], key.rsplit(".", 1)[1][:12]]
+        for k, text in enumerate(lines):
+            cv2.putText(
+                out,
+                text,
+                _pt(x0 + 3, y0 + 11 + 11 * k),
+                cv2.FONT_HERSHEY_SIMPLEX,
+                KEY_SCALE,
+                REVIEW if review else KEY,
+                1,
+            )
     return out
