@@ -54,6 +54,7 @@ class TableSettings(_Section):
     anchor_min_score: float  # 0..100: a header stack must match its column label this well
     anchor_tolerance: float  # share of the column spacing a value may sit off its column
     clean_label_score: float  # 0..1: a cell read with this label score counts as cleanly read
+    clean_ocr_confidence: float  # 0..1: ... and an OCR'd cell with this confidence (not re-read)
     min_values_for_row: int  # a line needs this many value cells to be a table row
 
 

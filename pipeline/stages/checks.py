@@ -41,6 +41,7 @@ class Checks:
     def __init__(self, template: Template, tables: TableSettings) -> None:
         self.template = template
         self.clean_label = tables.clean_label_score
+        self.clean_ocr = tables.clean_ocr_confidence
 
     def __call__(self, doc: ReportDoc) -> ReportDoc:
         fmt = self._format(doc)
@@ -128,7 +129,7 @@ class Checks:
             record.detail += "; total left blank in the source (blank is not a contradiction)"
         else:
             record.passed = False
-            if all(_clean(doc.fields[p], clean_label) for p in paths):
+            if all(_clean(doc.fields[p], clean_label, self.clean_ocr) for p in paths):
                 record.detail += "; source inconsistent: every cell was read unambiguously"
         return record
 
@@ -220,11 +221,16 @@ class Checks:
         return out
 
 
-def _clean(f: ReportField, min_label: float) -> bool:
-    """Read unambiguously: position certain and label matched at least `min_label`."""
+def _clean(f: ReportField, min_label: float, min_ocr: float) -> bool:
+    """Read unambiguously: position certain, label matched at least `min_label`, and (OCR)
+    read with at least `min_ocr` confidence, not cut from a line crossing a rule, not re-read,
+    no rule inferred."""
+    feats = f.features
     return (
-        f.features.get("position_uncertain", 0.0) == 0.0
-        and f.features.get("label_score", 1.0) >= min_label
+        feats.get("position_uncertain", 0.0) == 0.0
+        and feats.get("label_score", 1.0) >= min_label
+        and feats.get("ocr_confidence", 1.0) >= min_ocr
+        and not any(feats.get(k) for k in ("cell_split", "cell_reread", "inferred_rule"))
     )
 
 
