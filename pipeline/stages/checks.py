@@ -9,10 +9,12 @@ inconsistent rather than blaming the reading. Soft rules (prose vs table) only r
 
 Repair (rules.yaml `axis`): when the failed relations of one table all contain one and the same
 cell, at least one of them a row relation and one a column relation, and each implies the same
-non-negative value for that cell, the cell is the misread one: its value becomes the implied
-one with method `repaired.consistency` (raw keeps what was read; review reason
-`repaired_consistency:<rules>`), and the relations it repairs pass. Anything else (two cells
-off, relations that disagree) is left failed.
+non-negative value for that cell, that cell is located. Read by OCR, it is the misread one: its
+value becomes the implied one with method `repaired.consistency` (raw keeps what was read;
+review reason `repaired_consistency:<rules>`), and the relations it repairs pass. Read from
+text (a text layer, HTML, plain text), the source prints that value: the checks stay failed and
+say the source is inconsistent at that cell and what the relations imply. Anything else (two
+cells off, relations that disagree) is left failed.
 """
 
 from __future__ import annotations
@@ -155,6 +157,16 @@ class Checks:
             field = doc.fields[path]
             rules = ",".join(c.rule for c in checks)
             read = field.raw
+            implied_text = _fmt(value)
+            if "ocr_confidence" not in field.features:
+                # read from text, not pixels: the source prints this value, so the source is
+                # inconsistent in itself; the cell is named, its value kept
+                for c in checks:
+                    c.detail += (
+                        f"; source inconsistent at {path}: printed {read!r},"
+                        f" the relations imply {implied_text}"
+                    )
+                continue
             field.value = int(value) if float(value).is_integer() else value
             field.semantic = Semantic.zero if value == 0 else Semantic.number
             field.method = "repaired.consistency"

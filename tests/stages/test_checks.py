@@ -131,6 +131,8 @@ def test_a_misread_cell_is_located_and_repaired(template: Template) -> None:
     path = "applications.disclosed.commercial"
     truth = values[path].value
     values[path] = field(int(truth or 0) + 5)  # misread: 3 read as 8
+    for f in values.values():  # read by OCR
+        f.features["ocr_confidence"] = 0.99
     doc = table_three_doc(values)
     checks = run(doc, template)
     repaired = doc.fields[path]
@@ -148,6 +150,20 @@ def test_a_misread_cell_is_located_and_repaired(template: Template) -> None:
 
     settings = load_settings().confidence
     assert "repaired_consistency" in review_reasons(repaired, score(repaired, settings), settings)
+
+
+def test_a_located_cell_read_from_text_is_the_source_inconsistent(template: Template) -> None:
+    values = consistent_table_three(template)
+    path = "applications.disclosed.commercial"
+    truth = values[path].value
+    values[path] = field(int(truth or 0) + 5)  # printed so: a text layer reads what is printed
+    doc = table_three_doc(values)
+    checks = run(doc, template)
+    assert doc.fields[path].value == int(truth or 0) + 5
+    assert doc.fields[path].method != "repaired.consistency"
+    detail = checks["t3_row_total[disclosed]"].detail  # type: ignore[attr-defined]
+    assert checks["t3_row_total[disclosed]"].passed is False  # type: ignore[attr-defined]
+    assert f"source inconsistent at {path}" in detail and f"imply {truth}" in detail
 
 
 def test_two_misread_cells_are_not_repaired(template: Template) -> None:
