@@ -20,6 +20,8 @@ The features, set by the stage that knows them:
   split by its text lines (always reviewed); parse_accuracy (0..1) camelot's parsing-report
   accuracy for the table (enters as 1 - it, `parse_doubt`).
 - repaired (0/1): the value is the one the 勾稽 relations imply (method repaired.consistency).
+- not_a_number (0/1): a table cell (always a count or amount) read as text ("∞", "。"):
+  always reviewed, whatever the OCR confidence.
 - not_found / row_not_found / table_not_found: the value is absent (semantic `missing`); a row
   or table the report has but that could not be read needs review; `required` marks a value
   every report has (agency, year, publish date, title), so its absence needs review.
@@ -48,6 +50,7 @@ ALWAYS_REVIEW = {
     "conflict": "conflicting_mentions",
     "inferred_rule": "missing_rule",
     "repaired": "repaired_consistency",
+    "not_a_number": "not_a_number",
 }
 
 

@@ -316,6 +316,8 @@ class TableFields:
                 features["ocr_blank"] = float(semantic == Semantic.blank)
             if confusable(cell.raw):
                 features["ocr_confusable"] = 1.0
+            if semantic == Semantic.text:
+                features["not_a_number"] = 1.0  # every template cell is a count or amount
             doc.fields[path] = ReportField(
                 value=value,
                 raw=cell.raw,
