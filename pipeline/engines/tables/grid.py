@@ -17,6 +17,7 @@ lines of numbers again and marks it (never silently).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -171,6 +172,28 @@ def _region_grid(
     gap = s.min_cell_inches * dpi
     rows = _boundaries(hz, axis=1, tol=tol, min_len=s.min_rule_inches * dpi, min_gap=gap)
     cols = _boundaries(vt, axis=0, tol=tol, min_len=s.min_rule_inches * dpi, min_gap=gap)
+    # a boundary is a rule that runs across at least one whole cell side (a glyph stroke or
+    # a speck long enough to pass the opening does not)
+    cols = [
+        x
+        for k, x in enumerate(cols)
+        if k in (0, len(cols) - 1)
+        or any(
+            _coverage(vt[a + tol : b - tol, max(0, x - tol) : x + tol + 1], axis=1)
+            >= s.edge_coverage
+            for a, b in itertools.pairwise(rows)
+        )
+    ]
+    rows = [
+        y
+        for k, y in enumerate(rows)
+        if k in (0, len(rows) - 1)
+        or any(
+            _coverage(hz[max(0, y - tol) : y + tol + 1, a + tol : b - tol], axis=0)
+            >= s.edge_coverage
+            for a, b in itertools.pairwise(cols)
+        )
+    ]
     if len(rows) < s.min_rows + 1 or len(cols) < s.min_cols + 1:
         return None
 
@@ -265,11 +288,12 @@ def text_lines(parts: list[CellPart]) -> list[list[CellPart]]:
 
 
 def numeric_columns(grid: TableGrid, is_value: Callable[[str], bool], share: float) -> set[int]:
-    """Elementary columns holding numbers: at least one single-column cell with a value, and
-    values are at least `share` of the column's filled cells (header cells are the rest)."""
+    """Elementary columns holding numbers: at least one cell starting there holds a value, and
+    values are at least `share` of the filled cells starting there (header cells are the rest;
+    a value spanning columns, such as 行政许可's one count, counts for its first column)."""
     by_col: dict[int, list[str]] = {}
     for c in grid.cells:
-        if c.colspan == 1 and not c.empty:
+        if not c.empty:
             by_col.setdefault(c.col, []).append(c.text)
     out = set()
     for col, texts in by_col.items():
