@@ -290,10 +290,11 @@ def text_lines(parts: list[CellPart]) -> list[list[CellPart]]:
 def numeric_columns(grid: TableGrid, is_value: Callable[[str], bool], share: float) -> set[int]:
     """Elementary columns holding numbers: at least one cell starting there holds a value, and
     values are at least `share` of the filled cells starting there (header cells are the rest;
-    a value spanning columns, such as 行政许可's one count, counts for its first column)."""
+    a value spanning columns, such as 行政许可's one count, counts for its first column, a
+    header spanning columns, such as 行政复议 over five, for none)."""
     by_col: dict[int, list[str]] = {}
     for c in grid.cells:
-        if not c.empty:
+        if not c.empty and (c.colspan == 1 or is_value(c.text)):  # not spanning headers
             by_col.setdefault(c.col, []).append(c.text)
     out = set()
     for col, texts in by_col.items():
