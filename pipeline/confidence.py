@@ -14,6 +14,14 @@ The features, set by the stage that knows them:
   ocr_blank (0/1): an OCR'd cell with nothing read in it, which may be a digit the engine missed.
   ocr_confusable (0/1): the cell read as a number only after undoing an OCR confusion (一 -> 1).
 - label_ambiguous (0/1): the row's label matched another template row almost as well.
+- Ruled grids (stages/grid_tables.py): grid_cell (0/1) the cell's place comes from ruled
+  lines; cell_reread (0/1) its text from re-reading the cell crop; cell_split (0/1) it was cut
+  from an OCR line that crossed a rule; inferred_rule (0/1) a rule was missing and the row was
+  split by its text lines (always reviewed); parse_accuracy (0..1) camelot's parsing-report
+  accuracy for the table (enters as 1 - it, `parse_doubt`).
+- repaired (0/1): the value is the one the 勾稽 relations imply (method repaired.consistency).
+- not_a_number (0/1): a table cell (always a count or amount) read as text ("∞", "。"):
+  always reviewed, whatever the OCR confidence.
 - not_found / row_not_found / table_not_found: the value is absent (semantic `missing`); a row
   or table the report has but that could not be read needs review; `required` marks a value
   every report has (agency, year, publish date, title), so its absence needs review;
@@ -44,6 +52,9 @@ ALWAYS_REVIEW = {
     "label_ambiguous": "ambiguous_row",
     "conflict": "conflicting_mentions",
     "trigger_without_figure": "figure_not_read",
+    "inferred_rule": "missing_rule",
+    "repaired": "repaired_consistency",
+    "not_a_number": "not_a_number",
 }
 
 
@@ -60,8 +71,10 @@ def score(field: ReportField, settings: ConfidenceSettings) -> float:
     z += w["checks_passed"] * min(f.get("checks_passed", 0.0), PASSED_CAP)
     z += w["checks_failed"] * f.get("checks_failed", 0.0)
     z += w["ocr_doubt"] * (1.0 - f.get("ocr_confidence", 1.0))
+    z += w["parse_doubt"] * (1.0 - f.get("parse_accuracy", 1.0))
     names = ("approximate", "chinese_numeral", "conflict", "corroborated", "ocr_blank")
-    for name in (*names, "ocr_confusable", "label_ambiguous"):
+    grid = ("grid_cell", "cell_reread", "cell_split", "inferred_rule", "repaired")
+    for name in (*names, "ocr_confusable", "label_ambiguous", *grid):
         z += w[name] * f.get(name, 0.0)
     return 1.0 / (1.0 + math.exp(-z))
 

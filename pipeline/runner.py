@@ -60,12 +60,12 @@ class Pipeline:
         self.ingest = Ingest(s.ingest, s.render, t)
         self._sections = Sections(s.sections, t)
         self.stages: list[Stage] = [
-            ReadPages(s.render, s.prepare, self._build_ocr),
+            ReadPages(s.render, s.prepare, self._build_ocr, s.grid),
             Layout(s.layout),
             Clean(s.clean, s.headings, t),
             Headings(s.headings, t),
             self._sections,
-            Tables(s.tables, t),
+            Tables(s.tables, t, s.grid),
             TableFields(s.tables, t),
             Meta(t),
             ItemsStage(s.nlp, t),

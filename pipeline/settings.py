@@ -63,7 +63,35 @@ class TableSettings(_Section):
     anchor_min_score: float  # 0..100: a header stack must match its column label this well
     anchor_tolerance: float  # share of the column spacing a value may sit off its column
     clean_label_score: float  # 0..1: a cell read with this label score counts as cleanly read
+    clean_ocr_confidence: float  # 0..1: ... and an OCR'd cell with this confidence (not re-read)
     min_values_for_row: int  # a line needs this many value cells to be a table row
+
+
+class GridSettings(_Section):
+    """Ruled-grid tables (pipeline/engines/tables): detection, cell filling, re-reading."""
+
+    enabled: bool
+    camelot: bool  # text-layer PDFs: camelot lattice gives the grid
+    min_rule_inches: float  # shorter dark runs are not rules (glyph strokes are shorter)
+    rule_gap_inches: float  # gaps up to this long inside a broken rule are bridged
+    threshold_block: int  # adaptive threshold neighbourhood (odd, pixels)
+    threshold_offset: float  # ... and offset (how much darker than the neighbourhood)
+    merge_inches: float  # rule positions closer than this are one boundary
+    min_cell_inches: float  # no cell is thinner: closer rules are one boundary (the longer)
+    edge_coverage: float  # share of a cell side a rule must cover to separate two cells
+    min_rows: int  # a grid needs this many rows and columns
+    min_cols: int
+    cell_share: float  # a fragment with this share of its area in one cell belongs to it
+    reread: bool  # re-read doubtful digit cells from their crop (OCR pages)
+    reread_below: float  # OCR confidence under which a digit cell is re-read
+    reread_scale: float  # the crop is enlarged this much before reading
+    reread_min_confidence: float  # a re-read counts only at this confidence or more
+    crop_margin_px: int  # white margin around a re-read crop (before enlarging)
+    ink_level: int  # 0..255: darker pixels are ink
+    min_ink_share: float  # a cell with less ink than this share is blank (not re-read)
+    digit_column_share: float  # a column is numeric when this share of its filled cells is
+    continuation_inches: float  # a grid this close to the page end may continue on the next page
+    same_edge_inches: float  # ... when the next page's first grid has the same left/right edges
 
 
 class NlpSettings(_Section):
@@ -273,6 +301,7 @@ class Settings(_Section):
     clean: CleanSettings
     headings: HeadingSettings
     tables: TableSettings
+    grid: GridSettings
     nlp: NlpSettings
     confidence: ConfidenceSettings
     db: DbSettings

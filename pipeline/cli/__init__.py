@@ -6,6 +6,7 @@ registers itself on import below.
 
 from pipeline.cli import (  # noqa: F401  (registers the commands)
     batch,
+    debug,
     evaluate,
     export,
     extract,

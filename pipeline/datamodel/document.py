@@ -39,6 +39,47 @@ class Fragment(BaseModel):
     angle: float = 0.0  # degrees of the text baseline against the x axis (OCR polygons)
 
 
+class CellPart(BaseModel):
+    """A piece of text inside a grid cell: a whole fragment, or the share of one that crossed
+    a rule (split by character position)."""
+
+    text: str
+    bbox: BBox
+    confidence: float = 1.0
+
+
+class GridCell(BaseModel):
+    """One cell of a ruled grid: its place (with spans), box, and what was read in it."""
+
+    row: int  # top elementary row (0-based)
+    col: int  # left elementary column
+    rowspan: int = 1
+    colspan: int = 1
+    bbox: BBox  # page pixels, the cell's rules
+    parts: list[CellPart] = []  # text pieces inside, reading order
+    text: str = ""  # the parts joined (or the re-read text)
+    confidence: float | None = None  # lowest confidence of the parts (None: text layer)
+    split: bool = False  # a fragment crossing a rule was cut to fill it
+    reread: bool = False  # text comes from re-reading the cell's crop
+    inferred_rule: bool = False  # a side of it is a rule the grid lacked (split by text lines)
+
+    @property
+    def empty(self) -> bool:
+        return not self.text.strip()
+
+
+class TableGrid(BaseModel):
+    """A ruled table found on a page: elementary row/column boundaries and merged cells."""
+
+    page: int
+    bbox: BBox
+    rows: list[float]  # y of the horizontal boundaries, top to bottom (len = rows + 1)
+    cols: list[float]  # x of the vertical boundaries, left to right (len = cols + 1)
+    cells: list[GridCell] = []
+    source: Literal["lines", "camelot_lattice"]  # OpenCV rule detection or camelot lattice
+    report: dict[str, float] = {}  # camelot parsing report (accuracy, whitespace; 0..1)
+
+
 class PageDoc(BaseModel):
     """One page of a PDF or image: how it was read and the fragments read from it.
 
@@ -54,6 +95,7 @@ class PageDoc(BaseModel):
     skew: float = 0.0  # degrees of small-angle deskew applied
     ocr_confidence: float | None = None  # mean over the page's OCR lines
     fragments: list[Fragment] = []
+    grids: list[TableGrid] = []  # ruled tables found on the page (stages/pages.py)
 
 
 class Line(BaseModel):
@@ -95,6 +137,8 @@ class CellObs(BaseModel):
     line_id: int | None = None
     bbox: BBox | None = None
     confidence: float | None = None  # OCR confidence of the fragment(s) it came from
+    # grid tables: how the cell was read (features for the confidence)
+    grid: dict[str, float] = {}
 
 
 class TableRow(BaseModel):
@@ -113,7 +157,8 @@ class Table(BaseModel):
     id: int
     # html: a real grid; flattened_text: tab/space-separated text; text_layer / ocr: rows
     # rebuilt by layout from a PDF text layer or OCR lines (cells carry page boxes)
-    source: Literal["html", "flattened_text", "text_layer", "ocr"]
+    # grid_text_layer / grid_ocr: cells of ruled grids (TableGrid), text from the layer or OCR
+    source: Literal["html", "flattened_text", "text_layer", "ocr", "grid_text_layer", "grid_ocr"]
     kind: TableKind = "unknown"
     header_text: str = ""  # header rows joined, used to detect the template format
     header_cells: list[CellObs] = []  # header cells with boxes: they anchor the columns
@@ -123,6 +168,7 @@ class Table(BaseModel):
     format: Literal["2019", "2021", "unknown"] = "unknown"
     notes: list[str] = []  # what the mapping could not place (unmatched rows, short rows)
     confidence: float = 0.0  # share of template rows found x mean label score
+    pages: list[int] = []  # grid tables: the pages the table spans (a table broken over pages)
 
 
 class ReportDoc(BaseModel):

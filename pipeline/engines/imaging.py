@@ -97,3 +97,30 @@ def rotate(image: np.ndarray, degrees: float) -> np.ndarray:
 
 def denoise(image: np.ndarray) -> np.ndarray:
     return cv2.medianBlur(image, 3)
+
+
+def cell_crop(
+    image: np.ndarray,
+    bbox: tuple[float, float, float, float],
+    *,
+    inset: int,
+    scale: float,
+    margin: int,
+    ink_level: int,
+    min_ink_share: float,
+) -> np.ndarray | None:
+    """A table cell's content for re-reading: inside its rules (`inset` pixels in), enlarged
+    `scale` times, on a white `margin`. None when under `min_ink_share` of its pixels are darker
+    than `ink_level` (a blank cell: nothing to read)."""
+    h, w = image.shape[:2]
+    x0, y0 = max(0, round(bbox[0]) + inset), max(0, round(bbox[1]) + inset)
+    x1, y1 = min(w, round(bbox[2]) - inset), min(h, round(bbox[3]) - inset)
+    if x1 - x0 < 4 or y1 - y0 < 4:
+        return None
+    crop = image[y0:y1, x0:x1]
+    gray = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY) if crop.ndim == 3 else crop
+    if (gray < ink_level).mean() < min_ink_share:
+        return None
+    big = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    pad = round(margin * scale)
+    return cv2.copyMakeBorder(big, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=(255, 255, 255))

@@ -6,6 +6,15 @@ check names its fields; each gets `checks_failed` (lowering its confidence) and 
 reason `check_failed:<rule>`; a passed one adds `checks_passed`. When every cell in a failed
 check was read with a certain position and a clean label, the detail says the source itself is
 inconsistent rather than blaming the reading. Soft rules (prose vs table) only report.
+
+Repair (rules.yaml `axis`): when the failed relations of one table all contain one and the same
+cell, at least one of them a row relation and one a column relation, and each implies the same
+non-negative value for that cell, that cell is located. Read by OCR, it is the misread one: its
+value becomes the implied one with method `repaired.consistency` (raw keeps what was read;
+review reason `repaired_consistency:<rules>`), and the relations it repairs pass. Read from
+text (a text layer, HTML, plain text), the source prints that value: the checks stay failed and
+say the source is inconsistent at that cell and what the relations imply. Anything else (two
+cells off, relations that disagree) is left failed.
 """
 
 from __future__ import annotations
@@ -34,16 +43,19 @@ class Checks:
     def __init__(self, template: Template, tables: TableSettings) -> None:
         self.template = template
         self.clean_label = tables.clean_label_score
+        self.clean_ocr = tables.clean_ocr_confidence
 
     def __call__(self, doc: ReportDoc) -> ReportDoc:
         fmt = self._format(doc)
+        lhs_count: dict[str, int] = {}  # check id -> how many of its fields are the left side
         for rule in self.template.rules:
             if rule.kind == "equation":
-                doc.checks += self._equation(doc, rule, fmt)
+                doc.checks += self._equation(doc, rule, fmt, lhs_count)
             elif rule.kind == "non_negative":
                 doc.checks += self._non_negative(doc, rule)
             else:
                 doc.checks += self._prose_vs_table(doc, rule)
+        self._repair(doc, lhs_count)
         for check in doc.checks:
             if check.severity != "hard" or check.passed is None:
                 continue
@@ -65,7 +77,7 @@ class Checks:
         out: list[CheckRecord] = []
         for rule in self.template.rules:
             if rule.kind == "equation":
-                out += self._equation(doc, rule, fmt)
+                out += self._equation(doc, rule, fmt, {})
             elif rule.kind == "non_negative":
                 out += self._non_negative(doc, rule)
         return out
@@ -77,7 +89,9 @@ class Checks:
                 return table.format
         return "2019" if doc.template.version == "2019" else "2021"
 
-    def _equation(self, doc: ReportDoc, rule: RuleSpec, fmt: Format) -> list[CheckRecord]:
+    def _equation(
+        self, doc: ReportDoc, rule: RuleSpec, fmt: Format, lhs_count: dict[str, int]
+    ) -> list[CheckRecord]:
         names = list(rule.for_each)
         lists = [self.template.named_list(rule.for_each[n], fmt) for n in names]
         out = []
@@ -88,6 +102,7 @@ class Checks:
             label = ",".join(combo)
             rule_id = f"{rule.id}[{label}]" if label else rule.id
             out.append(self._evaluate(doc, rule_id, lhs, rhs, rule.severity))
+            lhs_count[rule_id] = len(lhs)
         return out
 
     def _terms(
@@ -131,9 +146,63 @@ class Checks:
             record.detail += "; total left blank in the source (blank is not a contradiction)"
         else:
             record.passed = False
-            if all(_clean(doc.fields[p], clean_label) for p in paths):
+            if all(_clean(doc.fields[p], clean_label, self.clean_ocr) for p in paths):
                 record.detail += "; source inconsistent: every cell was read unambiguously"
         return record
+
+    def _repair(self, doc: ReportDoc, lhs_count: dict[str, int]) -> None:
+        axis = {r.id: r.axis for r in self.template.rules if r.axis}
+        failed: dict[str, list[CheckRecord]] = {}
+        for check in doc.checks:
+            base = check.rule.split("[")[0]
+            if check.passed is False and check.severity == "hard" and base in axis:
+                failed.setdefault(check.fields[0].split(".")[0], []).append(check)
+        for checks in failed.values():
+            axes = {axis[c.rule.split("[")[0]] for c in checks}
+            common = set(checks[0].fields).intersection(*(c.fields for c in checks[1:]))
+            if axes != {"row", "column"} or len(common) != 1:
+                continue
+            path = common.pop()
+            implied = {self._implied(doc, c, lhs_count[c.rule], path) for c in checks}
+            if len(implied) != 1:
+                continue
+            value = implied.pop()
+            if value is None or value < 0:
+                continue
+            field = doc.fields[path]
+            rules = ",".join(c.rule for c in checks)
+            read = field.raw
+            implied_text = _fmt(value)
+            if "ocr_confidence" not in field.features:
+                # read from text, not pixels: the source prints this value, so the source is
+                # inconsistent in itself; the cell is named, its value kept
+                for c in checks:
+                    c.detail += (
+                        f"; source inconsistent at {path}: printed {read!r},"
+                        f" the relations imply {implied_text}"
+                    )
+                continue
+            field.value = int(value) if float(value).is_integer() else value
+            field.semantic = Semantic.zero if value == 0 else Semantic.number
+            field.method = "repaired.consistency"
+            field.features["repaired"] = 1.0
+            field.review.reasons.append(f"repaired_consistency:{rules}")
+            for c in checks:
+                c.passed = True
+                c.detail += f"; passes after repairing {path}: read {read!r}, implied {field.value}"
+
+    @staticmethod
+    def _implied(doc: ReportDoc, check: CheckRecord, n_lhs: int, path: str) -> float | None:
+        """The value `path` must have for the check's equation to hold."""
+        values: dict[str, float] = {}
+        for p in check.fields:
+            v = doc.fields[p].value
+            if not isinstance(v, int | float):
+                return None
+            values[p] = float(v)
+        left = sum(values[p] for p in check.fields[:n_lhs] if p != path)
+        right = sum(values[p] for p in check.fields[n_lhs:] if p != path)
+        return right - left if path in check.fields[:n_lhs] else left - right
 
     def _non_negative(self, doc: ReportDoc, rule: RuleSpec) -> list[CheckRecord]:
         bad = [
@@ -179,11 +248,16 @@ class Checks:
         return out
 
 
-def _clean(f: ReportField, min_label: float) -> bool:
-    """Read unambiguously: position certain and label matched at least `min_label`."""
+def _clean(f: ReportField, min_label: float, min_ocr: float) -> bool:
+    """Read unambiguously: position certain, label matched at least `min_label`, and (OCR)
+    read with at least `min_ocr` confidence, not cut from a line crossing a rule, not re-read,
+    no rule inferred."""
+    feats = f.features
     return (
-        f.features.get("position_uncertain", 0.0) == 0.0
-        and f.features.get("label_score", 1.0) >= min_label
+        feats.get("position_uncertain", 0.0) == 0.0
+        and feats.get("label_score", 1.0) >= min_label
+        and feats.get("ocr_confidence", 1.0) >= min_ocr
+        and not any(feats.get(k) for k in ("cell_split", "cell_reread", "inferred_rule"))
     )
 
 

@@ -13,6 +13,14 @@ and far stronger than the other (a noisy upright page); otherwise the best readi
 A page that fails becomes an error item naming the page; the other pages go on. A page that
 needs OCR but is blank in a tiny rendering is not OCR'd; a document without any text is
 `no_text`, one with more than `render.max_pages` pages is read up to there (`too_many_pages`).
+A page that fails becomes an error item naming the page; the other pages go on.
+
+Ruled tables (settings `grid`): while a scanned page's prepared image is alive (after deskew,
+in the OCR boxes' coordinates) its ruled grids are found (engines/tables/grid.py) and filled
+with the OCR lines by overlap; a cell of a numeric column that is empty but inked, read with low
+confidence, cut from a line crossing a rule, or not a number is read again from its enlarged
+crop (`recognize_crops`). Text-layer pages get their grids from camelot lattice, filled from
+the text-layer runs. Grids are stored on the PageDoc; stages/tables.py turns them into Tables.
 """
 
 from __future__ import annotations
@@ -24,12 +32,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline.datamodel.document import Fragment, PageDoc, ReportDoc
+from pipeline.cells import is_value_cell
+from pipeline.datamodel.document import Fragment, GridCell, PageDoc, ReportDoc, TableGrid
 from pipeline.datamodel.record import ErrorItem
 from pipeline.engines import imaging
 from pipeline.engines.render import PageInput, open_pages
+from pipeline.engines.tables import detect_grids, fill_cells
+from pipeline.engines.tables.grid import numeric_columns
 from pipeline.errors import InputError
-from pipeline.settings import PrepareSettings, RenderSettings
+from pipeline.settings import GridSettings, PrepareSettings, RenderSettings
 
 if TYPE_CHECKING:
     import numpy as np
@@ -75,9 +86,11 @@ class ReadPages:
         render: RenderSettings,
         prepare: PrepareSettings,
         engine_factory: Callable[[], OcrEngine],
+        grid: GridSettings,
     ) -> None:
         self.render = render
         self.prepare = prepare
+        self.grid = grid
         self.engine_factory = engine_factory
         self._engine: OcrEngine | None = None
         self.timings: dict[str, float] = {}
@@ -92,7 +105,7 @@ class ReadPages:
         if doc.source.input_kind not in PAGE_KINDS:
             return doc
         path = Path(doc.source.path)
-        self.timings = {"ocr_ms": 0.0, "prepare_ms": 0.0}
+        self.timings = {"ocr_ms": 0.0, "prepare_ms": 0.0, "grid_ms": 0.0, "reread_ms": 0.0}
         try:
             source = open_pages(path, self.render)
         except InputError as exc:
@@ -131,6 +144,7 @@ class ReadPages:
                     )
         finally:
             source.close()
+        self._text_layer_grids(doc, path)
         doc.source.dpi = self.render.dpi
         if doc.source.input_kind != "image":
             ocr_pages = sum(1 for p in doc.pages if p.source == "ocr")
@@ -192,6 +206,7 @@ class ReadPages:
                 break
         assert best is not None
         _, rotation, skew, prepared, lines = best
+        fragments = fragments_from_ocr(lines)
         return PageDoc(
             number=page.number,
             width=int(prepared.shape[1]),
@@ -202,8 +217,99 @@ class ReadPages:
             rotation=rotation,
             skew=round(skew, 3),
             ocr_confidence=round(self._mean_confidence(lines), 4),
-            fragments=fragments_from_ocr(lines),
+            fragments=fragments,
+            grids=self._scan_grids(prepared, page, fragments),
         )
+
+    # ---- ruled grids ---------------------------------------------------------------------------
+    def _scan_grids(
+        self, image: np.ndarray, page: PageInput, frags: list[Fragment]
+    ) -> list[TableGrid]:
+        if not self.grid.enabled:
+            return []
+        t0 = time.perf_counter()
+        grids = detect_grids(image, page.number, page.dpi, self.grid)
+        for grid in grids:
+            fill_cells(grid, frags, self.grid.cell_share)
+        t1 = time.perf_counter()
+        self.timings["grid_ms"] += (t1 - t0) * 1000
+        if self.grid.reread:
+            for grid in grids:
+                self._reread(image, grid, page.dpi)
+            self.timings["reread_ms"] += (time.perf_counter() - t1) * 1000
+        return grids
+
+    def _text_layer_grids(self, doc: ReportDoc, path: Path) -> None:
+        """camelot lattice over the text-layer pages; a failure costs the grids, not the pages."""
+        pages = {p.number: p.height for p in doc.pages if p.source == "text_layer"}
+        if not (self.grid.enabled and self.grid.camelot and pages):
+            return
+        from pipeline.engines.tables.camelot_source import camelot_grids
+
+        t0 = time.perf_counter()
+        try:
+            found = camelot_grids(path, pages, self.render.dpi)
+        except Exception as exc:
+            doc.errors.append(
+                ErrorItem(
+                    stage=self.name,
+                    code="grid_failed",
+                    message=f"{path}: camelot lattice failed: {type(exc).__name__}: {exc}",
+                )
+            )
+            return
+        for page in doc.pages:
+            for grid in found.get(page.number, []):
+                fill_cells(grid, page.fragments, self.grid.cell_share)
+                page.grids.append(grid)
+        self.timings["grid_ms"] += (time.perf_counter() - t0) * 1000
+
+    def _reread(self, image: np.ndarray, grid: TableGrid, dpi: int) -> None:
+        """Read doubtful digit cells again from their enlarged crop."""
+        numeric = numeric_columns(
+            grid, lambda t: is_value_cell(t, blank_ok=False), self.grid.digit_column_share
+        )
+        tops = {
+            c.col: c.bbox[1]
+            for c in sorted(grid.cells, key=lambda c: -c.bbox[1])
+            if c.col in numeric and is_value_cell(c.text, blank_ok=False)
+        }  # cells below a column's first number are digit cells
+        todo: list[GridCell] = []
+        crops: list[np.ndarray] = []
+        for cell in grid.cells:
+            if cell.col not in tops or cell.colspan > 1 or cell.bbox[1] < tops[cell.col]:
+                continue
+            doubtful = (
+                cell.empty
+                or cell.split
+                or (cell.confidence is not None and cell.confidence < self.grid.reread_below)
+                or not is_value_cell(cell.text, blank_ok=False)
+            )
+            if not doubtful:
+                continue
+            crop = imaging.cell_crop(
+                image,
+                cell.bbox,
+                inset=round(self.grid.merge_inches * dpi),
+                scale=self.grid.reread_scale,
+                margin=self.grid.crop_margin_px,
+                ink_level=self.grid.ink_level,
+                min_ink_share=self.grid.min_ink_share,
+            )
+            if crop is None:  # no ink inside the rules: a blank cell, nothing to read
+                continue
+            todo.append(cell)
+            crops.append(crop)
+        if not crops:
+            return
+        for cell, (text, conf) in zip(todo, self.engine.recognize_crops(crops), strict=True):
+            text = "".join(text.split())
+            if conf < self.grid.reread_min_confidence or not is_value_cell(text, blank_ok=False):
+                continue
+            old_ok = not cell.empty and is_value_cell(cell.text, blank_ok=False)
+            if old_ok and not cell.split and conf <= (cell.confidence or 0.0):
+                continue
+            cell.text, cell.confidence, cell.reread = text, conf, True
 
     def _ocr(
         self, image: np.ndarray, rotation: int, t0: float

@@ -35,7 +35,10 @@ METHOD = {
     "flattened_text": "table.flattened_text",
     "text_layer": "table.text_layer",
     "ocr": "table.ocr_lines",
+    "grid_text_layer": "table.grid_text_layer",
+    "grid_ocr": "table.grid_ocr",
 }
+GRID_SOURCES = ("html", "grid_text_layer", "grid_ocr")
 BBox = tuple[float, float, float, float]
 
 
@@ -281,7 +284,9 @@ class TableFields:
         anchors: list[float] | None = None,
         ambiguous: bool = False,
     ) -> None:
-        grid = table.source == "html"
+        grid = table.source in GRID_SOURCES
+        if grid:
+            anchors = None  # the rules fix the columns
         fit = place_by_anchor(row, anchors, self.settings.anchor_tolerance) if anchors else None
         if fit is None:
             fit = fit_columns(row, len(paths), grid)
@@ -304,12 +309,15 @@ class TableFields:
                 )
                 continue
             value, semantic = read_cell(cell.raw)
-            if table.source == "ocr":
+            features.update(cell.grid)
+            if table.source in ("ocr", "grid_ocr"):
                 # OCR evidence: how sure the engine was, and whether "blank" may be a missed digit
                 features["ocr_confidence"] = cell.confidence if cell.confidence is not None else 1.0
                 features["ocr_blank"] = float(semantic == Semantic.blank)
             if confusable(cell.raw):
                 features["ocr_confusable"] = 1.0
+            if semantic == Semantic.text:
+                features["not_a_number"] = 1.0  # every template cell is a count or amount
             doc.fields[path] = ReportField(
                 value=value,
                 raw=cell.raw,

@@ -8,6 +8,10 @@ TableRow, label-only lines in between carry header text or a label broken over l
 
 Which statutory table a table is comes from its content (the template's labels), with the
 section it sits in as the tie-breaker. Mapping rows onto template keys is the next stage's job.
+
+PDFs and scans whose pages carry ruled grids (stages/pages.py) get their tables from the grids
+(stages/grid_tables.py): cells, spans and boxes come from the rules, not from gaps in the text;
+a section whose table came from a grid is not rebuilt from its lines.
 """
 
 from __future__ import annotations
@@ -15,8 +19,17 @@ from __future__ import annotations
 import re
 
 from pipeline.cells import is_value_cell
-from pipeline.datamodel.document import CellObs, Line, ReportDoc, Table, TableKind, TableRow
-from pipeline.settings import TableSettings
+from pipeline.datamodel.document import (
+    CellObs,
+    Line,
+    ReportDoc,
+    Table,
+    TableGrid,
+    TableKind,
+    TableRow,
+)
+from pipeline.settings import GridSettings, TableSettings
+from pipeline.stages.grid_tables import GridTableBuilder, grid_text
 from pipeline.template import Template
 from pipeline.textnorm import match_key
 
@@ -66,8 +79,11 @@ def parse_row(line: Line) -> TableRow | None:
 class Tables:
     name = "tables"
 
-    def __init__(self, settings: TableSettings, template: Template) -> None:
+    def __init__(
+        self, settings: TableSettings, template: Template, grid: GridSettings | None = None
+    ) -> None:
         self.settings = settings
+        self.grids = GridTableBuilder(grid) if grid is not None and grid.enabled else None
         tables = template.tables
         ad, apps, rl = tables.active_disclosure, tables.applications, tables.review_litigation
         vocab: dict[TableKind, set[str]] = {
@@ -97,6 +113,14 @@ class Tables:
             table.section = section_of.get(table.line_ids[0]) if table.line_ids else None
             table.header_text = "".join(r.label for r in table.rows if not r.cells)
             table.kind = self._classify(table)
+        if self.grids is not None and any(p.grids for p in doc.pages):
+            for table in self.grids.build(doc, len(doc.tables) + 1, self._same_table):
+                ids = [i for i in table.line_ids if i in section_of]
+                table.section = section_of[ids[0]] if ids else None
+                table.kind = self._classify(table)
+                if table.kind != "unknown":
+                    table.id = len(doc.tables) + 1
+                    doc.tables.append(table)
         html_sections = {t.section for t in doc.tables if t.kind != "unknown"}
         for section in doc.sections:
             if section.number in self.section_kind and section.number not in html_sections:
@@ -107,11 +131,19 @@ class Tables:
                     doc.tables.append(rebuilt)
         return doc
 
+    def _same_table(self, first: TableGrid, then: TableGrid) -> bool:
+        """A grid continuing another unless their contents name two different tables."""
+        kinds = [self._classify_text(match_key(grid_text(g)), None) for g in (first, then)]
+        return "unknown" in kinds or kinds[0] == kinds[1]
+
     def _classify(self, table: Table) -> TableKind:
         text = match_key(table.header_text + "".join(r.label for r in table.rows))
+        return self._classify_text(text, table.section)
+
+    def _classify_text(self, text: str, section: int | None) -> TableKind:
         scores = {k: sum(1 for w in words if w in text) for k, words in self.vocab.items()}
         best: TableKind = max(scores, key=lambda k: scores[k])
-        by_section = self.section_kind.get(table.section or 0)
+        by_section = self.section_kind.get(section or 0)
         if by_section and scores[by_section] == scores[best]:
             best = by_section
         if scores[best] == 0:

@@ -106,6 +106,9 @@ class RuleSpec(_Strict):
     rhs: list[str] = []
     prefixes: list[str] = []
     except_columns: list[str] = []
+    # repair: which way the relation runs through a table (a row sum or a column sum); a cell
+    # that is in every failed relation, among them a row and a column one, is located
+    axis: Literal["row", "column"] | None = None
 
 
 class QuantitySpec(_Strict):

@@ -91,3 +91,105 @@ def test_negative_counts_fail_but_signed_deltas_do_not(template: Template) -> No
     checks = run(doc, template)
     assert checks["non_negative[applications.new.total]"].passed is False
     assert not any("delta" in rule for rule in checks)
+
+
+# ---- repair by the 勾稽 relations (table 三) -----------------------------------------------------
+
+
+def consistent_table_three(template: Template) -> dict[str, ReportField]:
+    """A 2021 table 三 whose every relation holds (values made up, relations computed)."""
+    apps = template.tables.applications
+    applicants = [c.key for c in apps.columns if not c.is_total]
+    leaves = [r.key for r in apps.rows_for("2021") if r.leaf]
+    values: dict[str, int] = {}
+    for k, col in enumerate(applicants):
+        for n, leaf in enumerate(leaves):
+            values[f"{leaf}.{col}"] = (3 * k + 5 * n) % 7
+        total = sum(values[f"{leaf}.{col}"] for leaf in leaves)
+        values[f"total.{col}"] = total
+        values[f"carried_forward.{col}"] = k
+        values[f"carried_over.{col}"] = 1
+        values[f"new.{col}"] = total + k - 1
+    rows = {key.rsplit(".", 1)[0] for key in values}
+    for row in rows:
+        values[f"{row}.total"] = sum(values[f"{row}.{c}"] for c in applicants)
+    return {
+        f"applications.{k}": field(v, Semantic.zero if v == 0 else Semantic.number)
+        for k, v in values.items()
+    }
+
+
+def table_three_doc(values: dict[str, ReportField]) -> ReportDoc:
+    doc = ReportDoc(source=Source(path="t"))
+    doc.template.version = "2021"
+    doc.fields.update(values)
+    return doc
+
+
+def test_a_misread_cell_is_located_and_repaired(template: Template) -> None:
+    values = consistent_table_three(template)
+    path = "applications.disclosed.commercial"
+    truth = values[path].value
+    values[path] = field(int(truth or 0) + 5)  # misread: 3 read as 8
+    for f in values.values():  # read by OCR
+        f.features["ocr_confidence"] = 0.99
+    doc = table_three_doc(values)
+    checks = run(doc, template)
+    repaired = doc.fields[path]
+    assert repaired.value == truth and repaired.raw == str(int(truth or 0) + 5)
+    assert repaired.method == "repaired.consistency"
+    assert repaired.features["repaired"] == 1.0
+    assert any(r.startswith("repaired_consistency:") for r in repaired.review.reasons)
+    for rule in ("t3_row_total[disclosed]", "t3_column_total[commercial]"):
+        assert checks[rule].passed is True and "repairing" in checks[rule].detail
+    # the other cells of the row and the column are not blamed
+    other = doc.fields["applications.disclosed.natural_person"]
+    assert "checks_failed" not in other.features
+    # and the record says review is needed for the repaired cell
+    from pipeline.confidence import review_reasons, score
+
+    settings = load_settings().confidence
+    assert "repaired_consistency" in review_reasons(repaired, score(repaired, settings), settings)
+
+
+def test_a_located_cell_read_from_text_is_the_source_inconsistent(template: Template) -> None:
+    values = consistent_table_three(template)
+    path = "applications.disclosed.commercial"
+    truth = values[path].value
+    values[path] = field(int(truth or 0) + 5)  # printed so: a text layer reads what is printed
+    doc = table_three_doc(values)
+    checks = run(doc, template)
+    assert doc.fields[path].value == int(truth or 0) + 5
+    assert doc.fields[path].method != "repaired.consistency"
+    detail = checks["t3_row_total[disclosed]"].detail  # type: ignore[attr-defined]
+    assert checks["t3_row_total[disclosed]"].passed is False  # type: ignore[attr-defined]
+    assert f"source inconsistent at {path}" in detail and f"imply {truth}" in detail
+
+
+def test_two_misread_cells_are_not_repaired(template: Template) -> None:
+    values = consistent_table_three(template)
+    for path in (
+        "applications.disclosed.commercial",
+        "applications.not_processed.repeated.research",
+    ):
+        values[path] = field(int(values[path].value or 0) + 2)
+    doc = table_three_doc(values)
+    checks = run(doc, template)
+    assert all(f.method != "repaired.consistency" for f in doc.fields.values())
+    failed = [c for c in checks.values() if c.passed is False]  # type: ignore[attr-defined]
+    assert len(failed) == 4
+    # read cleanly from the source: the source contradicts itself
+    assert all("source inconsistent" in c.detail for c in failed)  # type: ignore[attr-defined]
+
+
+def test_a_doubtful_ocr_cell_does_not_make_the_source_inconsistent(template: Template) -> None:
+    values = consistent_table_three(template)
+    for path in (
+        "applications.disclosed.commercial",
+        "applications.not_processed.repeated.research",
+    ):
+        values[path] = field(int(values[path].value or 0) + 2)
+        values[path].features["ocr_confidence"] = 0.7
+    doc = table_three_doc(values)
+    failed = [c for c in run(doc, template).values() if c.passed is False]  # type: ignore[attr-defined]
+    assert failed and not any("source inconsistent" in c.detail for c in failed)  # type: ignore[attr-defined]
