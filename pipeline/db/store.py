@@ -320,7 +320,7 @@ class Store:
         doc = self.document(document_id)
         record = ReportRecord.model_validate_json(doc.record_json)
         if reviewed:
-            _apply_reviews(record, self.fields(document_id), self.checks(document_id))
+            apply_reviews(record, self.fields(document_id), self.checks(document_id))
         return record
 
     def records(self, *, reviewed: bool = True) -> Iterator[tuple[Document, ReportRecord]]:
@@ -338,7 +338,7 @@ class Store:
             for doc in page:
                 record = ReportRecord.model_validate_json(doc.record_json)
                 if reviewed:
-                    _apply_reviews(record, self.fields(doc.id), self.checks(doc.id))
+                    apply_reviews(record, self.fields(doc.id), self.checks(doc.id))
                 yield doc, record
             last = page[-1].id
 
@@ -426,7 +426,18 @@ class Store:
             return list(session.scalars(query))
 
 
-def _apply_reviews(
+def check_record(row: CheckRow) -> CheckRecord:
+    """A stored check row as the record's CheckRecord."""
+    return CheckRecord(
+        rule=row.rule,
+        passed=row.passed,
+        fields=list(row.fields),
+        detail=row.detail,
+        severity="soft" if row.severity == "soft" else "hard",
+    )
+
+
+def apply_reviews(
     record: ReportRecord, rows: Sequence[FieldRow], checks: Sequence[CheckRow] = ()
 ) -> None:
     """Overlay the latest review decision of each field onto the record (method `review`).
@@ -453,16 +464,7 @@ def _apply_reviews(
         record.review.fields = [p for p, f in record.iter_fields() if f.review.needed]
         record.review.needed = bool(record.review.fields)
         if checks:
-            record.checks = [
-                CheckRecord(
-                    rule=c.rule,
-                    passed=c.passed,
-                    fields=list(c.fields),
-                    detail=c.detail,
-                    severity="soft" if c.severity == "soft" else "hard",
-                )
-                for c in checks
-            ]
+            record.checks = [check_record(c) for c in checks]
 
 
 def _semantic_of(value: Any) -> Semantic:

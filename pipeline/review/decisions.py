@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from pipeline.datamodel.record import CheckRecord, ReportField, ReportRecord
 from pipeline.db import Store
 from pipeline.db.models import CheckRow, Document, FieldRow, ReviewRow
-from pipeline.db.store import _apply_reviews
+from pipeline.db.store import apply_reviews, check_record
 from pipeline.stages.checks import Checks
 from pipeline.template.loader import Format
 from pipeline.textnorm import parse_number
@@ -85,7 +85,7 @@ def _rerun_checks(checks: Checks) -> Callable[[Session, int], None]:
         assert doc is not None  # apply_review found the field under this document
         rows = list(session.scalars(select(FieldRow).where(FieldRow.document_id == document_id)))
         record = ReportRecord.model_validate_json(doc.record_json)
-        _apply_reviews(record, rows)
+        apply_reviews(record, rows)
         results = recheck(checks, record, {r.path for r in rows if r.review_action})
         session.execute(delete(CheckRow).where(CheckRow.document_id == document_id))
         session.add_all(
@@ -138,14 +138,5 @@ def decide(
         )
     except (ValueError, KeyError) as exc:
         raise DecisionError(str(exc)) from exc
-    after = [
-        CheckRecord(
-            rule=c.rule,
-            passed=c.passed,
-            fields=list(c.fields),
-            detail=c.detail,
-            severity="soft" if c.severity == "soft" else "hard",
-        )
-        for c in store.checks(document_id)
-    ]
+    after = [check_record(c) for c in store.checks(document_id)]
     return Outcome(review, after)

@@ -29,26 +29,7 @@ from sample_scans.generator.model import Grid, Report
 from sample_scans.generator.prose import cn_number
 from sample_scans.generator.report import build_report
 from sample_scans.generator.specs import SPECS, Spec
-from sample_scans.generator.truth import table_value_paths
-
-LABELS = [
-    "front_matter",
-    "section_1",
-    "section_2",
-    "section_3",
-    "section_4",
-    "section_5",
-    "section_6",
-    "noise",
-]
-ITEM_KEYS = (
-    "proactive_items_published",
-    "training_sessions",
-    "training_attendees",
-    "npc_suggestions_handled",
-    "cppcc_proposals_handled",
-    "info_processing_fees_yuan",
-)
+from sample_scans.generator.truth import item_values, table_value_paths
 
 # Disjoint place-name pools: held-out agencies never appear in training.
 _TRAIN_PLACES = (
@@ -360,9 +341,7 @@ def table_passage(rows: list[str]) -> str:
 
 def _truth(t: Template, rep: Report) -> dict[str, Any]:
     values = {p: rep.values[p] for p in table_value_paths(t, rep.spec)}
-    for key in ITEM_KEYS:
-        if f"items.{key}" in rep.values:
-            values[f"items.{key}"] = rep.values[f"items.{key}"]
+    values.update(item_values(t, rep))
     return {
         "meta": rep.meta,
         "template_version": rep.spec.t2_format,

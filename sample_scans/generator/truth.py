@@ -98,19 +98,16 @@ def table_value_paths(t: Template, spec: Spec) -> list[str]:
     return out + [p for p in t.table_field_paths() if not p.startswith("active_disclosure.")]
 
 
+def item_values(t: Template, rep: Report) -> dict[str, Any]:
+    """The named items the report states, as truth values (`items.<key>`), in the order the
+    prose states them: the template's items are the keys, the report's text their order."""
+    return {p: v for p, v in rep.values.items() if p.removeprefix("items.") in t.items.items}
+
+
 def synthetic_truth(t: Template, rep: Report, comp: Composer) -> dict[str, Any]:
     spec = rep.spec
     values = {p: rep.values[p] for p in table_value_paths(t, spec)}
-    for key in (
-        "proactive_items_published",
-        "training_sessions",
-        "training_attendees",
-        "npc_suggestions_handled",
-        "cppcc_proposals_handled",
-        "info_processing_fees_yuan",
-    ):
-        if f"items.{key}" in rep.values:
-            values[f"items.{key}"] = rep.values[f"items.{key}"]
+    values.update(item_values(t, rep))
     drawn = set().union(*(p.tags for p in comp.pages))
     # 2021 keys filled from a 2019 cell are printed as that cell.
     mapped = {
