@@ -211,6 +211,9 @@ class ReportDoc(BaseModel):
         line = self.line(line_id)
         return Evidence(line=line_id, page=line.page, bbox=bbox or line.bbox, text=text)
 
-    def fail(self, stage: str, code: str, message: str, *, fatal: bool = False) -> None:
-        self.errors.append(ErrorItem(stage=stage, code=code, message=message))
+    def fail(
+        self, stage: str, code: str, message: str, *, fatal: bool = False, page: int | None = None
+    ) -> None:
+        """Record an error (a warning when not `fatal`: the document goes on, status partial)."""
+        self.errors.append(ErrorItem(stage=stage, code=code, message=message, page=page))
         self.fatal = self.fatal or fatal

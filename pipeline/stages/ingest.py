@@ -26,7 +26,7 @@ from charset_normalizer import from_bytes
 
 from pipeline.cells import is_value_cell
 from pipeline.datamodel.document import CellObs, Line, ReportDoc, Table, TableRow
-from pipeline.datamodel.record import ErrorItem, Source
+from pipeline.datamodel.record import Source
 from pipeline.errors import InputError
 from pipeline.hashing import sha256_file
 from pipeline.settings import IngestSettings, RenderSettings
@@ -103,32 +103,26 @@ class Ingest:
         text, repaired = self._unmojibake(text)
         if repaired:
             encoding = f"{encoding}, {repaired}"
-            doc.errors.append(
-                ErrorItem(
-                    stage=self.name,
-                    code="mojibake_repaired",
-                    message=f"{path}: the text was saved after being decoded with the wrong "
-                    f"encoding (mojibake); it was read back as {repaired}. Check the values",
-                )
+            doc.fail(
+                self.name,
+                "mojibake_repaired",
+                f"{path}: the text was saved after being decoded with the wrong "
+                f"encoding (mojibake); it was read back as {repaired}. Check the values",
             )
         source.encoding = encoding
         if encoding.split(",")[0] in self.settings.other_encodings:
-            doc.errors.append(
-                ErrorItem(
-                    stage=self.name,
-                    code="unusual_encoding",
-                    message=f"{path}: read as {encoding}, not UTF-8 or GB18030; characters "
-                    "that encoding lacks may be missing. Check the values",
-                )
+            doc.fail(
+                self.name,
+                "unusual_encoding",
+                f"{path}: read as {encoding}, not UTF-8 or GB18030; characters "
+                "that encoding lacks may be missing. Check the values",
             )
         if bad:
-            doc.errors.append(
-                ErrorItem(
-                    stage=self.name,
-                    code="decode_errors",
-                    message=f"{path}: {bad} byte sequences could not be decoded as {encoding}; "
-                    "they were replaced by U+FFFD",
-                )
+            doc.fail(
+                self.name,
+                "decode_errors",
+                f"{path}: {bad} byte sequences could not be decoded as {encoding}; "
+                "they were replaced by U+FFFD",
             )
         if self._is_html(path, text):
             source.input_kind, source.media_type = "html", "text/html"
@@ -138,13 +132,11 @@ class Ingest:
                 doc.fail(self.name, exc.code, f"{path}: {exc}", fatal=True)
                 return doc
             for tid in cut:
-                doc.errors.append(
-                    ErrorItem(
-                        stage=self.name,
-                        code="table_too_large",
-                        message=f"{path}: HTML table {tid} spans more than "
-                        f"{self.settings.max_table_cells} cells; read up to there",
-                    )
+                doc.fail(
+                    self.name,
+                    "table_too_large",
+                    f"{path}: HTML table {tid} spans more than "
+                    f"{self.settings.max_table_cells} cells; read up to there",
                 )
         else:
             md = path.suffix.lower() in (".md", ".markdown")

@@ -116,13 +116,11 @@ class ReadPages:
         try:
             doc.source.pages = len(source)
             if len(source) > self.render.max_pages:
-                doc.errors.append(
-                    ErrorItem(
-                        stage=self.name,
-                        code="too_many_pages",
-                        message=f"{path}: {len(source)} pages; only the first "
-                        f"{self.render.max_pages} were read",
-                    )
+                doc.fail(
+                    self.name,
+                    "too_many_pages",
+                    f"{path}: {len(source)} pages; only the first "
+                    f"{self.render.max_pages} were read",
                 )
             for page in source.pages():
                 try:
@@ -134,13 +132,11 @@ class ReadPages:
                     item.page = page.number
                     doc.errors.append(item)
                 except Exception as exc:  # one bad page must not lose the others
-                    doc.errors.append(
-                        ErrorItem(
-                            stage=self.name,
-                            code="page_failed",
-                            message=f"{path}: page {page.number}: {type(exc).__name__}: {exc}",
-                            page=page.number,
-                        )
+                    doc.fail(
+                        self.name,
+                        "page_failed",
+                        f"{path}: page {page.number}: {type(exc).__name__}: {exc}",
+                        page=page.number,
                     )
         finally:
             source.close()
@@ -250,12 +246,10 @@ class ReadPages:
         try:
             found = camelot_grids(path, pages, self.render.dpi)
         except Exception as exc:
-            doc.errors.append(
-                ErrorItem(
-                    stage=self.name,
-                    code="grid_failed",
-                    message=f"{path}: camelot lattice failed: {type(exc).__name__}: {exc}",
-                )
+            doc.fail(
+                self.name,
+                "grid_failed",
+                f"{path}: camelot lattice failed: {type(exc).__name__}: {exc}",
             )
             return
         for page in doc.pages:
