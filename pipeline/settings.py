@@ -193,7 +193,7 @@ class LayoutSettings(_Section):
     column_gap_chars: float  # number centres further apart than this are different columns
     right_margin_chars: float  # a row ending within this of the right margin is full
     indent_chars: float  # a row starting this far right of the margin is indented
-    paragraph_gap_lines: float  # a vertical gap larger than this ends a paragraph
+    paragraph_gap_lines: float  # a gap over this many usual row gaps ends a paragraph
     margin_band: float  # share of the page height at top and bottom for headers/footers
 
 

@@ -18,6 +18,7 @@ continues on the next page.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
@@ -34,6 +35,11 @@ BBox = tuple[float, float, float, float]
 _ASCII_END = re.compile(r"[A-Za-z0-9%.]$")
 _ASCII_START = re.compile(r"^[A-Za-z0-9(]")
 _DIGITS = re.compile(r"\d+")
+# Full-width punctuation carries its own white space: a gap next to it is inside a sentence
+# (办法》， 2022年…; 100% ，办理…), never a cell boundary: no cell starts with "，", and a
+# label cell that ends with one is followed by a value.
+_OPENS_NO_CELL = re.compile(r"^[，。、；：）》”]")
+_ENDS_CLAUSE = re.compile(r"[，。、；：《（“]$")
 
 
 @dataclass
@@ -98,6 +104,7 @@ class Layout:
         for page, rows in zip(doc.pages, pages, strict=True):
             body = [r for r in rows if r is not None]
             left, right, ch = self._margins(body, page)
+            lead = max(ch, _leading(body))
             for i, row in enumerate(body):
                 line = Line(
                     id=len(lines) + 1,
@@ -109,7 +116,7 @@ class Layout:
                     cell_confidences=row.confidences,
                 )
                 prev = carry if i == 0 else (lines[-1] if lines else None)
-                if prev is not None and self._continues(prev, row, left, right, ch, i == 0):
+                if prev is not None and self._continues(prev, row, left, right, ch, lead, i == 0):
                     prev.raw = _join(prev.raw, row.text)
                     prev.confidence = min(prev.confidence or 1.0, row.confidence)
                     if prev.page == row.page and prev.bbox is not None:
@@ -159,7 +166,7 @@ class Layout:
         gap = self.s.cell_gap_chars if page.source == "ocr" else self.s.text_layer_cell_gap_chars
         out: list[_Row | None] = []
         for frs in rows:
-            frs.sort(key=lambda f: f.bbox[0])
+            frs = _reading_order(frs)
             cells, boxes, confs = self._cells(frs, ch, gap)
             out.append(_Row(frs, page.number, cells, boxes, confs))
         self._snap_columns([r for r in out if r is not None], ch, gap)
@@ -168,20 +175,30 @@ class Layout:
     def _cells(
         self, frags: list[Fragment], ch: float, gap_chars: float
     ) -> tuple[list[str], list[BBox], list[float]]:
-        """Fragments of one row joined into cells (a wide gap starts a new cell): text, box and
-        the lowest confidence of each cell."""
+        """Fragments of one row joined into cells (a wide gap starts a new cell unless
+        punctuation explains it: `_mid_sentence`): text, box and the lowest confidence of each."""
         if not frags:
             return [], [], []
-        cells, boxes, confs = [frags[0].text], [frags[0].bbox], [frags[0].confidence]
+        runs: list[list[Fragment]] = [[frags[0]]]
         for a, b in itertools.pairwise(frags):
             if b.bbox[0] - a.bbox[2] > gap_chars * ch:
-                cells.append(b.text)
-                boxes.append(b.bbox)
-                confs.append(b.confidence)
+                runs.append([b])
             else:
-                cells[-1] = _join(cells[-1], b.text)
-                boxes[-1] = _union(boxes[-1], b.bbox)
-                confs[-1] = min(confs[-1], b.confidence)
+                runs[-1].append(b)
+        cells: list[str] = []
+        boxes: list[BBox] = []
+        confs: list[float] = []
+        for run in runs:
+            text = functools.reduce(_join, (f.text for f in run))
+            box = functools.reduce(_union, (f.bbox for f in run))
+            conf = min(f.confidence for f in run)
+            if cells and _mid_sentence(cells[-1], text):
+                cells[-1], boxes[-1] = _join(cells[-1], text), _union(boxes[-1], box)
+                confs[-1] = min(confs[-1], conf)
+            else:
+                cells.append(text)
+                boxes.append(box)
+                confs.append(conf)
         return cells, boxes, confs
 
     def _snap_columns(self, rows: list[_Row], ch: float, gap: float) -> None:
@@ -254,9 +271,17 @@ class Layout:
         )
 
     def _continues(
-        self, prev: Line, row: _Row, left: float, right: float, ch: float, new_page: bool
+        self,
+        prev: Line,
+        row: _Row,
+        left: float,
+        right: float,
+        ch: float,
+        lead: float,
+        new_page: bool,
     ) -> bool:
-        """Does `row` continue the paragraph of `prev`?"""
+        """Does `row` continue the paragraph of `prev`? `lead`: the page's usual gap between
+        rows, at least a character height (28 pt leading on 16 pt type leaves more than one)."""
         if "\t" in prev.raw or len(row.cells) > 1 or prev.bbox is None:
             return False
         if not self._fills(prev, right, ch):
@@ -266,7 +291,7 @@ class Layout:
         if row.bbox[0] > left + self.s.indent_chars * ch:
             return False  # an indented first line starts a new paragraph
         # on a new page the gap is the page break, not a paragraph end
-        return new_page or row.bbox[1] - prev.bbox[3] <= self.s.paragraph_gap_lines * ch
+        return new_page or row.bbox[1] - prev.bbox[3] <= self.s.paragraph_gap_lines * lead
 
     # ---- across pages ----------------------------------------------------------------------
     def _take_running(self, pages: list[list[_Row | None]], infos: list[PageDoc]) -> list[_Row]:
@@ -294,6 +319,38 @@ class Layout:
                     running.append(row)
                     rows[i] = None
         return running
+
+
+def _mid_sentence(left: str, right: str) -> bool:
+    """A gap between `left` and `right` that punctuation explains (see _OPENS_NO_CELL)."""
+    if _OPENS_NO_CELL.match(right):
+        return True
+    return bool(_ENDS_CLAUSE.search(left)) and not is_value_cell(right, blank_ok=False)
+
+
+def _leading(rows: list[_Row]) -> float:
+    """The median vertical gap between consecutive prose rows of a page (0 if none)."""
+    prose = [r for r in rows if len(r.cells) == 1]
+    gaps = [b.bbox[1] - a.bbox[3] for a, b in itertools.pairwise(prose) if b.bbox[1] > a.bbox[3]]
+    return statistics.median(gaps) if gaps else 0.0
+
+
+def _reading_order(frags: list[Fragment]) -> list[Fragment]:
+    """Fragments of one row left to right; fragments stacked in one column (a header label
+    wrapped over lines: 法律 above 服务 above 机构) top to bottom, whatever their small
+    left-edge differences. Stacked: overlapping by more than half the narrower's width."""
+    out: list[Fragment] = []
+    stack: list[Fragment] = []
+    for f in sorted(frags, key=lambda f: f.bbox[0]):
+        if stack:
+            x0, x1 = min(g.bbox[0] for g in stack), max(g.bbox[2] for g in stack)
+            width = min(f.bbox[2] - f.bbox[0], stack[-1].bbox[2] - stack[-1].bbox[0])
+            if min(x1, f.bbox[2]) - max(x0, f.bbox[0]) > 0.5 * width:
+                stack.append(f)
+                continue
+            out += sorted(stack, key=lambda g: g.bbox[1])
+        stack = [f]
+    return out + sorted(stack, key=lambda g: g.bbox[1])
 
 
 def _noise_lines(running: list[_Row], start: int) -> list[Line]:

@@ -104,3 +104,50 @@ def test_running_headers_and_page_numbers_are_noise_and_paragraphs_cross_pages(
     body = [text for text, noise in lines if noise is None]
     assert body == ["一、总体情况", full + "有序开展。"]
     assert sum(1 for _, noise in lines if noise == "running_header") == 4
+
+
+def test_a_paragraph_set_with_generous_leading_stays_one_paragraph(settings: Settings) -> None:
+    """Government PDFs set 16 pt type on 28 pt lines: the gap between rows is more than a
+    character height on every row, so it cannot end a paragraph by itself."""
+    pitch = int(CH * 2.3)  # a row gap of 1.3 character heights
+    body = [
+        "（二）人大代表建议和政协提案办理结果公开情况。共收到人",
+        "大建议3件、政协提案7件，均在规定时间内办结。持续推进基层",
+        "政务公开标准化规范化建设。",
+    ]
+    frags = [frag("全年共召开政务公开工作会议两次，研究部署年度重点工作任务。", 150, 300)]
+    frags[0] = Fragment(text=frags[0].text, bbox=(150, 300, 1500, 300 + CH), confidence=0.99)
+    frags += [frag(body[0], 190, 300 + pitch)]
+    frags[-1] = Fragment(text=body[0], bbox=(190, 300 + pitch, 1500, 300 + pitch + CH))
+    frags += [Fragment(text=body[1], bbox=(150, 300 + 2 * pitch, 1500, 300 + 2 * pitch + CH))]
+    frags += [frag(body[2], 150, 300 + 3 * pitch)]
+    lines = [text for text, _ in run([page(1, frags)], settings)]
+    assert "".join(body) in lines
+
+
+def test_a_gap_beside_full_width_punctuation_is_not_a_cell(settings: Settings) -> None:
+    """Runs in another font (digits) leave gaps; beside a full-width comma they are inside the
+    sentence. A stub label ending in a comma followed by a number is still two cells."""
+    y, gap = 400, CH  # a text-layer page: pdfium ends a run at a cell, so small gaps count
+    prose = [frag("依据《政府信息公开信息处理费管理办法》，", 150, y)]
+    prose.append(frag("2022", prose[-1].bbox[2] + gap, y))
+    prose.append(frag("年共有2件申请按规定收取信息处理费，", prose[-1].bbox[2] + 1, y))
+    row = [frag("（二）部分公开（区分处理的，", 150, y + 80), frag("6", 900, y + 80)]
+    text_layer = page(1, [*prose, *row]).model_copy(update={"source": "text_layer"})
+    lines = [text for text, _ in run([text_layer], settings)]
+    assert (
+        lines[0]
+        == "依据《政府信息公开信息处理费管理办法》，2022年共有2件申请按规定收取信息处理费，"
+    )
+    assert lines[1] == "（二）部分公开（区分处理的，\t6"
+
+
+def test_a_header_label_wrapped_over_lines_reads_top_to_bottom(settings: Settings) -> None:
+    """法律/服务 stacked in one header cell on tight leading (text-layer boxes include the
+    ascent and descent, so they overlap and land in one row): the lower run starts half a
+    pixel further left, and must still come second."""
+    y = 500
+    frags = [frag("法律", 1207.4, y), frag("服务", 1206.9, y + 14)]
+    frags += [frag("自然人", 850, y + 10), frag("其他", 1297, y + 10)]
+    lines = [text for text, _ in run([page(1, frags)], settings)]
+    assert lines == ["自然人\t法律服务\t其他"]
