@@ -9,7 +9,9 @@ carry review.needed, seconds per table.
 Variants: text_pdf (the synthetic text-layer PDFs), real_text_pdf (/work/shared/real-pdfs,
 the published text-layer PDFs the real scans were rasterized from, same truth), noisy_scan
 (synthetic scans: noise, skew, JPEG), clean_image (a PNG page), fax (bilevel TIFF), photo,
-real_clean (real reports rasterized at 200 dpi, no noise), real_noisy (150 dpi, noise, skew).
+real_clean (real reports rasterized at 200 dpi, no noise), real_noisy (150 dpi, noise, skew),
+borderless_pdf (the synthetic reports typeset with no rules, made at run time: the text-layer
+path without a grid, where camelot lattice finds nothing).
 
 A cell is a truth value of a table path (active_disclosure / applications /
 review_litigation); right when the record's value equals it. A table's structure is exact when
@@ -23,7 +25,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -52,9 +56,34 @@ def variant_of(doc: dict[str, Any]) -> str:
     return "noisy_scan"
 
 
-def corpus() -> list[tuple[str, Path, Path]]:
+def borderless(folder: Path) -> list[tuple[str, Path, Path]]:
+    """The synthetic reports typeset again with no rules at all (as web pages printed to PDF
+    come out): written into `folder` with their truth; camelot lattice finds no grid in them."""
+    from dataclasses import replace
+
+    from pipeline.template import load_template
+    from sample_scans.generator.report import build_report
+    from sample_scans.generator.specs import SPECS, STYLES
+    from sample_scans.generator.truth import synthetic_truth
+    from sample_scans.generator.typeset import render_pdf
+
+    t = load_template()
+    out = []
+    for spec in SPECS:
+        rep = build_report(spec, t)
+        pdf = folder / f"{spec.name}-borderless.pdf"
+        comp = render_pdf(rep, pdf, replace(STYLES[spec.style], border=0))
+        truth = folder / f"{spec.name}-borderless.truth.json"
+        truth.write_text(json.dumps(synthetic_truth(t, rep, comp), ensure_ascii=False))
+        out.append(("borderless_pdf", pdf, truth))
+    return out
+
+
+def corpus(tmp: Path, variants: set[str] | None) -> list[tuple[str, Path, Path]]:
     manifest = json.loads((SCANS / "manifest.json").read_text(encoding="utf-8"))
     out = [(variant_of(d), SCANS / d["file"], SCANS / d["truth"]) for d in manifest["documents"]]
+    if not variants or "borderless_pdf" in variants:
+        out += borderless(tmp)
     for pdf in sorted(REAL_PDFS.glob("*.pdf")):
         truth = SCANS / "real" / f"{pdf.stem}-scan200.truth.json"
         if truth.exists():
@@ -72,7 +101,8 @@ def run(variants: set[str] | None) -> dict[str, Any]:
     wrong: list[dict[str, Any]] = []
     table_seconds = wall = 0.0
     n_tables = n_docs = 0
-    for variant, path, truth_path in corpus():
+    tmp = Path(tempfile.mkdtemp(prefix="nianbao-tables-"))
+    for variant, path, truth_path in corpus(tmp, variants):
         if variants and variant not in variants:
             continue
         truth = load_truth(truth_path)
@@ -118,6 +148,8 @@ def run(variants: set[str] | None) -> dict[str, Any]:
             tables_exact[variant][0] += exact
             tables_exact[variant][1] += 1
         print(f"  {variant:14s} {path.name}: {time.perf_counter() - t0:.1f}s", file=sys.stderr)
+
+    shutil.rmtree(tmp, ignore_errors=True)
 
     def share(right: int, total: int) -> float | None:
         return round(right / total, 4) if total else None

@@ -24,7 +24,7 @@ class Style:
     min_row: float
     shade: tuple[float, float, float] | None
     header_font: str
-    border: float
+    border: float  # rule width in points; 0: a borderless table (web pages printed to PDF)
     page_numbers: str  # alternate | center | none
     margins: tuple[float, float, float, float]  # left, right, top, bottom
 

@@ -373,10 +373,11 @@ class Composer:
                 self.page.tags.add(cell.tag)
             if draw_text and cell.text:
                 self._cell_text(cell, box)
-        c.setLineWidth(self.s.border)
-        c.setStrokeColorRGB(0, 0, 0)
-        for *_, (x0, y0, x1, y1), _ in visible:
-            c.rect(x0, y0, x1 - x0, y1 - y0, stroke=1, fill=0)
+        if self.s.border > 0:  # reportlab draws a hairline for width 0
+            c.setLineWidth(self.s.border)
+            c.setStrokeColorRGB(0, 0, 0)
+            for *_, (x0, y0, x1, y1), _ in visible:
+                c.rect(x0, y0, x1 - x0, y1 - y0, stroke=1, fill=0)
         self.y = y
 
     def _cell_text(self, cell: Cell, box: tuple[float, float, float, float]) -> None:
@@ -408,10 +409,11 @@ class Composer:
             )
 
 
-def render_pdf(rep: Report, path: Path) -> Composer:
-    """Typeset a report into a text-layer PDF; returns the composer with per-page records."""
+def render_pdf(rep: Report, path: Path, style: Style | None = None) -> Composer:
+    """Typeset a report into a text-layer PDF; returns the composer with per-page records.
+    `style` overrides the spec's (benchmarks/tables.py renders borderless tables this way)."""
     register_fonts()
-    style = STYLES[rep.spec.style]
+    style = style or STYLES[rep.spec.style]
     comp = Composer(path, style, f"{rep.spec.agency}{rep.spec.year}{REPORT_TITLE}")
     for i, block in enumerate(rep.blocks):
         nxt = rep.blocks[i + 1] if i + 1 < len(rep.blocks) else None
