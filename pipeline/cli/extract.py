@@ -13,7 +13,9 @@ from pipeline.cli.app import ConfigOption, app, build_pipeline, dump_record, err
 
 @app.command()
 def extract(
-    files: Annotated[list[Path], typer.Argument(help="report files (.txt, .md, .html)")],
+    files: Annotated[
+        list[Path], typer.Argument(help="PDF (text layer or scan), PNG/JPEG/TIFF, .txt/.md/.html")
+    ],
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="write the record here (one input)")
     ] = None,
