@@ -47,3 +47,16 @@ def test_absent_by_the_table_format_is_certain_not_missed(settings) -> None:
     assert score(by_format, settings.confidence) > score(unknown, settings.confidence)
     scorer.apply(by_format)
     assert not by_format.review.needed
+
+
+def test_a_2019_report_is_not_sent_to_review_for_the_2021_only_rows(pipeline) -> None:
+    from tests.conftest import DATA
+
+    record = pipeline.run(DATA / "reports" / "report_2019_format.txt")
+    for path in (
+        "applications.other.overdue_correction.total",  # a 2021 table 三 row
+        "active_disclosure.regulations.issued",  # a 2021 table 二 column
+    ):
+        f = record.get(path)
+        assert f.value is None and f.features.get("not_in_format") == 1.0
+        assert not f.review.needed, path

@@ -6,6 +6,13 @@ check names its fields; each gets `checks_failed` (lowering its confidence) and 
 reason `check_failed:<rule>`; a passed one adds `checks_passed`. When every cell in a failed
 check was read with a certain position and a clean label, the detail says the source itself is
 inconsistent rather than blaming the reading. Soft rules (prose vs table) only report.
+`inequality` rules (sum lhs >= sum rhs) and `same_applicability` rules (cells all "/" or none)
+fail like equations; when they hold they add no `checks_passed` (a bound confirms little).
+
+Localisation: a field whose failed relations all run one way (rules.yaml `axis`) while one
+running the other way through it passes is `exonerated` (scored, no forced review: the culprit
+is elsewhere in the failed row or column); a `position_uncertain` cell whose relations all pass,
+one per axis at least, is `position_confirmed` (its inferred column is settled).
 
 Repair (rules.yaml `axis`): when the failed relations of one table all contain one and the same
 cell, at least one of them a row relation and one a column relation, and each implies the same
