@@ -101,6 +101,10 @@ class Checks:
                 continue
             for path in check.fields:
                 out.setdefault(path, {}).setdefault(a, []).append(check.passed)
+            if check.passed and not any(_nonzero(doc.fields.get(p)) for p in check.fields):
+                # 0 = 0 holds wherever the zeros sit: it vouches for values, not positions
+                for path in check.fields:
+                    out[path].setdefault("zeros_only", []).append(True)
         return out
 
     def recheck(self, fields: dict[str, ReportField], fmt: Format) -> list[CheckRecord]:
@@ -326,22 +330,33 @@ class Checks:
         return out
 
 
+def _nonzero(f: ReportField | None) -> bool:
+    return f is not None and isinstance(f.value, int | float) and f.value != 0
+
+
 def _exonerated(by_axis: dict[str, list[bool | None]] | None) -> bool:
     """In failed relations of one axis only, and in a passing relation of the other: the
     relations that run through the field the other way hold, so the failure lies elsewhere
     in the failed row or column (when one row and one column fail, at their shared cell)."""
     if not by_axis:
         return False
-    failed = {a for a, outcomes in by_axis.items() if False in outcomes}
-    passed = {a for a, outcomes in by_axis.items() if True in outcomes}
+    axes = {a: v for a, v in by_axis.items() if a != "zeros_only"}
+    failed = {a for a, outcomes in axes.items() if False in outcomes}
+    passed = {a for a, outcomes in axes.items() if True in outcomes}
     return len(failed) == 1 and bool(passed - failed)
 
 
 def _confirmed(by_axis: dict[str, list[bool | None]]) -> bool:
     """No relation through the field failed and each axis it lies on has one that passed: a
     cell in the wrong column would break them."""
-    outcomes = [o for v in by_axis.values() for o in v]
-    return False not in outcomes and all(True in v for v in by_axis.values())
+    axes = {a: v for a, v in by_axis.items() if a != "zeros_only"}
+    outcomes = [o for v in axes.values() for o in v]
+    trivial = len(by_axis.get("zeros_only", []))
+    return (
+        False not in outcomes
+        and all(True in v for v in axes.values())
+        and outcomes.count(True) > trivial
+    )
 
 
 def _clean(f: ReportField, min_label: float, min_ocr: float) -> bool:
