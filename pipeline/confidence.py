@@ -20,12 +20,20 @@ The features, set by the stage that knows them:
   split by its text lines (always reviewed); parse_accuracy (0..1) camelot's parsing-report
   accuracy for the table (enters as 1 - it, `parse_doubt`).
 - repaired (0/1): the value is the one the 勾稽 relations imply (method repaired.consistency).
+- exonerated (0/1): the field's failed relations all run one way and one running the other
+  way through it passes, so the culprit is elsewhere: no forced review, the score decides.
+  position_confirmed (0/1): a position_uncertain cell whose row and column relations all
+  pass: its column is settled (no forced review). late (0/1): a publish date after the
+  statutory deadline in the year after the report year. document_doubt (0/1): a value no
+  relation checks, in a document misread elsewhere (stages/score.py).
 - not_a_number (0/1): a table cell (always a count or amount) read as text ("∞", "。"):
   always reviewed, whatever the OCR confidence.
 - not_found / row_not_found / table_not_found: the value is absent (semantic `missing`); a row
   or table the report has but that could not be read needs review; `required` marks a value
   every report has (agency, year, publish date, title), so its absence needs review;
-  trigger_without_figure: an item's trigger words are in the text but no figure was read.
+  trigger_without_figure: an item's trigger words are in the text but no figure was read;
+  not_in_format: the table was read in a format that has no such cell (a 2019 table 三 has no
+  逾期不补正 row), so its absence is certain.
 
 Weights and biases are configs/default.yaml `confidence`: hand-set priors that order the fields;
 `Scorer` maps the raw score through the isotonic calibration (pipeline/calibration.py,
@@ -56,6 +64,9 @@ ALWAYS_REVIEW = {
     "repaired": "repaired_consistency",
     "not_a_number": "not_a_number",
 }
+# An always-review feature the 勾稽 relations settle: the column of a cell whose row and column
+# relations all pass is not in doubt (stages/checks.py); the score still weighs both.
+SETTLED_BY = {"position_uncertain": "position_confirmed"}
 
 
 def score(field: ReportField, settings: ConfidenceSettings) -> float:
@@ -63,6 +74,8 @@ def score(field: ReportField, settings: ConfidenceSettings) -> float:
     if field.semantic == Semantic.missing and field.method == "none":
         if f.get("row_not_found") or f.get("table_not_found"):
             return settings.unread_confidence  # the report has the value; it was not read
+        if f.get("not_in_format"):
+            return settings.not_in_format_confidence  # the table's format has no such cell
         return settings.missing_confidence
     w = settings.weights
     z = settings.method_bias.get(field.method, 0.0)
@@ -74,7 +87,8 @@ def score(field: ReportField, settings: ConfidenceSettings) -> float:
     z += w["parse_doubt"] * (1.0 - f.get("parse_accuracy", 1.0))
     names = ("approximate", "chinese_numeral", "conflict", "corroborated", "ocr_blank")
     grid = ("grid_cell", "cell_reread", "cell_split", "inferred_rule", "repaired")
-    for name in (*names, "ocr_confusable", "label_ambiguous", *grid):
+    relations = ("exonerated", "position_confirmed", "late", "document_doubt")
+    for name in (*names, "ocr_confusable", "label_ambiguous", *grid, *relations):
         z += w[name] * f.get(name, 0.0)
     return 1.0 / (1.0 + math.exp(-z))
 
@@ -84,7 +98,11 @@ def review_reasons(
 ) -> list[str]:
     reasons = list(field.review.reasons)
     f = field.features
-    reasons += [reason for feature, reason in ALWAYS_REVIEW.items() if f.get(feature)]
+    reasons += [
+        reason
+        for feature, reason in ALWAYS_REVIEW.items()
+        if f.get(feature) and not f.get(SETTLED_BY.get(feature, ""))
+    ]
     if f.get("required") and field.semantic == Semantic.missing:
         reasons.append("not_found")
     # An absent value is flagged too when calibration says absence is often a miss (an item the

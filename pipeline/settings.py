@@ -105,6 +105,9 @@ class ConfidenceSettings(_Section):
     review_threshold: float
     missing_confidence: float
     unread_confidence: float  # a row or table the report has, not read: the value is unknown
+    not_in_format_confidence: float  # absent because the table's format has no such cell
+    document_doubt_signals: list[str]  # features showing a document was misread somewhere
+    document_doubt_label_score: float  # ... or a row label matched worse than this
 
 
 class SectionSettings(_Section):

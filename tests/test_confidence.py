@@ -31,8 +31,32 @@ def test_review_reasons(settings) -> None:
     c = score(field, conf)
     assert review_reasons(field, c, conf) == ["ambiguous_columns", "low_confidence"]
     clean = f(label_score=1.0, checks_passed=2.0)
-    assert review_reasons(clean, score(clean, conf), conf) == []
+    assert review_reasons(clean, 0.999, conf) == []  # review is decided on calibrated confidence
     absent_item = ReportField(features={"not_found": 1.0})
     assert review_reasons(absent_item, score(absent_item, conf), conf) == []
     absent_meta = ReportField(features={"not_found": 1.0, "required": 1.0})
     assert review_reasons(absent_meta, score(absent_meta, conf), conf) == ["not_found"]
+
+
+def test_absent_by_the_table_format_is_certain_not_missed(settings) -> None:
+    from pipeline.confidence import Scorer
+
+    scorer = Scorer(settings.confidence, settings.calibration)
+    by_format = ReportField(features={"not_found": 1.0, "not_in_format": 1.0})
+    unknown = ReportField(features={"not_found": 1.0})
+    assert score(by_format, settings.confidence) > score(unknown, settings.confidence)
+    scorer.apply(by_format)
+    assert not by_format.review.needed
+
+
+def test_a_2019_report_is_not_sent_to_review_for_the_2021_only_rows(pipeline) -> None:
+    from tests.conftest import DATA
+
+    record = pipeline.run(DATA / "reports" / "report_2019_format.txt")
+    for path in (
+        "applications.other.overdue_correction.total",  # a 2021 table 三 row
+        "active_disclosure.regulations.issued",  # a 2021 table 二 column
+    ):
+        f = record.get(path)
+        assert f.value is None and f.features.get("not_in_format") == 1.0
+        assert not f.review.needed, path

@@ -49,7 +49,11 @@ def test_seed_table_two(record: ReportRecord) -> None:
     for path, want in expected.items():
         field = record.get(path)
         assert field.value == want, path
-        assert not field.review.needed, path
+        # no relation checks table 二, and this document misread its table 四 row
+        # (document_doubt): the values may go to review on confidence alone, never for a
+        # contradiction, and stay likely
+        assert set(field.review.reasons) <= {"low_confidence"}, path
+        assert field.confidence >= 0.95, path
         assert field.method == "table.flattened_text"
 
 
@@ -128,7 +132,7 @@ def test_space_separated_extraction_reads_the_same(
     for p, f in spaced.iter_fields():
         if p.startswith(("applications.", "active_disclosure.")):
             assert f.value == record.get(p).value, p
-            assert not f.review.needed, p
+            assert f.review.reasons == record.get(p).review.reasons, p
     # Without separators the short 复议/诉讼 row cannot be placed: still flagged, never confident.
     assert all(
         f.review.needed for p, f in spaced.iter_fields() if p.startswith("review_litigation.")

@@ -24,6 +24,7 @@ from pipeline.datamodel.record import (
 )
 from pipeline.settings import Settings
 from pipeline.template import Template
+from pipeline.template.loader import Format
 
 META_REQUIRED = [f"meta.{k}" for k in Meta.model_fields]
 
@@ -114,11 +115,14 @@ class Assemble:
         wanted = self.template.table_field_paths()
         wanted = [p for p in wanted if v2019 or not p.startswith("active_disclosure.v2019.")]
         wanted += META_REQUIRED + [f"items.{k}" for k in self.template.items.items]
+        outside = self._outside_format(doc)
         for path in wanted:
             if path not in fields:
                 features = {"not_found": 1.0}
                 if path in META_REQUIRED:
                     features["required"] = 1.0
+                if path in outside:
+                    features["not_in_format"] = 1.0
                 field = ReportField(features=features)
                 self.scorer.apply(field)
                 fields[path] = field
@@ -133,6 +137,19 @@ class Assemble:
             if block in tree:
                 model = type(getattr(record, block))
                 setattr(record, block, model.model_validate(tree[block]))
+
+    def _outside_format(self, doc: ReportDoc) -> set[str]:
+        """Paths the read tables' formats do not have (a 2019 table 三 has no 逾期不补正 row):
+        absent by the document's format, not unread."""
+        out: set[str] = set()
+        for t in doc.tables:
+            if t.kind in ("active_disclosure", "applications") and t.format != "unknown":
+                tpl = self.template
+                other: Format = "2019" if t.format == "2021" else "2021"
+                out |= tpl.format_field_paths(t.kind, other) - tpl.format_field_paths(
+                    t.kind, t.format
+                )
+        return out
 
 
 __all__ = ["Assemble", "ErrorItem"]

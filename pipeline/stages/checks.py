@@ -6,6 +6,13 @@ check names its fields; each gets `checks_failed` (lowering its confidence) and 
 reason `check_failed:<rule>`; a passed one adds `checks_passed`. When every cell in a failed
 check was read with a certain position and a clean label, the detail says the source itself is
 inconsistent rather than blaming the reading. Soft rules (prose vs table) only report.
+`inequality` rules (sum lhs >= sum rhs) and `same_applicability` rules (cells all "/" or none)
+fail like equations; when they hold they add no `checks_passed` (a bound confirms little).
+
+Localisation: a field whose failed relations all run one way (rules.yaml `axis`) while one
+running the other way through it passes is `exonerated` (scored, no forced review: the culprit
+is elsewhere in the failed row or column); a `position_uncertain` cell whose relations all pass,
+one per axis at least, is `position_confirmed` (its inferred column is settled).
 
 Repair (rules.yaml `axis`): when the failed relations of one table all contain one and the same
 cell, at least one of them a row relation and one a column relation, and each implies the same
@@ -51,21 +58,54 @@ class Checks:
         for rule in self.template.rules:
             if rule.kind == "equation":
                 doc.checks += self._equation(doc, rule, fmt, lhs_count)
+            elif rule.kind in ("inequality", "same_applicability"):
+                doc.checks += self._relation(doc, rule, fmt)
             elif rule.kind == "non_negative":
                 doc.checks += self._non_negative(doc, rule)
             else:
                 doc.checks += self._prose_vs_table(doc, rule)
         self._repair(doc, lhs_count)
+        axes = self._axes(doc)
+        # a one-sided bound (inequality, applicability) that holds confirms little: only its
+        # failure counts
+        bounds = {r.id for r in self.template.rules if r.kind != "equation"}
         for check in doc.checks:
             if check.severity != "hard" or check.passed is None:
+                continue
+            if check.passed and check.rule.split("[")[0] in bounds:
                 continue
             for path in check.fields:
                 f = doc.fields[path]
                 key = "checks_passed" if check.passed else "checks_failed"
                 f.features[key] = f.features.get(key, 0.0) + 1
-                if not check.passed:
+                if not check.passed and not _exonerated(axes.get(path)):
                     f.review.reasons.append(f"check_failed:{check.rule}")
+        for path, by_axis in axes.items():
+            cell = doc.fields.get(path)
+            if cell is None:
+                continue
+            if _exonerated(by_axis):
+                cell.features["exonerated"] = 1.0
+            elif cell.features.get("position_uncertain") and _confirmed(by_axis):
+                cell.features["position_confirmed"] = 1.0
         return doc
+
+    def _axes(self, doc: ReportDoc) -> dict[str, dict[str, list[bool | None]]]:
+        """Per field: axis (row | column) -> outcomes of the hard relations with an axis that
+        the field is in (True passed, False failed, None not assessable)."""
+        axis = {r.id: r.axis for r in self.template.rules if r.axis}
+        out: dict[str, dict[str, list[bool | None]]] = {}
+        for check in doc.checks:
+            a = axis.get(check.rule.split("[")[0])
+            if a is None or check.severity != "hard":
+                continue
+            for path in check.fields:
+                out.setdefault(path, {}).setdefault(a, []).append(check.passed)
+            if check.passed and not any(_nonzero(doc.fields.get(p)) for p in check.fields):
+                # 0 = 0 holds wherever the zeros sit: it vouches for values, not positions
+                for path in check.fields:
+                    out[path].setdefault("zeros_only", []).append(True)
+        return out
 
     def recheck(self, fields: dict[str, ReportField], fmt: Format) -> list[CheckRecord]:
         """The equation and non-negative checks over `fields`, in rule order, marking nothing.
@@ -78,6 +118,8 @@ class Checks:
         for rule in self.template.rules:
             if rule.kind == "equation":
                 out += self._equation(doc, rule, fmt, {})
+            elif rule.kind in ("inequality", "same_applicability"):
+                out += self._relation(doc, rule, fmt)
             elif rule.kind == "non_negative":
                 out += self._non_negative(doc, rule)
         return out
@@ -149,6 +191,46 @@ class Checks:
             if all(_clean(doc.fields[p], clean_label, self.clean_ocr) for p in paths):
                 record.detail += "; source inconsistent: every cell was read unambiguously"
         return record
+
+    def _relation(self, doc: ReportDoc, rule: RuleSpec, fmt: Format) -> list[CheckRecord]:
+        """`inequality` (sum lhs >= sum rhs) and `same_applicability` (the lhs cells are all
+        "/" or none is), one check per binding; a binding none of whose cells the document
+        has (the other table format) gives no check."""
+        names = list(rule.for_each)
+        lists = [self.template.named_list(rule.for_each[n], fmt) for n in names]
+        out = []
+        for combo in itertools.product(*lists):
+            binding = dict(zip(names, combo, strict=True))
+            lhs = self._terms(rule.lhs, binding, rule, fmt)
+            rhs = self._terms(rule.rhs, binding, rule, fmt)
+            paths = lhs + rhs
+            fields = [doc.fields.get(p) for p in paths]
+            if all(f is None or f.semantic == Semantic.missing for f in fields):
+                continue
+            label = ",".join(combo)
+            record = CheckRecord(
+                rule=f"{rule.id}[{label}]" if label else rule.id,
+                passed=None,
+                fields=paths,
+                severity=rule.severity,
+            )
+            out.append(record)
+            if rule.kind == "same_applicability":
+                na = [f is not None and f.semantic == Semantic.not_applicable for f in fields]
+                if all(f is not None and f.semantic != Semantic.missing for f in fields):
+                    record.passed = all(na) or not any(na)
+                    record.detail = f"{sum(na)} of {len(na)} cells not applicable"
+                continue
+            if any(f is None or f.semantic not in _NUMERIC for f in fields):
+                record.detail = "not assessable: a value missing or not numeric"
+                continue
+            values = [
+                float(f.value) for f in fields if f is not None and isinstance(f.value, int | float)
+            ]
+            left, right = sum(values[: len(lhs)]), sum(values[len(lhs) :])
+            record.passed = left >= right - 1e-6
+            record.detail = f"{_fmt(left)} >= {_fmt(right)}"
+        return out
 
     def _repair(self, doc: ReportDoc, lhs_count: dict[str, int]) -> None:
         axis = {r.id: r.axis for r in self.template.rules if r.axis}
@@ -246,6 +328,35 @@ class Checks:
                 )
             )
         return out
+
+
+def _nonzero(f: ReportField | None) -> bool:
+    return f is not None and isinstance(f.value, int | float) and f.value != 0
+
+
+def _exonerated(by_axis: dict[str, list[bool | None]] | None) -> bool:
+    """In failed relations of one axis only, and in a passing relation of the other: the
+    relations that run through the field the other way hold, so the failure lies elsewhere
+    in the failed row or column (when one row and one column fail, at their shared cell)."""
+    if not by_axis:
+        return False
+    axes = {a: v for a, v in by_axis.items() if a != "zeros_only"}
+    failed = {a for a, outcomes in axes.items() if False in outcomes}
+    passed = {a for a, outcomes in axes.items() if True in outcomes}
+    return len(failed) == 1 and bool(passed - failed)
+
+
+def _confirmed(by_axis: dict[str, list[bool | None]]) -> bool:
+    """No relation through the field failed and each axis it lies on has one that passed: a
+    cell in the wrong column would break them."""
+    axes = {a: v for a, v in by_axis.items() if a != "zeros_only"}
+    outcomes = [o for v in axes.values() for o in v]
+    trivial = len(by_axis.get("zeros_only", []))
+    return (
+        False not in outcomes
+        and all(True in v for v in axes.values())
+        and outcomes.count(True) > trivial
+    )
 
 
 def _clean(f: ReportField, min_label: float, min_ocr: float) -> bool:

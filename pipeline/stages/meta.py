@@ -2,9 +2,10 @@
 
 The title ("聊城市市场监督管理局 / 2021年政府信息公开工作年度报告", often split over two lines)
 gives agency, year and title; the signature at the end (agency line, then a date line) gives
-the publish date and a second reading of the agency. Agreement between the two readings, and a
-publish date in the report year or the year after, are evidence (`corroborated`); disagreement
-is `conflict`.
+the publish date and a second reading of the agency. Agreement between the two readings, a
+publish date in the statutory window after the report year (template `publish_deadline`), and a
+title year the prose also writes are evidence (`corroborated`); disagreement is `conflict`; a
+date after the deadline is `late`.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from pipeline.textnorm import match_key, parse_number
 
 _CN_DIGIT = str.maketrans("〇零一二三四五六七八九", "00123456789")
 _YEAR = re.compile(r"(\d{4}|[〇零一二三四五六七八九]{4})\s*年度?")
+# a year the prose writes; full dates (a signature, "2023年5月10日，召开……") are not counted
+_BODY_YEAR = re.compile(r"(?<!\d)(\d{4})\s*年(?!\s*\d{1,2}\s*月\s*\d{1,2}\s*日)")
 _DATES = [
     re.compile(r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"),
     re.compile(r"(?P<y>\d{4})\s*[-/.]\s*(?P<m>\d{1,2})\s*[-/.]\s*(?P<d>\d{1,2})"),
@@ -69,6 +72,7 @@ class Meta:
         self.markers = [match_key(m) for m in template.title_markers]
         labels = "|".join(map(re.escape, template.date_labels))
         self.date_label = re.compile(rf"^\s*({labels})\s*[:：]")
+        self.deadline = template.publish_deadline
 
     def __call__(self, doc: ReportDoc) -> ReportDoc:
         front = [doc.line(i) for i in front_matter_ids(doc) if doc.line(i).text]
@@ -91,8 +95,25 @@ class Meta:
                 self._compare(doc, "meta.agency", agency_line)
         if "meta.year" not in fields:
             self._year_from_text(doc)
+        elif fields["meta.year"].method == "meta.title":
+            self._year_in_body(doc, fields["meta.year"])
         self._plausible_dates(fields)
         return doc
+
+    @staticmethod
+    def _year_in_body(doc: ReportDoc, year: ReportField) -> None:
+        """The title's year against the years the sections' prose writes ("2023年，……"): among
+        them it is corroborated; absent while other years are written, it conflicts."""
+        written = {
+            int(m.group(1))
+            for s in doc.sections
+            for i in doc.prose_line_ids(s)
+            for m in _BODY_YEAR.finditer(doc.line(i).text)
+            if 1990 <= int(m.group(1)) <= 2100
+        }
+        if not written:
+            return
+        year.features["corroborated" if year.value in written else "conflict"] = 1.0
 
     def _title(self, front: list[Line]) -> tuple[str, str, tuple[int, str] | None, Line] | None:
         for i, line in enumerate(front):
@@ -152,12 +173,22 @@ class Meta:
                 doc.fields["meta.year"] = _meta_field(found[0], found[1], "meta.text", ev)
                 return
 
-    @staticmethod
-    def _plausible_dates(fields: dict[str, ReportField]) -> None:
+    def _plausible_dates(self, fields: dict[str, ReportField]) -> None:
+        """Reports are published in the year after the report year, by the statutory deadline
+        (sections.yaml `publish_deadline`): a date there corroborates year and date; a date
+        before the report year ends, or years later, conflicts with the year; a date later in
+        the following year is `late` (the date may be misread, or the report was late)."""
         year, date = fields.get("meta.year"), fields.get("meta.publish_date")
         if year is None or date is None or not isinstance(date.value, str):
             return
-        published = int(date.value[:4])
-        ok = isinstance(year.value, int) and year.value <= published <= year.value + 1
-        for f in (year, date):
-            f.features["corroborated" if ok else "conflict"] = 1.0
+        if not isinstance(year.value, int):
+            return
+        published = dt.date.fromisoformat(date.value)
+        if published.year != year.value + 1:
+            for f in (year, date):
+                f.features["conflict"] = 1.0
+        elif published.strftime("%m-%d") <= self.deadline:
+            for f in (year, date):
+                f.features["corroborated"] = 1.0
+        else:
+            date.features["late"] = 1.0

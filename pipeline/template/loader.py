@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 HERE = Path(__file__).parent
 Format = Literal["2019", "2021"]
+RuleKind = Literal["equation", "inequality", "same_applicability", "non_negative", "prose_vs_table"]
 
 
 class _Strict(BaseModel):
@@ -98,7 +99,7 @@ class TablesSpec(_Strict):
 class RuleSpec(_Strict):
     id: str
     description: str
-    kind: Literal["equation", "non_negative", "prose_vs_table"] = "equation"
+    kind: RuleKind = "equation"
     severity: Literal["hard", "soft"] = "hard"
     for_each: dict[str, str] = {}
     sum_over: dict[str, str] = {}
@@ -162,6 +163,7 @@ class Template(_Strict):
     title_markers: list[str]
     heading_strip: str
     date_labels: list[str]
+    publish_deadline: str  # "MM-DD" of the year after the report year (条例 第四十九条)
     tables: TablesSpec
     rules: list[RuleSpec]
     items: ItemsSpec
@@ -179,6 +181,16 @@ class Template(_Strict):
             "applications.leaves": [r.key for r in apps.rows_for(fmt) if r.leaf],
             "review_litigation.groups": [g.key for g in rl.groups],
             "review_litigation.parts": [c.key for c in rl.columns if not c.is_total],
+            # table 二 rows counting documents (规章, 规范性文件): the rows with columns in both
+            "active_disclosure.documents": [
+                r.key
+                for r in self.tables.active_disclosure.formats["2021"].rows
+                if r.columns
+                and any(
+                    r.key == r19.key and r19.columns
+                    for r19 in self.tables.active_disclosure.formats["2019"].rows
+                )
+            ],
         }
         try:
             return lists[name]
@@ -208,6 +220,22 @@ class Template(_Strict):
             paths += [f"review_litigation.{g.key}.{c.key}" for c in rl.columns]
         return paths
 
+    def format_field_paths(self, kind: str, fmt: Format) -> set[str]:
+        """The record paths table `kind` printed in format `fmt` can fill (for table 二 in the
+        2019 format: its v2019 cells and the 2021 keys they map to)."""
+        if kind == "active_disclosure":
+            layout = self.tables.active_disclosure.formats[fmt]
+            prefix = f"{kind}.{layout.record_block}" if layout.record_block else kind
+            out = set()
+            for row in layout.rows:
+                cols = row.columns or [""]
+                out |= {f"{prefix}.{row.key}.{c}".rstrip(".") for c in cols}
+            return out | {f"{kind}.{dst}" for dst in layout.maps_to_2021.values()}
+        if kind == "applications":
+            apps = self.tables.applications
+            return {f"{kind}.{r.key}.{c.key}" for r in apps.rows_for(fmt) for c in apps.columns}
+        return {p for p in self.table_field_paths() if p.startswith(kind + ".")}
+
 
 def _read(name: str) -> dict[str, Any]:
     with (HERE / name).open(encoding="utf-8") as fh:
@@ -225,6 +253,7 @@ def load_template() -> Template:
         title_markers=sections["title_markers"],
         heading_strip=sections["heading_strip"],
         date_labels=sections["date_labels"],
+        publish_deadline=sections["publish_deadline"],
         tables=_read("tables.yaml"),
         rules=_read("rules.yaml")["rules"],
         items=_read("items.yaml"),

@@ -193,3 +193,109 @@ def test_a_doubtful_ocr_cell_does_not_make_the_source_inconsistent(template: Tem
     doc = table_three_doc(values)
     failed = [c for c in run(doc, template).values() if c.passed is False]  # type: ignore[attr-defined]
     assert failed and not any("source inconsistent" in c.detail for c in failed)  # type: ignore[attr-defined]
+
+
+# ---- localisation: fields a failed relation does not blame -------------------------------------
+
+
+def test_cells_of_a_failed_column_that_their_rows_confirm_are_exonerated(
+    template: Template,
+) -> None:
+    values = consistent_table_three(template)
+    culprit = "applications.disclosed.commercial"
+    values[culprit] = field(int(values[culprit].value or 0) + 5)  # printed so (text input)
+    doc = table_three_doc(values)
+    run(doc, template)
+    # the culprit: its row and its column fail, it stays blamed
+    assert any(r.startswith("check_failed:") for r in doc.fields[culprit].review.reasons)
+    assert "exonerated" not in doc.fields[culprit].features
+    # same column, another row whose row relation holds: not blamed, but the failure is kept
+    same_column = doc.fields["applications.partially_disclosed.commercial"]
+    assert same_column.features["checks_failed"] >= 1
+    assert same_column.features["exonerated"] == 1.0
+    assert not same_column.review.reasons
+    # the column total is in the failed column AND in its own row, which holds: exonerated too
+    assert doc.fields["applications.total.commercial"].features.get("exonerated") == 1.0
+
+
+def test_a_cell_failing_one_way_with_nothing_the_other_way_stays_blamed(
+    template: Template,
+) -> None:
+    doc = doc_with_t4(group("review", field(2), field(1), field(0), field(0), field(4)))
+    run(doc, template)  # table 四 relations run one way only: nothing exonerates
+    upheld = doc.fields["review_litigation.review.upheld"]
+    assert "exonerated" not in upheld.features and upheld.review.reasons
+
+
+def test_an_inferred_column_that_every_relation_confirms_is_settled(template: Template) -> None:
+    from pipeline.confidence import review_reasons, score
+
+    values = consistent_table_three(template)
+    path = "applications.disclosed.research"
+    values[path].features["position_uncertain"] = 1.0
+    doc = table_three_doc(values)
+    run(doc, template)
+    f = doc.fields[path]
+    assert f.features["position_confirmed"] == 1.0
+    conf = load_settings().confidence
+    assert "ambiguous_columns" not in review_reasons(f, score(f, conf), conf)
+    # a wrong column breaks a relation: no confirmation, review stays
+    values = consistent_table_three(template)
+    values[path] = field(int(values[path].value or 0) + 1, certain=False)
+    doc = table_three_doc(values)
+    run(doc, template)
+    f = doc.fields[path]
+    assert "position_confirmed" not in f.features
+    assert "ambiguous_columns" in review_reasons(f, score(f, conf), conf)
+
+
+# ---- table 二 relations (rules.yaml inequality / same_applicability) ----------------------------
+
+
+def test_documents_in_force_below_those_issued_fail(template: Template) -> None:
+    doc = doc_with_t4(
+        {
+            "active_disclosure.normative_documents.issued": field(8),
+            "active_disclosure.normative_documents.repealed": field(2),
+            "active_disclosure.normative_documents.in_force": field(1),  # 19 lost a digit
+        }
+    )
+    checks = run(doc, template)
+    check = checks["t2_in_force_includes_issued[normative_documents]"]
+    assert check.passed is False  # type: ignore[attr-defined]
+    in_force = doc.fields["active_disclosure.normative_documents.in_force"]
+    assert (
+        "check_failed:t2_in_force_includes_issued[normative_documents]" in in_force.review.reasons
+    )
+    # a 2021 document has no 2019 cells: no 2019 check is listed for it
+    assert not any(r.startswith("t2_total_includes_new") for r in checks)
+
+
+def test_a_holding_bound_confirms_nothing(template: Template) -> None:
+    doc = doc_with_t4(
+        {
+            "active_disclosure.v2019.regulations.new_made": field(3),
+            "active_disclosure.v2019.regulations.new_published": field(3),
+            "active_disclosure.v2019.regulations.total_published": field(25),
+        }
+    )
+    checks = run(doc, template)
+    assert checks["t2_total_includes_new[regulations]"].passed is True  # type: ignore[attr-defined]
+    assert (
+        "checks_passed"
+        not in doc.fields["active_disclosure.v2019.regulations.new_published"].features
+    )
+
+
+def test_a_rules_row_mixing_slash_and_a_number_fails(template: Template) -> None:
+    na = Semantic.not_applicable
+    doc = doc_with_t4(
+        {
+            "active_disclosure.regulations.issued": field(None, na),
+            "active_disclosure.regulations.repealed": field(1),  # "/" read as 1
+            "active_disclosure.regulations.in_force": field(None, na),
+        }
+    )
+    checks = run(doc, template)
+    assert checks["t2_row_applicability[regulations]"].passed is False  # type: ignore[attr-defined]
+    assert doc.fields["active_disclosure.regulations.repealed"].review.reasons
