@@ -194,6 +194,9 @@ def _region_grid(
             for a, b in itertools.pairwise(cols)
         )
     ]
+    if len(rows) >= 2 and len(cols) >= 2:
+        rows = _open_ends(vt, rows, cols, axis=0, tol=tol, min_gap=gap, share=s.open_edge_share)
+        cols = _open_ends(hz, cols, rows, axis=1, tol=tol, min_gap=gap, share=s.open_edge_share)
     if len(rows) < s.min_rows + 1 or len(cols) < s.min_cols + 1:
         return None
 
@@ -214,6 +217,48 @@ def _region_grid(
         page=0,
         source="lines",
     )
+
+
+def _open_ends(
+    cross: np.ndarray,
+    bounds: list[int],
+    others: list[int],
+    axis: int,
+    tol: int,
+    min_gap: float,
+    share: float,
+) -> list[int]:
+    """`bounds` with a boundary added at an open end of the table: where at least `share` of
+    the cross rules (`others`, found in `cross`) run on past the first or last boundary by a
+    cell or more, the table goes on without a closing rule there (a table cut by the page end
+    and continued on the next page, or printed without its outer rule). The added boundary is
+    where those rules end. axis=0: `bounds` are row positions, `cross` the vertical rule mask;
+    axis=1: column positions and the horizontal mask."""
+    import numpy as np
+
+    size = cross.shape[axis]
+    profiles = [
+        (
+            cross[:, max(0, p - tol) : p + tol + 1]
+            if axis == 0
+            else cross[max(0, p - tol) : p + tol + 1]
+        ).max(axis=1 - axis)
+        > 0
+        for p in others
+    ]
+    out = list(bounds)
+    for start, step in ((bounds[-1], 1), (bounds[0], -1)):
+        ends = []
+        for ink in profiles:
+            pos = start
+            while 0 <= pos + step < size and ink[pos + step]:
+                pos += step
+            if abs(pos - start) >= min_gap:
+                ends.append(pos)
+        if len(ends) >= 2 and len(ends) >= share * len(others):
+            end = round(float(np.median(ends)))
+            out = [*out, end] if step > 0 else [end, *out]
+    return out
 
 
 def _boundaries(mask: np.ndarray, axis: int, tol: int, min_len: float, min_gap: float) -> list[int]:
