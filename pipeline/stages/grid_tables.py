@@ -30,7 +30,7 @@ from pipeline.datamodel.document import (
     TableGrid,
     TableRow,
 )
-from pipeline.engines.tables.grid import numeric_columns, text_lines
+from pipeline.engines.tables.grid import number_like, numeric_columns, text_lines
 from pipeline.settings import GridSettings
 from pipeline.textnorm import match_key
 
@@ -80,7 +80,7 @@ def group_grids(
 
 
 def _numeric_cols(grid: TableGrid, share: float) -> set[int]:
-    return numeric_columns(grid, lambda t: is_value_cell(t, blank_ok=False), share)
+    return numeric_columns(grid, number_like, share)
 
 
 def split_merged_rows(grid: TableGrid, share: float) -> int:
@@ -181,7 +181,7 @@ class GridTableBuilder:
                 row_cells = [c for c in grid.cells if c.row <= i < c.row + c.rowspan]
                 data = [c for c in row_cells if c.col >= stub and c.row == i]
                 labels = [c for c in row_cells if c.col < stub]
-                has_value = any(is_value_cell(c.text, blank_ok=False) for c in data)
+                has_value = any(number_like(c.text) for c in data)
                 blank_row = seen_values and data and all(c.empty for c in data)
                 if not (has_value or blank_row):
                     text = "".join(c.text for c in row_cells if c.row == i)

@@ -8,7 +8,7 @@ import pytest
 
 from pipeline.datamodel.document import Fragment
 from pipeline.engines import imaging
-from pipeline.engines.tables.grid import detect_grids, fill_cells
+from pipeline.engines.tables.grid import detect_grids, fill_cells, number_like
 from pipeline.settings import Settings
 
 DPI = 200
@@ -196,3 +196,15 @@ def test_a_line_across_rules_is_cut_per_cell(settings: Settings, text: str) -> N
     assert all(c.split for c in row if c.text)
     if " " in text:
         assert got == ["7", "0", "12"]
+
+
+@pytest.mark.parametrize(
+    ("text", "like"),
+    [
+        *[("0", True), ("12", True), ("0)", True), ("i1", True), ("/", True), ("一", True)],
+        *[("", False), ("(1)", False), ("1.属于国家秘密", False), ("总计", False), ("。", False)],
+    ],
+)
+def test_number_like_cells(text: str, like: bool) -> None:
+    # misread numbers are number cells for the structure; labels (always CJK) never are
+    assert number_like(text) is like

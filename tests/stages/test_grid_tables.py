@@ -122,6 +122,20 @@ def test_a_missing_rule_splits_the_row_and_marks_it(settings: Settings) -> None:
     assert all(c.grid["inferred_rule"] == 1.0 for r in table.rows for c in r.cells)
 
 
+def test_a_misread_number_in_the_only_data_row_does_not_turn_its_column_into_a_label(
+    settings: Settings,
+) -> None:
+    # table 四 has one data row: its first column's only number, misread "0)", used to make
+    # that column part of the stub, so the row lost a cell and the rest shifted
+    header = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    grid = grid_of(4, 400.0, [header, ["0)", "0", "1", "0)", "1"]], [120.0] * 5)
+    doc = ReportDoc(source=Source(path="t.png"), pages=[page_doc(4, [grid])])
+    table = GridTableBuilder(settings.grid).build(doc, 1, same)[0]
+    assert len(table.rows) == 1
+    assert table.rows[0].label_cells == []
+    assert [c.raw for c in table.rows[0].cells] == ["0)", "0", "1", "0)", "1"]
+
+
 # ---- whole documents (text-layer PDFs: camelot lattice) ----------------------------------------
 
 

@@ -21,6 +21,7 @@ import itertools
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from pipeline.cells import is_value_cell
 from pipeline.datamodel.document import CellPart, Fragment, GridCell, TableGrid
 
 if TYPE_CHECKING:
@@ -330,6 +331,22 @@ def text_lines(parts: list[CellPart]) -> list[list[CellPart]]:
                 continue
         lines.append([p])
     return [sorted(line, key=lambda p: p.bbox[0]) for line in lines]
+
+
+def number_like(text: str) -> bool:
+    """A cell the structure treats as a number cell: a value (cells.is_value_cell), or a short
+    reading made mostly of digits with no CJK character, a number misread with a stray mark
+    ("0)", "i1"). Labels and headers always carry CJK, so such a cell is never a stub: without
+    this, a column whose only number is misread (table 四 has one data row) became label."""
+    if is_value_cell(text, blank_ok=False):
+        return True
+    t = "".join(text.split())
+    digits = sum(ch.isdigit() for ch in t)
+    return bool(t) and 2 * digits >= len(t) and not any(_is_cjk(ch) for ch in t)
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
 
 
 def numeric_columns(grid: TableGrid, is_value: Callable[[str], bool], share: float) -> set[int]:
