@@ -114,6 +114,7 @@ def test_grid_with_known_spans(settings: Settings) -> None:
     assert all(abs(a - b) <= 3 for a, b in zip(grid.rows, ys, strict=True))
     assert all(abs(a - b) <= 3 for a, b in zip(grid.cols, xs, strict=True))
     assert spans(grid) == expected_spans()
+    assert grid.open_ends == []
 
 
 def test_broken_and_faint_rules_are_tolerated(settings: Settings) -> None:
@@ -148,6 +149,7 @@ def test_a_table_cut_by_the_page_end_keeps_its_open_last_row(settings: Settings)
     assert len(grid.rows) == len(ys)
     assert abs(grid.rows[-1] - ys[-1]) <= 3
     assert spans(grid) == expected_spans()
+    assert grid.open_ends == ["bottom"]
 
 
 def test_a_table_whose_first_row_is_open_at_the_top(settings: Settings) -> None:
@@ -156,6 +158,7 @@ def test_a_table_whose_first_row_is_open_at_the_top(settings: Settings) -> None:
     grid = detect_grids(page, 1, DPI, settings.grid)[0]
     assert len(grid.rows) == len(ys)
     assert abs(grid.rows[0] - ys[0]) <= 3
+    assert grid.open_ends == ["top"]
 
 
 def test_a_table_printed_without_side_rules_keeps_its_outer_columns(settings: Settings) -> None:
@@ -164,6 +167,7 @@ def test_a_table_printed_without_side_rules_keeps_its_outer_columns(settings: Se
     assert len(grid.cols) == len(xs)
     assert abs(grid.cols[0] - xs[0]) <= 3 and abs(grid.cols[-1] - xs[-1]) <= 3
     assert spans(grid) == expected_spans()
+    assert grid.open_ends == ["left", "right"]
 
 
 def test_no_table_no_grid(settings: Settings) -> None:

@@ -195,9 +195,12 @@ def _region_grid(
             for a, b in itertools.pairwise(cols)
         )
     ]
+    open_ends: list[str] = []
     if len(rows) >= 2 and len(cols) >= 2:
-        rows = _open_ends(vt, rows, cols, axis=0, tol=tol, min_gap=gap, share=s.open_edge_share)
-        cols = _open_ends(hz, cols, rows, axis=1, tol=tol, min_gap=gap, share=s.open_edge_share)
+        rows, opened = _open_ends(vt, rows, cols, 0, tol, gap, s.open_edge_share)
+        open_ends += [side for side, o in zip(("top", "bottom"), opened, strict=True) if o]
+        cols, opened = _open_ends(hz, cols, rows, 1, tol, gap, s.open_edge_share)
+        open_ends += [side for side, o in zip(("left", "right"), opened, strict=True) if o]
     if len(rows) < s.min_rows + 1 or len(cols) < s.min_cols + 1:
         return None
 
@@ -210,7 +213,7 @@ def _region_grid(
         return _coverage(strip, axis=0) >= s.edge_coverage
 
     x, y = origin
-    return build_grid(
+    grid = build_grid(
         [float(y + r) for r in rows],
         [float(x + c) for c in cols],
         v_rule,
@@ -218,6 +221,8 @@ def _region_grid(
         page=0,
         source="lines",
     )
+    grid.open_ends = open_ends
+    return grid
 
 
 def _open_ends(
@@ -228,13 +233,14 @@ def _open_ends(
     tol: int,
     min_gap: float,
     share: float,
-) -> list[int]:
+) -> tuple[list[int], tuple[bool, bool]]:
     """`bounds` with a boundary added at an open end of the table: where at least `share` of
     the cross rules (`others`, found in `cross`) run on past the first or last boundary by a
     cell or more, the table goes on without a closing rule there (a table cut by the page end
     and continued on the next page, or printed without its outer rule). The added boundary is
     where those rules end. axis=0: `bounds` are row positions, `cross` the vertical rule mask;
-    axis=1: column positions and the horizontal mask."""
+    axis=1: column positions and the horizontal mask. Also returns whether the (first, last)
+    end was open."""
     import numpy as np
 
     size = cross.shape[axis]
@@ -248,7 +254,8 @@ def _open_ends(
         for p in others
     ]
     out = list(bounds)
-    for start, step in ((bounds[-1], 1), (bounds[0], -1)):
+    opened = [False, False]
+    for side, start, step in ((0, bounds[0], -1), (1, bounds[-1], 1)):
         ends = []
         for ink in profiles:
             pos = start
@@ -259,7 +266,8 @@ def _open_ends(
         if len(ends) >= 2 and len(ends) >= share * len(others):
             end = round(float(np.median(ends)))
             out = [*out, end] if step > 0 else [end, *out]
-    return out
+            opened[side] = True
+    return out, (opened[0], opened[1])
 
 
 def _boundaries(mask: np.ndarray, axis: int, tol: int, min_len: float, min_gap: float) -> list[int]:
