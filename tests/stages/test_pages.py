@@ -104,14 +104,10 @@ class _CropReader:
 
     kind = "fake"
 
-    def __init__(self) -> None:
-        self.crops = 0
-
     def recognize(self, image: np.ndarray) -> list[OcrLine]:
         return []
 
     def recognize_crops(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
-        self.crops += len(crops)
         return [("0", 0.99) for _ in crops]
 
     def describe(self) -> dict[str, str]:
