@@ -243,7 +243,6 @@ def _open_ends(
     end was open."""
     import numpy as np
 
-    size = cross.shape[axis]
     profiles = [
         (
             cross[:, max(0, p - tol) : p + tol + 1]
@@ -258,11 +257,10 @@ def _open_ends(
     for side, start, step in ((0, bounds[0], -1), (1, bounds[-1], 1)):
         ends = []
         for ink in profiles:
-            pos = start
-            while 0 <= pos + step < size and ink[pos + step]:
-                pos += step
-            if abs(pos - start) >= min_gap:
-                ends.append(pos)
+            beyond = ink[start + 1 :] if step > 0 else ink[:start][::-1]
+            run = len(beyond) if beyond.all() else int(np.argmin(beyond))  # ink up to a gap
+            if run >= min_gap:
+                ends.append(start + step * run)
         if len(ends) >= 2 and len(ends) >= share * len(others):
             end = round(float(np.median(ends)))
             out = [*out, end] if step > 0 else [end, *out]
