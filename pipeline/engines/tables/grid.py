@@ -6,7 +6,9 @@ Detection (scans, after deskew so the grid is in the OCR boxes' coordinates):
    (`min_rule_inches`: longer than any glyph stroke); a closing bridges broken or faint rules
    (`rule_gap_inches`);
 3. each connected group of rules that is big enough is a table: rule positions are clustered
-   into row and column boundaries;
+   into row and column boundaries; where the cross rules run on past the outermost rule (a
+   table cut by the page end, or printed without side rules) their end is a boundary too and
+   the side is recorded in `TableGrid.open_ends`;
 4. `build_grid`: between two neighbouring elementary cells, a rule covering at least
    `edge_coverage` of the shared side separates them; otherwise they are one merged cell
    (rowspan / colspan), found by union-find.
@@ -340,10 +342,11 @@ def text_lines(parts: list[CellPart]) -> list[list[CellPart]]:
 
 
 def number_like(text: str) -> bool:
-    """A cell the structure treats as a number cell: a value (cells.is_value_cell), or a short
-    reading made mostly of digits with no CJK character, a number misread with a stray mark
+    """A cell the structure treats as a number cell: a value (cells.is_value_cell), or a
+    reading at least half digits with no CJK character, a number misread with a stray mark
     ("0)", "i1"). Labels and headers always carry CJK, so such a cell is never a stub: without
-    this, a column whose only number is misread (table 四 has one data row) became label."""
+    this, a column whose only number is misread (table 四 has one data row) became label.
+    What the cell's value is stays cells.read_cell's business."""
     if is_value_cell(text, blank_ok=False):
         return True
     t = "".join(text.split())
