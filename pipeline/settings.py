@@ -79,6 +79,7 @@ class GridSettings(_Section):
     merge_inches: float  # rule positions closer than this are one boundary
     min_cell_inches: float  # no cell is thinner: closer rules are one boundary (the longer)
     edge_coverage: float  # share of a cell side a rule must cover to separate two cells
+    open_edge_share: float  # this share of the side rules running on past the last rule: open row
     min_rows: int  # a grid needs this many rows and columns
     min_cols: int
     cell_share: float  # a fragment with this share of its area in one cell belongs to it

@@ -78,6 +78,9 @@ class TableGrid(BaseModel):
     cells: list[GridCell] = []
     source: Literal["lines", "camelot_lattice"]  # OpenCV rule detection or camelot lattice
     report: dict[str, float] = {}  # camelot parsing report (accuracy, whitespace; 0..1)
+    # sides printed without a closing rule ("top", "bottom", "left", "right"): the boundary
+    # there is where the cross rules end (a table cut by the page end)
+    open_ends: list[str] = []
 
 
 class PageDoc(BaseModel):

@@ -2,7 +2,9 @@
 
 - A grid at the bottom of a page and one at the top of the next with the same left and right
   edges are one table broken over the page (its columns may differ: table 二 changes columns
-  between its parts); the continuation's repeated header rows are dropped.
+  between its parts); the continuation's repeated header rows are dropped. A row cut by the
+  page break (the grid is open there: no closing rule) is one row: its label-only part and
+  the part holding the values are joined, the label read across the break.
 - A cell of a numeric column holding two lines of numbers means a rule is missing between two
   rows: the row is split at the gap between the lines and every cell of both rows is marked
   `inferred_rule` (the field goes to review), never merged or shifted silently.
@@ -30,7 +32,7 @@ from pipeline.datamodel.document import (
     TableGrid,
     TableRow,
 )
-from pipeline.engines.tables.grid import numeric_columns, text_lines
+from pipeline.engines.tables.grid import number_like, numeric_columns, text_lines
 from pipeline.settings import GridSettings
 from pipeline.textnorm import match_key
 
@@ -80,7 +82,7 @@ def group_grids(
 
 
 def _numeric_cols(grid: TableGrid, share: float) -> set[int]:
-    return numeric_columns(grid, lambda t: is_value_cell(t, blank_ok=False), share)
+    return numeric_columns(grid, number_like, share)
 
 
 def split_merged_rows(grid: TableGrid, share: float) -> int:
@@ -167,7 +169,8 @@ class GridTableBuilder:
         table = Table(id=table_id, source=source, pages=[p.number for p in group.pages])
         header_keys: set[str] = set()
         header: list[str] = []
-        for grid, page in zip(group.grids, group.pages, strict=True):
+        carry: TableRow | None = None  # a label-only row cut by the page end (goes on below)
+        for k, (grid, page) in enumerate(zip(group.grids, group.pages, strict=True)):
             page_lines = [ln for ln in doc.lines if ln.page == page.number and ln.bbox is not None]
             inside = [ln for ln in page_lines if _centre_in(ln.bbox, grid.bbox)]  # type: ignore[arg-type]
             table.line_ids += [ln.id for ln in inside]
@@ -181,9 +184,13 @@ class GridTableBuilder:
                 row_cells = [c for c in grid.cells if c.row <= i < c.row + c.rowspan]
                 data = [c for c in row_cells if c.col >= stub and c.row == i]
                 labels = [c for c in row_cells if c.col < stub]
-                has_value = any(is_value_cell(c.text, blank_ok=False) for c in data)
+                has_value = any(number_like(c.text) for c in data)
                 blank_row = seen_values and data and all(c.empty for c in data)
                 if not (has_value or blank_row):
+                    if i == 0 and k > 0 and "top" in grid.open_ends and table.rows:
+                        # the rest of the previous page's last row (its values were there)
+                        _continue_label(table.rows[-1], [c.text for c in labels if c.text])
+                        continue
                     text = "".join(c.text for c in row_cells if c.row == i)
                     key = match_key(text)
                     if key and key in header_keys and len(group.grids) > 1:
@@ -197,15 +204,28 @@ class GridTableBuilder:
                     ]
                     continue
                 seen_values = True
-                table.rows.append(
-                    TableRow(
-                        label_cells=[c.text for c in labels if c.text],
-                        cells=[self._obs(c, grid, inside) for c in data],
-                        line_ids=sorted(
-                            {lid for c in row_cells if (lid := _line_for(c.bbox, inside))}
-                        ),
-                    )
+                row = TableRow(
+                    label_cells=[c.text for c in labels if c.text],
+                    cells=[self._obs(c, grid, inside) for c in data],
+                    line_ids=sorted({lid for c in row_cells if (lid := _line_for(c.bbox, inside))}),
                 )
+                if carry is not None:  # this row's label began on the previous page
+                    label = row.label_cells
+                    row.label_cells = list(carry.label_cells)
+                    _continue_label(row, label)
+                    row.line_ids = sorted({*carry.line_ids, *row.line_ids})
+                    carry = None
+                if (
+                    blank_row
+                    and i == len(grid.rows) - 2
+                    and "bottom" in grid.open_ends
+                    and k + 1 < len(group.grids)
+                ):
+                    carry = row  # no values yet: they are on the row's part on the next page
+                    continue
+                table.rows.append(row)
+        if carry is not None:
+            table.rows.append(carry)
         if not table.rows:
             return None
         table.header_text = "".join(header)
@@ -228,6 +248,18 @@ class GridTableBuilder:
             confidence=cell.confidence,
             grid=features,
         )
+
+
+def _continue_label(row: TableRow, rest: list[str]) -> None:
+    """A row's label goes on in `rest`, the stub cells of its part on the next page: the
+    innermost cells are one label broken by the page; outer (group) cells repeated on the
+    new page are dropped."""
+    if not rest:
+        return
+    if not row.label_cells:
+        row.label_cells = list(rest)
+        return
+    row.label_cells[-1] += rest[-1]
 
 
 def _centre_in(box: BBox, outer: BBox) -> bool:

@@ -38,7 +38,7 @@ from pipeline.datamodel.record import ErrorItem
 from pipeline.engines import imaging
 from pipeline.engines.render import PageInput, open_pages
 from pipeline.engines.tables import detect_grids, fill_cells
-from pipeline.engines.tables.grid import numeric_columns
+from pipeline.engines.tables.grid import number_like, numeric_columns
 from pipeline.errors import InputError
 from pipeline.settings import GridSettings, PrepareSettings, RenderSettings
 
@@ -260,13 +260,11 @@ class ReadPages:
 
     def _reread(self, image: np.ndarray, grid: TableGrid, dpi: int) -> None:
         """Read doubtful digit cells again from their enlarged crop."""
-        numeric = numeric_columns(
-            grid, lambda t: is_value_cell(t, blank_ok=False), self.grid.digit_column_share
-        )
+        numeric = numeric_columns(grid, number_like, self.grid.digit_column_share)
         tops = {
             c.col: c.bbox[1]
             for c in sorted(grid.cells, key=lambda c: -c.bbox[1])
-            if c.col in numeric and is_value_cell(c.text, blank_ok=False)
+            if c.col in numeric and number_like(c.text)
         }  # cells below a column's first number are digit cells
         todo: list[GridCell] = []
         crops: list[np.ndarray] = []

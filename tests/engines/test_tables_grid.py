@@ -8,7 +8,7 @@ import pytest
 
 from pipeline.datamodel.document import Fragment
 from pipeline.engines import imaging
-from pipeline.engines.tables.grid import detect_grids, fill_cells
+from pipeline.engines.tables.grid import detect_grids, fill_cells, number_like
 from pipeline.settings import Settings
 
 DPI = 200
@@ -24,10 +24,12 @@ def draw_table(
     ink: int = 0,
     gap_every: int = 0,
     missing_rows: tuple[int, ...] = (),
+    missing_cols: tuple[int, ...] = (),
 ) -> tuple[np.ndarray, list[float], list[float]]:
     """A white A4 page at DPI with a table: `rows`/`cols` are cell sizes in pixels; `merged`
     cells have no inner rules; `gap_every` breaks every rule every that many pixels (a broken
-    scan); `missing_rows` are horizontal boundaries (1-based inner index) not drawn at all."""
+    scan); `missing_rows` / `missing_cols` are horizontal / vertical boundaries (index from 0,
+    the outer ones included) not drawn at all."""
     page = np.full((2339, 1654, 3), 255, np.uint8)
     x0, y0 = origin
     ys = [y0 + sum(rows[:i]) for i in range(len(rows) + 1)]
@@ -66,6 +68,8 @@ def draw_table(
             if not inside(i, j, True):
                 line((xs[j], y), (xs[j + 1], y))
     for j, x in enumerate(xs):
+        if j in missing_cols:
+            continue
         for i in range(len(rows)):
             if not inside(i, j, False):
                 line((x, ys[i]), (x, ys[i + 1]))
@@ -110,6 +114,7 @@ def test_grid_with_known_spans(settings: Settings) -> None:
     assert all(abs(a - b) <= 3 for a, b in zip(grid.rows, ys, strict=True))
     assert all(abs(a - b) <= 3 for a, b in zip(grid.cols, xs, strict=True))
     assert spans(grid) == expected_spans()
+    assert grid.open_ends == []
 
 
 def test_broken_and_faint_rules_are_tolerated(settings: Settings) -> None:
@@ -134,6 +139,35 @@ def test_missing_rule_merges_rows_in_the_grid(settings: Settings) -> None:
     merged = [c for c in grid.cells if c.row == 3]
     assert len(merged) == len(COLS)
     assert all(abs((c.bbox[3] - c.bbox[1]) - (ROWS[3] + ROWS[4])) <= 4 for c in merged)
+
+
+def test_a_table_cut_by_the_page_end_keeps_its_open_last_row(settings: Settings) -> None:
+    # a table broken over pages: the last row on this page has no closing rule, its cell
+    # sides run on to the end of the rules (the row closes on the next page)
+    page, ys, _ = draw_table(ROWS, COLS, MERGED, missing_rows=(len(ROWS),))
+    grid = detect_grids(page, 1, DPI, settings.grid)[0]
+    assert len(grid.rows) == len(ys)
+    assert abs(grid.rows[-1] - ys[-1]) <= 3
+    assert spans(grid) == expected_spans()
+    assert grid.open_ends == ["bottom"]
+
+
+def test_a_table_whose_first_row_is_open_at_the_top(settings: Settings) -> None:
+    # the continuation of a table cut above: its first row has side rules but no top rule
+    page, ys, _ = draw_table(ROWS, COLS, [], missing_rows=(0,))
+    grid = detect_grids(page, 1, DPI, settings.grid)[0]
+    assert len(grid.rows) == len(ys)
+    assert abs(grid.rows[0] - ys[0]) <= 3
+    assert grid.open_ends == ["top"]
+
+
+def test_a_table_printed_without_side_rules_keeps_its_outer_columns(settings: Settings) -> None:
+    page, _, xs = draw_table(ROWS, COLS, MERGED, missing_cols=(0, len(COLS)))
+    grid = detect_grids(page, 1, DPI, settings.grid)[0]
+    assert len(grid.cols) == len(xs)
+    assert abs(grid.cols[0] - xs[0]) <= 3 and abs(grid.cols[-1] - xs[-1]) <= 3
+    assert spans(grid) == expected_spans()
+    assert grid.open_ends == ["left", "right"]
 
 
 def test_no_table_no_grid(settings: Settings) -> None:
@@ -166,3 +200,15 @@ def test_a_line_across_rules_is_cut_per_cell(settings: Settings, text: str) -> N
     assert all(c.split for c in row if c.text)
     if " " in text:
         assert got == ["7", "0", "12"]
+
+
+@pytest.mark.parametrize(
+    ("text", "like"),
+    [
+        *[("0", True), ("12", True), ("0)", True), ("i1", True), ("/", True), ("一", True)],
+        *[("", False), ("(1)", False), ("1.属于国家秘密", False), ("总计", False), ("。", False)],
+    ],
+)
+def test_number_like_cells(text: str, like: bool) -> None:
+    # misread numbers are number cells for the structure; labels (always CJK) never are
+    assert number_like(text) is like

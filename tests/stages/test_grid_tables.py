@@ -122,6 +122,66 @@ def test_a_missing_rule_splits_the_row_and_marks_it(settings: Settings) -> None:
     assert all(c.grid["inferred_rule"] == 1.0 for r in table.rows for c in r.cells)
 
 
+def test_a_row_cut_by_the_page_break_is_one_row_with_its_label_joined(
+    settings: Settings,
+) -> None:
+    # the label begins in the open last row of page 3 (no values there) and ends in the first
+    # row of page 4, which holds the values
+    first = grid_of(
+        3,
+        1900.0,
+        [
+            HEADER,
+            ["4.无正当理由大量反复申请", "0", "0", "0"],
+            ["5.要求行政机关确认或重新", "", "", ""],
+        ],
+        WIDTHS,
+    )
+    first.open_ends = ["bottom"]
+    cont = grid_of(
+        4, 200.0, [["出具已获取信息", "1", "0", "1"], ["（六）其他处理", "2", "0", "2"]], WIDTHS
+    )
+    doc = ReportDoc(source=Source(path="t.pdf"), pages=[page_doc(3, [first]), page_doc(4, [cont])])
+    table = GridTableBuilder(settings.grid).build(doc, 1, same)[0]
+    assert [r.label for r in table.rows] == [
+        "4.无正当理由大量反复申请",
+        "5.要求行政机关确认或重新出具已获取信息",
+        "（六）其他处理",
+    ]
+    assert [c.raw for c in table.rows[1].cells] == ["1", "0", "1"]
+
+
+def test_the_label_rest_of_a_cut_row_continues_the_previous_row(settings: Settings) -> None:
+    # the values are in the part on page 3; page 4's grid opens (no top rule) with the label's
+    # rest and no values: not a header, not a row of blanks
+    first = grid_of(3, 1900.0, [HEADER, ["5.要求行政机关确认或重新", "1", "0", "1"]], WIDTHS)
+    cont = grid_of(
+        4, 200.0, [["出具已获取信息", "", "", ""], ["（六）其他处理", "2", "0", "2"]], WIDTHS
+    )
+    cont.open_ends = ["top"]
+    doc = ReportDoc(source=Source(path="t.pdf"), pages=[page_doc(3, [first]), page_doc(4, [cont])])
+    table = GridTableBuilder(settings.grid).build(doc, 1, same)[0]
+    assert [r.label for r in table.rows] == [
+        "5.要求行政机关确认或重新出具已获取信息",
+        "（六）其他处理",
+    ]
+    assert "出具已获取信息" not in table.header_text
+
+
+def test_a_misread_number_in_the_only_data_row_does_not_turn_its_column_into_a_label(
+    settings: Settings,
+) -> None:
+    # table 四 has one data row: its first column's only number, misread "0)", used to make
+    # that column part of the stub, so the row lost a cell and the rest shifted
+    header = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    grid = grid_of(4, 400.0, [header, ["0)", "0", "1", "0)", "1"]], [120.0] * 5)
+    doc = ReportDoc(source=Source(path="t.png"), pages=[page_doc(4, [grid])])
+    table = GridTableBuilder(settings.grid).build(doc, 1, same)[0]
+    assert len(table.rows) == 1
+    assert table.rows[0].label_cells == []
+    assert [c.raw for c in table.rows[0].cells] == ["0)", "0", "1", "0)", "1"]
+
+
 # ---- whole documents (text-layer PDFs: camelot lattice) ----------------------------------------
 
 

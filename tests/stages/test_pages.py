@@ -11,9 +11,14 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image
 
+from pipeline.datamodel.document import CellPart
 from pipeline.engines.imaging import estimate_skew, rotate, text_axis
+from pipeline.engines.ocr.base import OcrLine
+from pipeline.engines.tables.grid import build_grid
 from pipeline.evaluate import compare, load_truth
 from pipeline.runner import Pipeline
+from pipeline.settings import Settings
+from pipeline.stages.pages import ReadPages
 
 SCANS = Path(__file__).resolve().parents[2] / "sample_scans"
 HUAIAN = SCANS / "real" / "huaian-city-2024-scan200.pdf"
@@ -91,3 +96,55 @@ def test_real_scans_give_the_printed_values_or_say_they_are_unsure(
     assert not silent
     right = sum(r.correct for r in results) / len(results)
     assert right >= 0.9, json.dumps([(r.path, r.truth, r.value) for r in results if not r.correct])
+
+
+class _CropReader:
+    """An OCR engine that reads every crop as a clean '0' (no model: what is tested is which
+    cells are sent for re-reading)."""
+
+    kind = "fake"
+
+    def recognize(self, image: np.ndarray) -> list[OcrLine]:
+        return []
+
+    def recognize_crops(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+        return [("0", 0.99) for _ in crops]
+
+    def describe(self) -> dict[str, str]:
+        return {"engine": self.kind}
+
+
+def test_a_misread_number_is_reread_even_when_its_column_has_no_clean_number(
+    settings: Settings,
+) -> None:
+    # table 四's single data row: "0" misread "0)" in a column where it is the only number;
+    # the column must still count as numeric so the cell is read again from its crop
+    import cv2
+
+    image = np.full((600, 900, 3), 255, np.uint8)
+    ys, xs = [100, 200, 300], [100, 300, 500, 700]
+    for y in ys:
+        cv2.line(image, (xs[0], y), (xs[-1], y), (0, 0, 0), 2)
+    for x in xs:
+        cv2.line(image, (x, ys[0]), (x, ys[-1]), (0, 0, 0), 2)
+    for x in xs[:-1]:
+        cv2.putText(image, "0", (x + 80, 270), cv2.FONT_HERSHEY_SIMPLEX, 1.5, (0, 0, 0), 3)
+    grid = build_grid(
+        [float(y) for y in ys],
+        [float(x) for x in xs],
+        lambda i, j: True,
+        lambda i, j: True,
+        page=1,
+        source="lines",
+    )
+    for cell, text in zip(
+        grid.cells, ["结果维持", "结果纠正", "总计", "0)", "0)", "0"], strict=True
+    ):
+        x0, y0, x1, y1 = cell.bbox
+        cell.parts = [CellPart(text=text, bbox=(x0 + 60, y0 + 20, x1 - 60, y1 - 20))]
+        cell.text, cell.confidence = text, 0.8 if text == "0)" else 0.99
+    engine = _CropReader()
+    stage = ReadPages(settings.render, settings.prepare, lambda: engine, settings.grid)
+    stage._reread(image, grid, 200)
+    assert [c.text for c in grid.cells if c.row == 1] == ["0", "0", "0"]
+    assert [c.reread for c in grid.cells if c.row == 1] == [True, True, False]

@@ -6,7 +6,9 @@ Detection (scans, after deskew so the grid is in the OCR boxes' coordinates):
    (`min_rule_inches`: longer than any glyph stroke); a closing bridges broken or faint rules
    (`rule_gap_inches`);
 3. each connected group of rules that is big enough is a table: rule positions are clustered
-   into row and column boundaries;
+   into row and column boundaries; where the cross rules run on past the outermost rule (a
+   table cut by the page end, or printed without side rules) their end is a boundary too and
+   the side is recorded in `TableGrid.open_ends`;
 4. `build_grid`: between two neighbouring elementary cells, a rule covering at least
    `edge_coverage` of the shared side separates them; otherwise they are one merged cell
    (rowspan / colspan), found by union-find.
@@ -21,6 +23,7 @@ import itertools
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from pipeline.cells import is_value_cell
 from pipeline.datamodel.document import CellPart, Fragment, GridCell, TableGrid
 
 if TYPE_CHECKING:
@@ -194,6 +197,12 @@ def _region_grid(
             for a, b in itertools.pairwise(cols)
         )
     ]
+    open_ends: list[str] = []
+    if len(rows) >= 2 and len(cols) >= 2:
+        rows, opened = _open_ends(vt, rows, cols, 0, tol, gap, s.open_edge_share)
+        open_ends += [side for side, o in zip(("top", "bottom"), opened, strict=True) if o]
+        cols, opened = _open_ends(hz, cols, rows, 1, tol, gap, s.open_edge_share)
+        open_ends += [side for side, o in zip(("left", "right"), opened, strict=True) if o]
     if len(rows) < s.min_rows + 1 or len(cols) < s.min_cols + 1:
         return None
 
@@ -206,7 +215,7 @@ def _region_grid(
         return _coverage(strip, axis=0) >= s.edge_coverage
 
     x, y = origin
-    return build_grid(
+    grid = build_grid(
         [float(y + r) for r in rows],
         [float(x + c) for c in cols],
         v_rule,
@@ -214,6 +223,51 @@ def _region_grid(
         page=0,
         source="lines",
     )
+    grid.open_ends = open_ends
+    return grid
+
+
+def _open_ends(
+    cross: np.ndarray,
+    bounds: list[int],
+    others: list[int],
+    axis: int,
+    tol: int,
+    min_gap: float,
+    share: float,
+) -> tuple[list[int], tuple[bool, bool]]:
+    """`bounds` with a boundary added at an open end of the table: where at least `share` of
+    the cross rules (`others`, found in `cross`) run on past the first or last boundary by a
+    cell or more, the table goes on without a closing rule there (a table cut by the page end
+    and continued on the next page, or printed without its outer rule). The added boundary is
+    where those rules end. axis=0: `bounds` are row positions, `cross` the vertical rule mask;
+    axis=1: column positions and the horizontal mask. Also returns whether the (first, last)
+    end was open."""
+    import numpy as np
+
+    profiles = [
+        (
+            cross[:, max(0, p - tol) : p + tol + 1]
+            if axis == 0
+            else cross[max(0, p - tol) : p + tol + 1]
+        ).max(axis=1 - axis)
+        > 0
+        for p in others
+    ]
+    out = list(bounds)
+    opened = [False, False]
+    for side, start, step in ((0, bounds[0], -1), (1, bounds[-1], 1)):
+        ends = []
+        for ink in profiles:
+            beyond = ink[start + 1 :] if step > 0 else ink[:start][::-1]
+            run = len(beyond) if beyond.all() else int(np.argmin(beyond))  # ink up to a gap
+            if run >= min_gap:
+                ends.append(start + step * run)
+        if len(ends) >= 2 and len(ends) >= share * len(others):
+            end = round(float(np.median(ends)))
+            out = [*out, end] if step > 0 else [end, *out]
+            opened[side] = True
+    return out, (opened[0], opened[1])
 
 
 def _boundaries(mask: np.ndarray, axis: int, tol: int, min_len: float, min_gap: float) -> list[int]:
@@ -285,6 +339,23 @@ def text_lines(parts: list[CellPart]) -> list[list[CellPart]]:
                 continue
         lines.append([p])
     return [sorted(line, key=lambda p: p.bbox[0]) for line in lines]
+
+
+def number_like(text: str) -> bool:
+    """A cell the structure treats as a number cell: a value (cells.is_value_cell), or a
+    reading at least half digits with no CJK character, a number misread with a stray mark
+    ("0)", "i1"). Labels and headers always carry CJK, so such a cell is never a stub: without
+    this, a column whose only number is misread (table 四 has one data row) became label.
+    What the cell's value is stays cells.read_cell's business."""
+    if is_value_cell(text, blank_ok=False):
+        return True
+    t = "".join(text.split())
+    digits = sum(ch.isdigit() for ch in t)
+    return bool(t) and 2 * digits >= len(t) and not any(_is_cjk(ch) for ch in t)
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
 
 
 def numeric_columns(grid: TableGrid, is_value: Callable[[str], bool], share: float) -> set[int]:
