@@ -19,6 +19,10 @@ The features, set by the stage that knows them:
   from an OCR line that crossed a rule; inferred_rule (0/1) a rule was missing and the row was
   split by its text lines (always reviewed); parse_accuracy (0..1) camelot's parsing-report
   accuracy for the table (enters as 1 - it, `parse_doubt`).
+- reread_disagrees (0/1): the page OCR and the re-read of the cell's crop read different
+  values (15 vs 5, 一 vs 4, nothing vs 3): one of them is wrong, always reviewed.
+- slash_like (0/1): OCR read 1 but the cell's one mark leans like a "/" (not applicable), so
+  it is read as "/": always reviewed.
 - repaired (0/1): the value is the one the 勾稽 relations imply (method repaired.consistency).
 - not_a_number (0/1): a table cell (always a count or amount) read as text ("∞", "。"):
   always reviewed, whatever the OCR confidence.
@@ -55,6 +59,8 @@ ALWAYS_REVIEW = {
     "inferred_rule": "missing_rule",
     "repaired": "repaired_consistency",
     "not_a_number": "not_a_number",
+    "reread_disagrees": "reread_disagrees",
+    "slash_like": "slash_read_as_digit",
 }
 
 
@@ -73,8 +79,15 @@ def score(field: ReportField, settings: ConfidenceSettings) -> float:
     z += w["ocr_doubt"] * (1.0 - f.get("ocr_confidence", 1.0))
     z += w["parse_doubt"] * (1.0 - f.get("parse_accuracy", 1.0))
     names = ("approximate", "chinese_numeral", "conflict", "corroborated", "ocr_blank")
-    grid = ("grid_cell", "cell_reread", "cell_split", "inferred_rule", "repaired")
-    for name in (*names, "ocr_confusable", "label_ambiguous", *grid):
+    grid = (
+        "grid_cell",
+        "cell_reread",
+        "cell_split",
+        "inferred_rule",
+        "repaired",
+        "reread_disagrees",
+    )
+    for name in (*names, "ocr_confusable", "label_ambiguous", *grid, "slash_like"):
         z += w[name] * f.get(name, 0.0)
     return 1.0 / (1.0 + math.exp(-z))
 

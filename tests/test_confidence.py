@@ -36,3 +36,19 @@ def test_review_reasons(settings) -> None:
     assert review_reasons(absent_item, score(absent_item, conf), conf) == []
     absent_meta = ReportField(features={"not_found": 1.0, "required": 1.0})
     assert review_reasons(absent_meta, score(absent_meta, conf), conf) == ["not_found"]
+
+
+def test_two_readings_that_differ_and_a_slash_read_as_one_go_to_review(settings) -> None:
+    """A cell the page OCR and the crop re-read read differently (15 vs 5), or a "/" OCR read
+    as 1, is reviewed however sure the engine was."""
+    conf = settings.confidence
+    sure = f(label_score=1.0, grid_cell=1.0, checks_passed=2.0, ocr_confidence=1.0)
+    assert review_reasons(sure, score(sure, conf), conf) == []
+    disagree = f(
+        label_score=1.0, grid_cell=1.0, checks_passed=2.0, ocr_confidence=1.0, reread_disagrees=1.0
+    )
+    slash = f(label_score=1.0, grid_cell=1.0, checks_passed=2.0, ocr_confidence=1.0, slash_like=1.0)
+    assert score(disagree, conf) < score(sure, conf)
+    assert score(slash, conf) < score(sure, conf)
+    assert "reread_disagrees" in review_reasons(disagree, score(disagree, conf), conf)
+    assert "slash_read_as_digit" in review_reasons(slash, score(slash, conf), conf)
