@@ -51,14 +51,15 @@ def _strays() -> str:
 def _undo_confusions(t: str) -> str | None:
     """The number an OCR'd cell stands for once its confusions are undone, else None.
 
-    A lone confusable mark ("。") is the digit; stray marks at the edges of digits ("0)") are
-    dropped; digit look-alikes ("∞", "i1") are the digits. None when nothing needed undoing
+    A lone confusable mark ("。") is the digit; stray marks after digits ("0)") are dropped; digit look-alikes ("∞", "i1") are the digits. None when nothing needed undoing
     or the result is not a number (a real text cell stays text)."""
     if not t or t in _na_tokens():
         return None
     if t in _lone_confusables():
         return _lone_confusables()[t]
-    core = t.strip(_strays())
+    core = t.rstrip(_strays())
+    if core != t and not any(c.isdigit() for c in core):
+        return None  # "（一）", "一。": an enumerator or prose, not a digit with a speck
     table = _confusables()
     undone = "".join(table.get(c, c) for c in core)
     if undone == t:
