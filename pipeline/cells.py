@@ -51,8 +51,9 @@ def _strays() -> str:
 def _undo_confusions(t: str) -> str | None:
     """The number an OCR'd cell stands for once its confusions are undone, else None.
 
-    A lone confusable mark ("。") is the digit; stray marks after digits ("0)") are dropped; digit look-alikes ("∞", "i1") are the digits. None when nothing needed undoing
-    or the result is not a number (a real text cell stays text)."""
+    A lone confusable mark ("。") is the digit; stray marks after digits ("0)") are dropped;
+    digit look-alikes ("∞", "i1") are the digits. None when nothing needed undoing or the
+    result is not a number (a real text cell stays text)."""
     if not t or t in _na_tokens():
         return None
     if t in _lone_confusables():
