@@ -12,7 +12,8 @@ The features, set by the stage that knows them:
 - conflict (0/1): another reading in the document disagrees. corroborated (0/1): one agrees.
 - ocr_confidence (0..1): the OCR engine's confidence in the cell (enters as 1 - it, `ocr_doubt`);
   ocr_blank (0/1): an OCR'd cell with nothing read in it, which may be a digit the engine missed.
-  ocr_confusable (0/1): the cell read as a number only after undoing an OCR confusion (一 -> 1).
+  ocr_confusable (0/1): the cell read as a number only after undoing an OCR confusion (一 -> 1,
+  a lone 。 -> 0, "0)" -> 0; pipeline/cells.py).
 - label_ambiguous (0/1): the row's label matched another template row almost as well.
 - Ruled grids (stages/grid_tables.py): grid_cell (0/1) the cell's place comes from ruled
   lines; cell_reread (0/1) its text from re-reading the cell crop; cell_split (0/1) it was cut
@@ -24,7 +25,7 @@ The features, set by the stage that knows them:
 - slash_like (0/1): OCR read 1 but the cell's one mark leans like a "/" (not applicable), so
   it is read as "/": always reviewed.
 - repaired (0/1): the value is the one the 勾稽 relations imply (method repaired.consistency).
-- not_a_number (0/1): a table cell (always a count or amount) read as text ("∞", "。"):
+- not_a_number (0/1): a table cell (always a count or amount) read as text ("gnend"):
   always reviewed, whatever the OCR confidence.
 - not_found / row_not_found / table_not_found: the value is absent (semantic `missing`); a row
   or table the report has but that could not be read needs review; `required` marks a value
