@@ -16,7 +16,8 @@ path without a grid, where camelot lattice finds nothing).
 A cell is a truth value of a table path (active_disclosure / applications /
 review_litigation); right when the record's value equals it. A table's structure is exact when
 its format is the truth's, no template row was missed and no cell's column was inferred
-(`position_uncertain`). Seconds per table: the table work (grid detection, cell re-reads,
+(`position_uncertain`). Right cells flagged: right values that still carry review.needed (the
+review cost of the flags). Seconds per table: the table work (grid detection, cell re-reads,
 the tables and table_fields stages) over the tables found; end-to-end seconds per document are
 reported beside it (OCR dominates them).
 """
@@ -99,6 +100,7 @@ def run(variants: set[str] | None) -> dict[str, Any]:
     cells: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])  # right, total
     tables_exact: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     wrong: list[dict[str, Any]] = []
+    right_flagged: dict[str, int] = defaultdict(int)  # right cells sent to review, per variant
     table_seconds = wall = 0.0
     n_tables = n_docs = 0
     tmp = Path(tempfile.mkdtemp(prefix="nianbao-tables-"))
@@ -121,6 +123,7 @@ def run(variants: set[str] | None) -> dict[str, Any]:
             for f in fs:
                 cells[(variant, kind)][0] += f.correct
                 cells[(variant, kind)][1] += 1
+                right_flagged[variant] += bool(f.correct and f.flagged)
                 if not f.correct:
                     wrong.append(
                         {
@@ -163,6 +166,7 @@ def run(variants: set[str] | None) -> dict[str, Any]:
     for variant, entry in per_variant.items():
         entry["accuracy"] = share(entry["right"], entry["cells"])
         entry["structure_exact"] = share(*tables_exact[variant])
+        entry["right_cells_flagged"] = right_flagged[variant]
     per_table: dict[str, Any] = {}
     for kind, name in TABLES.items():
         r = sum(v[0] for (_, k), v in cells.items() if k == kind)
@@ -181,6 +185,7 @@ def run(variants: set[str] | None) -> dict[str, Any]:
         ),
         "wrong_cells": len(wrong),
         "wrong_cells_flagged": share(sum(w["flagged"] for w in wrong), len(wrong)),
+        "right_cells_flagged": sum(right_flagged.values()),
         "seconds_per_table": round(table_seconds / n_tables, 3) if n_tables else None,
         "seconds_per_document_end_to_end": round(wall / n_docs, 2) if n_docs else None,
         "wrong": wrong,

@@ -1,7 +1,10 @@
 """How the text of one table cell is read: value and semantic (record-contract `semantic`).
 
 "" -> blank (read as 0); "0" -> zero; "18", "12.5", "+3", "251000元" -> number;
-"/", "—", "不适用" (template tables.yaml cell_values) -> not_applicable; anything else -> text.
+"/", "—", "不适用" (template tables.yaml cell_values) -> not_applicable; a cell that is a number
+once OCR confusions are undone ("一" -> 1, a lone "。" -> 0, "0)" -> 0; tables.yaml
+`ocr_confusables`, `ocr_lone_confusables`, `ocr_strays`) -> that number (and `confusable`, so
+the field is reviewed); anything else -> text.
 """
 
 from __future__ import annotations
@@ -35,20 +38,45 @@ def _confusables() -> dict[str, str]:
     return load_template().tables.cell_values.ocr_confusables
 
 
+@cache
+def _lone_confusables() -> dict[str, str]:
+    return load_template().tables.cell_values.ocr_lone_confusables
+
+
+@cache
+def _strays() -> str:
+    return "".join(load_template().tables.cell_values.ocr_strays)
+
+
+def _undo_confusions(t: str) -> str | None:
+    """The number an OCR'd cell stands for once its confusions are undone, else None.
+
+    A lone confusable mark ("。") is the digit; stray marks after digits ("0)") are dropped;
+    digit look-alikes ("∞", "i1") are the digits. None when nothing needed undoing or the
+    result is not a number (a real text cell stays text)."""
+    if not t or t in _na_tokens():
+        return None
+    if t in _lone_confusables():
+        return _lone_confusables()[t]
+    core = t.rstrip(_strays())
+    if core != t and not any(c.isdigit() for c in core):
+        return None  # "（一）", "一。": an enumerator or prose, not a digit with a speck
+    table = _confusables()
+    undone = "".join(table.get(c, c) for c in core)
+    if undone == t:
+        return None  # nothing to undo: a plain number, or text
+    return undone if _number().match(undone) else None
+
+
 def confusable(text: str) -> bool:
     """A number cell that only reads as a number after undoing OCR confusions (一 -> 1)."""
-    t = clean_line(text).replace(" ", "")
-    table = _confusables()
-    if not t or not any(c in table for c in t) or t in _na_tokens():
-        return False
-    return bool(_number().match("".join(table.get(c, c) for c in t)))
+    return _undo_confusions(clean_line(text).replace(" ", "")) is not None
 
 
 def _normalised(text: str) -> str:
     t = clean_line(text).replace(" ", "")
-    if confusable(t):
-        t = "".join(_confusables().get(c, c) for c in t)
-    return t
+    undone = _undo_confusions(t)
+    return t if undone is None else undone
 
 
 def is_value_cell(text: str, *, blank_ok: bool) -> bool:

@@ -12,13 +12,18 @@ The features, set by the stage that knows them:
 - conflict (0/1): another reading in the document disagrees. corroborated (0/1): one agrees.
 - ocr_confidence (0..1): the OCR engine's confidence in the cell (enters as 1 - it, `ocr_doubt`);
   ocr_blank (0/1): an OCR'd cell with nothing read in it, which may be a digit the engine missed.
-  ocr_confusable (0/1): the cell read as a number only after undoing an OCR confusion (一 -> 1).
+  ocr_confusable (0/1): the cell read as a number only after undoing an OCR confusion (一 -> 1,
+  a lone 。 -> 0, "0)" -> 0; pipeline/cells.py).
 - label_ambiguous (0/1): the row's label matched another template row almost as well.
 - Ruled grids (stages/grid_tables.py): grid_cell (0/1) the cell's place comes from ruled
   lines; cell_reread (0/1) its text from re-reading the cell crop; cell_split (0/1) it was cut
   from an OCR line that crossed a rule; inferred_rule (0/1) a rule was missing and the row was
   split by its text lines (always reviewed); parse_accuracy (0..1) camelot's parsing-report
   accuracy for the table (enters as 1 - it, `parse_doubt`).
+- reread_disagrees (0/1): the page OCR and the re-read of the cell's crop read different
+  values (15 vs 5, 一 vs 4, nothing vs 3): one of them is wrong, always reviewed.
+- slash_like (0/1): OCR read 1 but the cell's one mark leans like a "/" (not applicable), so
+  it is read as "/": always reviewed.
 - repaired (0/1): the value is the one the 勾稽 relations imply (method repaired.consistency).
 - exonerated (0/1): the field's failed relations all run one way and one running the other
   way through it passes, so the culprit is elsewhere: no forced review, the score decides.
@@ -26,7 +31,7 @@ The features, set by the stage that knows them:
   pass: its column is settled (no forced review). late (0/1): a publish date after the
   statutory deadline in the year after the report year. document_doubt (0/1): a value no
   relation checks, in a document misread elsewhere (stages/score.py).
-- not_a_number (0/1): a table cell (always a count or amount) read as text ("∞", "。"):
+- not_a_number (0/1): a table cell (always a count or amount) read as text ("gnend"):
   always reviewed, whatever the OCR confidence.
 - not_found / row_not_found / table_not_found: the value is absent (semantic `missing`); a row
   or table the report has but that could not be read needs review; `required` marks a value
@@ -63,6 +68,8 @@ ALWAYS_REVIEW = {
     "inferred_rule": "missing_rule",
     "repaired": "repaired_consistency",
     "not_a_number": "not_a_number",
+    "reread_disagrees": "reread_disagrees",
+    "slash_like": "slash_read_as_digit",
 }
 # An always-review feature the 勾稽 relations settle: the column of a cell whose row and column
 # relations all pass is not in doubt (stages/checks.py); the score still weighs both.
@@ -86,9 +93,16 @@ def score(field: ReportField, settings: ConfidenceSettings) -> float:
     z += w["ocr_doubt"] * (1.0 - f.get("ocr_confidence", 1.0))
     z += w["parse_doubt"] * (1.0 - f.get("parse_accuracy", 1.0))
     names = ("approximate", "chinese_numeral", "conflict", "corroborated", "ocr_blank")
-    grid = ("grid_cell", "cell_reread", "cell_split", "inferred_rule", "repaired")
+    grid = (
+        "grid_cell",
+        "cell_reread",
+        "cell_split",
+        "inferred_rule",
+        "repaired",
+        "reread_disagrees",
+    )
     relations = ("exonerated", "position_confirmed", "late", "document_doubt")
-    for name in (*names, "ocr_confusable", "label_ambiguous", *grid, *relations):
+    for name in (*names, "ocr_confusable", "label_ambiguous", *grid, "slash_like", *relations):
         z += w[name] * f.get(name, 0.0)
     return 1.0 / (1.0 + math.exp(-z))
 

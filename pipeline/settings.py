@@ -85,11 +85,14 @@ class GridSettings(_Section):
     cell_share: float  # a fragment with this share of its area in one cell belongs to it
     reread: bool  # re-read doubtful digit cells from their crop (OCR pages)
     reread_below: float  # OCR confidence under which a digit cell is re-read
-    reread_scale: float  # the crop is enlarged this much before reading
     reread_min_confidence: float  # a re-read counts only at this confidence or more
-    crop_margin_px: int  # white margin around a re-read crop (before enlarging)
-    ink_level: int  # 0..255: darker pixels are ink
+    ink_contrast: int  # grey levels under a cell's background (median) that are ink
     min_ink_share: float  # a cell with less ink than this share is blank (not re-read)
+    speck_share: float  # marks under this share of the cell's largest are noise specks
+    reread_pad_share: float  # crop = the marks' box padded by this share of its height
+    reread_min_height_px: int  # ... enlarged to at least this height (recogniser input)
+    slash_lean_degrees: float  # a cell read as 1 whose mark leans more is a "/" (n/a)
+    stroke_min_elongation: float  # 0..1: a mark this elongated is a stroke (lean measurable)
     digit_column_share: float  # a column is numeric when this share of its filled cells is
     continuation_inches: float  # a grid this close to the page end may continue on the next page
     same_edge_inches: float  # ... when the next page's first grid has the same left/right edges

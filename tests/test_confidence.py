@@ -60,3 +60,22 @@ def test_a_2019_report_is_not_sent_to_review_for_the_2021_only_rows(pipeline) ->
         f = record.get(path)
         assert f.value is None and f.features.get("not_in_format") == 1.0
         assert not f.review.needed, path
+
+
+def test_two_readings_that_differ_and_a_slash_read_as_one_go_to_review(settings) -> None:
+    """A cell the page OCR and the crop re-read read differently (15 vs 5), or a "/" OCR read
+    as 1, is reviewed however sure the engine was."""
+    from pipeline.confidence import Scorer
+
+    conf = settings.confidence
+    scorer = Scorer(conf, settings.calibration)
+    evidence = dict(label_score=1.0, grid_cell=1.0, checks_passed=2.0, ocr_confidence=1.0)
+    sure, disagree = f(**evidence), f(**evidence, reread_disagrees=1.0)
+    slash = f(**evidence, slash_like=1.0)
+    assert score(disagree, conf) < score(sure, conf)
+    assert score(slash, conf) < score(sure, conf)
+    for field in (sure, disagree, slash):
+        scorer.apply(field)
+    assert not sure.review.needed
+    assert "reread_disagrees" in disagree.review.reasons
+    assert "slash_read_as_digit" in slash.review.reasons

@@ -61,6 +61,8 @@ class GridCell(BaseModel):
     confidence: float | None = None  # lowest confidence of the parts (None: text layer)
     split: bool = False  # a fragment crossing a rule was cut to fill it
     reread: bool = False  # text comes from re-reading the cell's crop
+    reread_disagrees: bool = False  # the page reading and the crop re-read differ in value
+    slash_like: bool = False  # read as 1, but its one mark leans like the "/" of n/a
     inferred_rule: bool = False  # a side of it is a rule the grid lacked (split by text lines)
 
     @property

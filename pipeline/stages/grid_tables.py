@@ -236,6 +236,8 @@ class GridTableBuilder:
         features = {
             "grid_cell": 1.0,
             "cell_reread": float(cell.reread),
+            "reread_disagrees": float(cell.reread_disagrees),
+            "slash_like": float(cell.slash_like),
             "cell_split": float(cell.split),
             "inferred_rule": float(cell.inferred_rule),
         }

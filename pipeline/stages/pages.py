@@ -32,7 +32,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline.cells import is_value_cell
+from pipeline.cells import confusable, is_value_cell, read_cell
 from pipeline.datamodel.document import Fragment, GridCell, PageDoc, ReportDoc, TableGrid
 from pipeline.datamodel.record import ErrorItem
 from pipeline.engines import imaging
@@ -259,34 +259,46 @@ class ReadPages:
         self.timings["grid_ms"] += (time.perf_counter() - t0) * 1000
 
     def _reread(self, image: np.ndarray, grid: TableGrid, dpi: int) -> None:
-        """Read doubtful digit cells again from their enlarged crop."""
-        numeric = numeric_columns(grid, number_like, self.grid.digit_column_share)
+        """Read doubtful digit cells again from their crop, and look at the shape of 1s.
+
+        Doubtful: empty, cut from a line crossing a rule, under `reread_below` confidence, not
+        a value, or a value only after undoing an OCR confusion ("。", "i1"). The re-read
+        replaces the page reading unless that was a plain value read at least as surely; a
+        re-read that is itself a confusion never replaces a value. When the two readings
+        differ in value the cell is marked `reread_disagrees` (sent to review). A cell read as
+        1 whose one mark leans like a "/" is read as "/" and marked `slash_like`."""
+        g = self.grid
+        numeric = numeric_columns(grid, number_like, g.digit_column_share)
         tops = {
             c.col: c.bbox[1]
             for c in sorted(grid.cells, key=lambda c: -c.bbox[1])
             if c.col in numeric and number_like(c.text)
         }  # cells below a column's first number are digit cells
+        inset = round(g.merge_inches * dpi)
         todo: list[GridCell] = []
         crops: list[np.ndarray] = []
         for cell in grid.cells:
             if cell.col not in tops or cell.colspan > 1 or cell.bbox[1] < tops[cell.col]:
                 continue
+            self._check_slash(image, cell, inset)
             doubtful = (
                 cell.empty
                 or cell.split
-                or (cell.confidence is not None and cell.confidence < self.grid.reread_below)
+                or (cell.confidence is not None and cell.confidence < g.reread_below)
                 or not is_value_cell(cell.text, blank_ok=False)
+                or confusable(cell.text)
             )
-            if not doubtful:
+            if not doubtful or cell.slash_like:
                 continue
             crop = imaging.cell_crop(
                 image,
                 cell.bbox,
-                inset=round(self.grid.merge_inches * dpi),
-                scale=self.grid.reread_scale,
-                margin=self.grid.crop_margin_px,
-                ink_level=self.grid.ink_level,
-                min_ink_share=self.grid.min_ink_share,
+                inset=inset,
+                ink_contrast=g.ink_contrast,
+                min_ink_share=g.min_ink_share,
+                speck_share=g.speck_share,
+                pad_share=g.reread_pad_share,
+                min_height=g.reread_min_height_px,
             )
             if crop is None:  # no ink inside the rules: a blank cell, nothing to read
                 continue
@@ -296,12 +308,31 @@ class ReadPages:
             return
         for cell, (text, conf) in zip(todo, self.engine.recognize_crops(crops), strict=True):
             text = "".join(text.split())
-            if conf < self.grid.reread_min_confidence or not is_value_cell(text, blank_ok=False):
+            if conf < g.reread_min_confidence or not is_value_cell(text, blank_ok=False):
                 continue
-            old_ok = not cell.empty and is_value_cell(cell.text, blank_ok=False)
-            if old_ok and not cell.split and conf <= (cell.confidence or 0.0):
+            old_value = is_value_cell(cell.text, blank_ok=True)
+            if confusable(text) and old_value and not cell.empty:
+                continue  # one confusion does not replace another reading
+            disagree = old_value and read_cell(cell.text)[0] != read_cell(text)[0]
+            old_plain = old_value and not cell.empty and not confusable(cell.text)
+            if old_plain and not cell.split and conf <= (cell.confidence or 0.0):
+                cell.reread_disagrees = cell.reread_disagrees or disagree
                 continue
             cell.text, cell.confidence, cell.reread = text, conf, True
+            cell.reread_disagrees = disagree
+
+    def _check_slash(self, image: np.ndarray, cell: GridCell, inset: int) -> None:
+        if cell.empty or read_cell(cell.text)[0] != 1 or len(cell.text.strip()) != 1:
+            return
+        lean = imaging.mark_lean(
+            image,
+            cell.bbox,
+            inset=inset,
+            ink_contrast=self.grid.ink_contrast,
+            min_elongation=self.grid.stroke_min_elongation,
+        )
+        if lean is not None and lean > self.grid.slash_lean_degrees:
+            cell.text, cell.slash_like = "/", True
 
     def _ocr(
         self, image: np.ndarray, rotation: int, t0: float

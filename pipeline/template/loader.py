@@ -86,6 +86,8 @@ class ReviewLitigationSpec(_Strict):
 class CellValues(_Strict):
     not_applicable: list[str]
     ocr_confusables: dict[str, str]
+    ocr_lone_confusables: dict[str, str]
+    ocr_strays: list[str]
     units: list[str]
 
 

@@ -206,7 +206,8 @@ def test_a_line_across_rules_is_cut_per_cell(settings: Settings, text: str) -> N
     ("text", "like"),
     [
         *[("0", True), ("12", True), ("0)", True), ("i1", True), ("/", True), ("一", True)],
-        *[("", False), ("(1)", False), ("1.属于国家秘密", False), ("总计", False), ("。", False)],
+        # a lone 。 in a number cell is a faint 0 (cells.py `ocr_lone_confusables`)
+        *[("。", True), ("", False), ("(1)", False), ("1.属于国家秘密", False), ("总计", False)],
     ],
 )
 def test_number_like_cells(text: str, like: bool) -> None:
