@@ -69,6 +69,7 @@ class Checks:
         # a one-sided bound (inequality, applicability) that holds confirms little: only its
         # failure counts
         bounds = {r.id for r in self.template.rules if r.kind != "equation"}
+        cleared = _cleared(doc.checks, axes)
         for check in doc.checks:
             if check.severity != "hard" or check.passed is None:
                 continue
@@ -78,13 +79,13 @@ class Checks:
                 f = doc.fields[path]
                 key = "checks_passed" if check.passed else "checks_failed"
                 f.features[key] = f.features.get(key, 0.0) + 1
-                if not check.passed and not _exonerated(axes.get(path)):
+                if not check.passed and path not in cleared:
                     f.review.reasons.append(f"check_failed:{check.rule}")
         for path, by_axis in axes.items():
             cell = doc.fields.get(path)
             if cell is None:
                 continue
-            if _exonerated(by_axis):
+            if path in cleared:
                 cell.features["exonerated"] = 1.0
             elif cell.features.get("position_uncertain") and _confirmed(by_axis):
                 cell.features["position_confirmed"] = 1.0
@@ -332,6 +333,23 @@ class Checks:
 
 def _nonzero(f: ReportField | None) -> bool:
     return f is not None and isinstance(f.value, int | float) and f.value != 0
+
+
+def _cleared(checks: list[CheckRecord], axes: dict[str, dict[str, list[bool | None]]]) -> set[str]:
+    """The exonerated fields, except where that would clear every field of a failed relation:
+    a failed relation has a culprit. The same misread in a row total and in the grand total
+    (4 read as 1 twice) fails the row but adds up down the column; each cell of the row is
+    then confirmed by its column, and without this none of them would be reviewed."""
+    cleared = {path for path, by_axis in axes.items() if _exonerated(by_axis)}
+    changed = True
+    while changed:
+        changed = False
+        for check in checks:
+            failed = check.severity == "hard" and check.passed is False and check.fields
+            if failed and all(p in cleared for p in check.fields):
+                cleared -= set(check.fields)
+                changed = True
+    return cleared
 
 
 def _exonerated(by_axis: dict[str, list[bool | None]] | None) -> bool:

@@ -218,6 +218,26 @@ def test_cells_of_a_failed_column_that_their_rows_confirm_are_exonerated(
     assert doc.fields["applications.total.commercial"].features.get("exonerated") == 1.0
 
 
+def test_a_misread_repeated_so_that_the_columns_add_up_still_goes_to_review(
+    template: Template,
+) -> None:
+    """The fax: 4 read as 1 in new.total and in total.total. The 本年新收 row fails, but the
+    total column still balances (new + carried over = total + carried forward), so every cell
+    of the failed row has a passing
+    relation the other way. One of them is wrong: the row must still be reviewed."""
+    values = consistent_table_three(template)
+    new_total = int(values["applications.new.total"].value or 0)
+    total_total = int(values["applications.total.total"].value or 0)
+    values["applications.new.total"] = field(new_total - 3)
+    values["applications.total.total"] = field(total_total - 3)
+    doc = table_three_doc(values)
+    run(doc, template)
+    failed = [c for c in doc.checks if c.passed is False]
+    assert failed, "the 本年新收 row no longer adds up"
+    for check in failed:
+        assert any(doc.fields[p].review.reasons for p in check.fields), check.rule
+
+
 def test_a_cell_failing_one_way_with_nothing_the_other_way_stays_blamed(
     template: Template,
 ) -> None:
