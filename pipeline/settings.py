@@ -85,6 +85,7 @@ class GridSettings(_Section):
     cell_share: float  # a fragment with this share of its area in one cell belongs to it
     reread: bool  # re-read doubtful digit cells from their crop (OCR pages)
     reread_below: float  # OCR confidence under which a digit cell is re-read
+    reread_unfiltered: bool  # crops from the page as scanned (deskewed, not denoised)
     reread_min_confidence: float  # a re-read counts only at this confidence or more
     ink_contrast: int  # grey levels under a cell's background (median) that are ink
     min_ink_share: float  # a cell with less ink than this share is blank (not re-read)

@@ -181,9 +181,8 @@ class ReadPages:
                 note=f"{page.text_layer_note}; {BLANK_NOTE}",
             )
         t0 = time.perf_counter()
-        image = page.image()
-        if self.prepare.denoise:
-            image = imaging.denoise(image)
+        raw = page.image()
+        image = imaging.denoise(raw) if self.prepare.denoise else raw
         # Most likely turns first; stop at the first reading that is good. An upright page costs
         # one OCR pass, an upside-down or sideways one two, a misjudged text axis up to four.
         order = [0, 180, 90, 270]
@@ -203,6 +202,12 @@ class ReadPages:
         assert best is not None
         _, rotation, skew, prepared, lines = best
         fragments = fragments_from_ocr(lines)
+        # digit crops are re-read from the page as scanned, turned and deskewed the same way:
+        # the 3x3 median that cleans the page for OCR erases a fax's thin strokes (4 -> 1)
+        unfiltered = prepared
+        if raw is not image and self.grid.reread_unfiltered:
+            unfiltered = imaging.rotate(raw, rotation)
+            unfiltered = imaging.rotate(unfiltered, skew) if skew else unfiltered
         return PageDoc(
             number=page.number,
             width=int(prepared.shape[1]),
@@ -214,12 +219,16 @@ class ReadPages:
             skew=round(skew, 3),
             ocr_confidence=round(self._mean_confidence(lines), 4),
             fragments=fragments,
-            grids=self._scan_grids(prepared, page, fragments),
+            grids=self._scan_grids(prepared, page, fragments, unfiltered),
         )
 
     # ---- ruled grids ---------------------------------------------------------------------------
     def _scan_grids(
-        self, image: np.ndarray, page: PageInput, frags: list[Fragment]
+        self,
+        image: np.ndarray,
+        page: PageInput,
+        frags: list[Fragment],
+        unfiltered: np.ndarray | None = None,
     ) -> list[TableGrid]:
         if not self.grid.enabled:
             return []
@@ -231,7 +240,7 @@ class ReadPages:
         self.timings["grid_ms"] += (t1 - t0) * 1000
         if self.grid.reread:
             for grid in grids:
-                self._reread(image, grid, page.dpi)
+                self._reread(image, grid, page.dpi, unfiltered)
             self.timings["reread_ms"] += (time.perf_counter() - t1) * 1000
         return grids
 
@@ -258,7 +267,9 @@ class ReadPages:
                 page.grids.append(grid)
         self.timings["grid_ms"] += (time.perf_counter() - t0) * 1000
 
-    def _reread(self, image: np.ndarray, grid: TableGrid, dpi: int) -> None:
+    def _reread(
+        self, image: np.ndarray, grid: TableGrid, dpi: int, unfiltered: np.ndarray | None = None
+    ) -> None:
         """Read doubtful digit cells again from their crop, and look at the shape of 1s.
 
         Doubtful: empty, cut from a line crossing a rule, under `reread_below` confidence, not
@@ -291,7 +302,7 @@ class ReadPages:
             if not doubtful or cell.slash_like:
                 continue
             crop = imaging.cell_crop(
-                image,
+                image if unfiltered is None else unfiltered,
                 cell.bbox,
                 inset=inset,
                 ink_contrast=g.ink_contrast,

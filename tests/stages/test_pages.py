@@ -150,6 +150,56 @@ def test_a_misread_number_is_reread_even_when_its_column_has_no_clean_number(
     assert [c.reread for c in grid.cells if c.row == 1] == [True, True, False]
 
 
+def test_digit_crops_are_reread_from_the_page_before_its_median_filter(
+    settings: Settings,
+) -> None:
+    """A fax's one-pixel strokes: the 3x3 median that cleans the page for OCR erases them (its
+    4 became 1). The cell the page OCR read as 1 (a doubtful 一) is re-read from the page as
+    scanned, where the strokes are still there."""
+    import cv2
+
+    from pipeline.engines.imaging import denoise
+
+    raw = np.full((400, 700, 3), 255, np.uint8)
+    ys, xs = [100, 300], [100, 400, 600]
+    for y in ys:
+        cv2.line(raw, (xs[0], y), (xs[-1], y), (0, 0, 0), 3)
+    for x in xs:
+        cv2.line(raw, (x, ys[0]), (x, ys[-1]), (0, 0, 0), 3)
+    cv2.line(raw, (480, 150), (462, 225), (0, 0, 0), 1)  # a 4 in hairlines that never
+    cv2.line(raw, (466, 232), (498, 232), (0, 0, 0), 1)  # touch (a fax's broken strokes)
+    cv2.line(raw, (505, 165), (505, 262), (0, 0, 0), 1)
+    filtered = denoise(raw)
+    assert filtered[140:270, 440:520].min() > 128  # the median erased the hairlines
+    grid = build_grid(
+        [float(y) for y in ys],
+        [float(x) for x in xs],
+        lambda i, j: True,
+        lambda i, j: True,
+        page=1,
+        source="lines",
+    )
+    label, cell = grid.cells
+    label.text, label.parts = "行政许可", [CellPart(text="行政许可", bbox=(150, 180, 350, 220))]
+    cell.text, cell.confidence = "一", 0.95  # read 1 through a confusion: doubtful
+    cell.parts = [CellPart(text="一", bbox=(450, 180, 520, 220))]
+    grid.cells = [label, cell]
+    seen: list[np.ndarray] = []
+
+    class Recording(_CropReader):
+        def recognize_crops(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+            seen.extend(crops)
+            return [("4", 0.99) for _ in crops]
+
+    engine = Recording()
+    stage = ReadPages(settings.render, settings.prepare, lambda: engine, settings.grid)
+    stage._reread(filtered, grid, 200)
+    assert not seen  # on the filtered page alone the cell looks blank: nothing to re-read
+    stage._reread(filtered, grid, 200, unfiltered=raw)
+    assert len(seen) == 1 and seen[0].min() < 128
+    assert cell.text == "4" and cell.reread and cell.reread_disagrees
+
+
 TABLES = ("active_disclosure", "applications", "review_litigation")
 
 
