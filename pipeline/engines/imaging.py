@@ -101,6 +101,21 @@ def denoise(image: np.ndarray) -> np.ndarray:
     return cv2.medianBlur(image, 3)
 
 
+def _cell_ink(
+    image: np.ndarray, bbox: tuple[float, float, float, float], inset: int, ink_contrast: int
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """A cell's grey pixels inside its rules (`inset` pixels in) and its ink mask: darker than
+    the cell's background (its median) by `ink_contrast` grey levels. None for a sliver."""
+    h, w = image.shape[:2]
+    x0, y0 = max(0, round(bbox[0]) + inset), max(0, round(bbox[1]) + inset)
+    x1, y1 = min(w, round(bbox[2]) - inset), min(h, round(bbox[3]) - inset)
+    if x1 - x0 < 4 or y1 - y0 < 4:
+        return None
+    crop = image[y0:y1, x0:x1]
+    gray = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY) if crop.ndim == 3 else crop
+    return gray, (gray < float(np.median(gray)) - ink_contrast).astype(np.uint8)
+
+
 def cell_crop(
     image: np.ndarray,
     bbox: tuple[float, float, float, float],
@@ -121,14 +136,10 @@ def cell_crop(
 
     Why cut to the marks: a text recogniser scales its input to a fixed height, so a small
     digit in a tall cell comes out tiny; faint 0s read as "。" and 11 as "i1" that way."""
-    h, w = image.shape[:2]
-    x0, y0 = max(0, round(bbox[0]) + inset), max(0, round(bbox[1]) + inset)
-    x1, y1 = min(w, round(bbox[2]) - inset), min(h, round(bbox[3]) - inset)
-    if x1 - x0 < 4 or y1 - y0 < 4:
+    found = _cell_ink(image, bbox, inset, ink_contrast)
+    if found is None:
         return None
-    crop = image[y0:y1, x0:x1]
-    gray = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY) if crop.ndim == 3 else crop
-    ink = (gray < float(np.median(gray)) - ink_contrast).astype(np.uint8)
+    gray, ink = found
     if ink.mean() < min_ink_share:
         return None
     _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
@@ -158,14 +169,10 @@ def mark_lean(
     second moments; None when the cell has no mark or the mark is not a stroke (elongation
     under `min_elongation`, 0..1). A printed 1 stands within a few degrees of upright on a
     deskewed page; the "/" of a not-applicable cell leans 25-30 degrees, and OCR reads it as 1."""
-    h, w = image.shape[:2]
-    x0, y0 = max(0, round(bbox[0]) + inset), max(0, round(bbox[1]) + inset)
-    x1, y1 = min(w, round(bbox[2]) - inset), min(h, round(bbox[3]) - inset)
-    if x1 - x0 < 4 or y1 - y0 < 4:
+    found = _cell_ink(image, bbox, inset, ink_contrast)
+    if found is None:
         return None
-    crop = image[y0:y1, x0:x1]
-    gray = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY) if crop.ndim == 3 else crop
-    ink = (gray < float(np.median(gray)) - ink_contrast).astype(np.uint8)
+    _, ink = found
     n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     if n <= 1:
         return None

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Iterator
 
 from pipeline.datamodel.document import ReportDoc
 from pipeline.datamodel.record import CheckRecord, ReportField, Semantic, Severity, Source
@@ -135,15 +136,8 @@ class Checks:
     def _equation(
         self, doc: ReportDoc, rule: RuleSpec, fmt: Format, lhs_count: dict[str, int]
     ) -> list[CheckRecord]:
-        names = list(rule.for_each)
-        lists = [self.template.named_list(rule.for_each[n], fmt) for n in names]
         out = []
-        for combo in itertools.product(*lists):
-            binding = dict(zip(names, combo, strict=True))
-            lhs = self._terms(rule.lhs, binding, rule, fmt)
-            rhs = self._terms(rule.rhs, binding, rule, fmt)
-            label = ",".join(combo)
-            rule_id = f"{rule.id}[{label}]" if label else rule.id
+        for rule_id, lhs, rhs in self._bindings(rule, fmt):
             out.append(self._evaluate(doc, rule_id, lhs, rhs, rule.severity))
             lhs_count[rule_id] = len(lhs)
         return out
@@ -193,24 +187,31 @@ class Checks:
                 record.detail += "; source inconsistent: every cell was read unambiguously"
         return record
 
+    def _bindings(self, rule: RuleSpec, fmt: Format) -> Iterator[tuple[str, list[str], list[str]]]:
+        """Each binding of the rule's placeholders: the check's id and its lhs and rhs paths."""
+        names = list(rule.for_each)
+        lists = [self.template.named_list(rule.for_each[n], fmt) for n in names]
+        for combo in itertools.product(*lists):
+            binding = dict(zip(names, combo, strict=True))
+            label = ",".join(combo)
+            yield (
+                f"{rule.id}[{label}]" if label else rule.id,
+                self._terms(rule.lhs, binding, rule, fmt),
+                self._terms(rule.rhs, binding, rule, fmt),
+            )
+
     def _relation(self, doc: ReportDoc, rule: RuleSpec, fmt: Format) -> list[CheckRecord]:
         """`inequality` (sum lhs >= sum rhs) and `same_applicability` (the lhs cells are all
         "/" or none is), one check per binding; a binding none of whose cells the document
         has (the other table format) gives no check."""
-        names = list(rule.for_each)
-        lists = [self.template.named_list(rule.for_each[n], fmt) for n in names]
         out = []
-        for combo in itertools.product(*lists):
-            binding = dict(zip(names, combo, strict=True))
-            lhs = self._terms(rule.lhs, binding, rule, fmt)
-            rhs = self._terms(rule.rhs, binding, rule, fmt)
+        for rule_id, lhs, rhs in self._bindings(rule, fmt):
             paths = lhs + rhs
             fields = [doc.fields.get(p) for p in paths]
             if all(f is None or f.semantic == Semantic.missing for f in fields):
                 continue
-            label = ",".join(combo)
             record = CheckRecord(
-                rule=f"{rule.id}[{label}]" if label else rule.id,
+                rule=rule_id,
                 passed=None,
                 fields=paths,
                 severity=rule.severity,

@@ -11,7 +11,7 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image
 
-from pipeline.datamodel.document import CellPart
+from pipeline.datamodel.document import CellPart, TableGrid
 from pipeline.engines.imaging import estimate_skew, rotate, text_axis
 from pipeline.engines.ocr.base import OcrLine
 from pipeline.engines.tables.grid import build_grid
@@ -114,6 +114,24 @@ class _CropReader:
         return {"engine": self.kind}
 
 
+def ruled(image: np.ndarray, ys: list[int], xs: list[int], width: int) -> TableGrid:
+    """Draw a fully ruled grid on `image` and return it (every cell its own)."""
+    import cv2
+
+    for y in ys:
+        cv2.line(image, (xs[0], y), (xs[-1], y), (0, 0, 0), width)
+    for x in xs:
+        cv2.line(image, (x, ys[0]), (x, ys[-1]), (0, 0, 0), width)
+    return build_grid(
+        [float(y) for y in ys],
+        [float(x) for x in xs],
+        lambda i, j: True,
+        lambda i, j: True,
+        page=1,
+        source="lines",
+    )
+
+
 def test_a_misread_number_is_reread_even_when_its_column_has_no_clean_number(
     settings: Settings,
 ) -> None:
@@ -122,21 +140,10 @@ def test_a_misread_number_is_reread_even_when_its_column_has_no_clean_number(
     import cv2
 
     image = np.full((600, 900, 3), 255, np.uint8)
-    ys, xs = [100, 200, 300], [100, 300, 500, 700]
-    for y in ys:
-        cv2.line(image, (xs[0], y), (xs[-1], y), (0, 0, 0), 2)
-    for x in xs:
-        cv2.line(image, (x, ys[0]), (x, ys[-1]), (0, 0, 0), 2)
+    xs = [100, 300, 500, 700]
+    grid = ruled(image, [100, 200, 300], xs, 2)
     for x in xs[:-1]:
         cv2.putText(image, "0", (x + 80, 270), cv2.FONT_HERSHEY_SIMPLEX, 1.5, (0, 0, 0), 3)
-    grid = build_grid(
-        [float(y) for y in ys],
-        [float(x) for x in xs],
-        lambda i, j: True,
-        lambda i, j: True,
-        page=1,
-        source="lines",
-    )
     for cell, text in zip(
         grid.cells, ["结果维持", "结果纠正", "总计", "0)", "0)", "0"], strict=True
     ):
@@ -161,24 +168,12 @@ def test_digit_crops_are_reread_from_the_page_before_its_median_filter(
     from pipeline.engines.imaging import denoise
 
     raw = np.full((400, 700, 3), 255, np.uint8)
-    ys, xs = [100, 300], [100, 400, 600]
-    for y in ys:
-        cv2.line(raw, (xs[0], y), (xs[-1], y), (0, 0, 0), 3)
-    for x in xs:
-        cv2.line(raw, (x, ys[0]), (x, ys[-1]), (0, 0, 0), 3)
+    grid = ruled(raw, [100, 300], [100, 400, 600], 3)
     cv2.line(raw, (480, 150), (462, 225), (0, 0, 0), 1)  # a 4 in hairlines that never
     cv2.line(raw, (466, 232), (498, 232), (0, 0, 0), 1)  # touch (a fax's broken strokes)
     cv2.line(raw, (505, 165), (505, 262), (0, 0, 0), 1)
     filtered = denoise(raw)
     assert filtered[140:270, 440:520].min() > 128  # the median erased the hairlines
-    grid = build_grid(
-        [float(y) for y in ys],
-        [float(x) for x in xs],
-        lambda i, j: True,
-        lambda i, j: True,
-        page=1,
-        source="lines",
-    )
     label, cell = grid.cells
     label.text, label.parts = "行政许可", [CellPart(text="行政许可", bbox=(150, 180, 350, 220))]
     cell.text, cell.confidence = "一", 0.95  # read 1 through a confusion: doubtful
