@@ -19,6 +19,7 @@ from pipeline.stages.sections import front_matter_ids
 from pipeline.template import Template
 from pipeline.textnorm import match_key, parse_number
 
+_YEARS = range(1990, 2101)  # years a report (or a year its prose writes) can plausibly be
 _CN_DIGIT = str.maketrans("〇零一二三四五六七八九", "00123456789")
 _YEAR = re.compile(r"(\d{4}|[〇零一二三四五六七八九]{4})\s*年度?")
 # a year the prose writes; full dates (a signature, "2023年5月10日，召开……") are not counted
@@ -62,7 +63,7 @@ def _year(text: str) -> tuple[int, str] | None:
     if not m:
         return None
     year = int(m.group(1).translate(_CN_DIGIT))
-    return (year, m.group(0)) if 1990 <= year <= 2100 else None
+    return (year, m.group(0)) if year in _YEARS else None
 
 
 class Meta:
@@ -109,7 +110,7 @@ class Meta:
             for s in doc.sections
             for i in doc.prose_line_ids(s)
             for m in _BODY_YEAR.finditer(doc.line(i).text)
-            if 1990 <= int(m.group(1)) <= 2100
+            if int(m.group(1)) in _YEARS
         }
         if not written:
             return

@@ -202,12 +202,16 @@ class ReadPages:
         assert best is not None
         _, rotation, skew, prepared, lines = best
         fragments = fragments_from_ocr(lines)
-        # digit crops are re-read from the page as scanned, turned and deskewed the same way:
-        # the 3x3 median that cleans the page for OCR erases a fax's thin strokes (4 -> 1)
-        unfiltered = prepared
-        if raw is not image and self.grid.reread_unfiltered:
-            unfiltered = imaging.rotate(raw, rotation)
-            unfiltered = imaging.rotate(unfiltered, skew) if skew else unfiltered
+
+        def unfiltered() -> np.ndarray:
+            """The page as scanned, turned and deskewed like `prepared`: digit crops are re-read
+            from it, as the 3x3 median that cleans the page for OCR erases a fax's thin
+            strokes (4 -> 1). Made only for a page with a grid to re-read."""
+            if raw is image or not self.grid.reread_unfiltered:
+                return prepared
+            turned = imaging.rotate(raw, rotation)
+            return imaging.rotate(turned, skew) if skew else turned
+
         return PageDoc(
             number=page.number,
             width=int(prepared.shape[1]),
@@ -228,7 +232,7 @@ class ReadPages:
         image: np.ndarray,
         page: PageInput,
         frags: list[Fragment],
-        unfiltered: np.ndarray | None = None,
+        unfiltered: Callable[[], np.ndarray] | None = None,
     ) -> list[TableGrid]:
         if not self.grid.enabled:
             return []
@@ -238,9 +242,10 @@ class ReadPages:
             fill_cells(grid, frags, self.grid.cell_share)
         t1 = time.perf_counter()
         self.timings["grid_ms"] += (t1 - t0) * 1000
-        if self.grid.reread:
+        if self.grid.reread and grids:
+            source = unfiltered() if unfiltered is not None else None
             for grid in grids:
-                self._reread(image, grid, page.dpi, unfiltered)
+                self._reread(image, grid, page.dpi, source)
             self.timings["reread_ms"] += (time.perf_counter() - t1) * 1000
         return grids
 

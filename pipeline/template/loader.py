@@ -203,17 +203,7 @@ class Template(_Strict):
 
     def table_field_paths(self) -> list[str]:
         """Every table field path of the record, in template order."""
-        paths: list[str] = []
-        ad = self.tables.active_disclosure
-        for row in ad.formats["2021"].rows:
-            if row.columns:
-                paths += [f"active_disclosure.{row.key}.{c}" for c in row.columns]
-            else:
-                paths.append(f"active_disclosure.{row.key}")
-        f19 = ad.formats["2019"]
-        for row in f19.rows:
-            assert row.columns, "2019 rows always have columns"
-            paths += [f"active_disclosure.{f19.record_block}.{row.key}.{c}" for c in row.columns]
+        paths = self._active_disclosure_paths("2021") + self._active_disclosure_paths("2019")
         apps = self.tables.applications
         for rk in apps.row_keys():
             paths += [f"applications.{rk}.{c.key}" for c in apps.columns]
@@ -222,17 +212,25 @@ class Template(_Strict):
             paths += [f"review_litigation.{g.key}.{c.key}" for c in rl.columns]
         return paths
 
+    def _active_disclosure_paths(self, fmt: Format) -> list[str]:
+        """Table 二's record paths in format `fmt` (the 2019 ones under its `record_block`)."""
+        layout = self.tables.active_disclosure.formats[fmt]
+        prefix = ".".join(filter(None, ["active_disclosure", layout.record_block]))
+        paths: list[str] = []
+        for row in layout.rows:
+            if row.columns:
+                paths += [f"{prefix}.{row.key}.{c}" for c in row.columns]
+            else:
+                paths.append(f"{prefix}.{row.key}")
+        return paths
+
     def format_field_paths(self, kind: str, fmt: Format) -> set[str]:
         """The record paths table `kind` printed in format `fmt` can fill (for table 二 in the
         2019 format: its v2019 cells and the 2021 keys they map to)."""
         if kind == "active_disclosure":
             layout = self.tables.active_disclosure.formats[fmt]
-            prefix = f"{kind}.{layout.record_block}" if layout.record_block else kind
-            out = set()
-            for row in layout.rows:
-                cols = row.columns or [""]
-                out |= {f"{prefix}.{row.key}.{c}".rstrip(".") for c in cols}
-            return out | {f"{kind}.{dst}" for dst in layout.maps_to_2021.values()}
+            mapped = {f"{kind}.{dst}" for dst in layout.maps_to_2021.values()}
+            return set(self._active_disclosure_paths(fmt)) | mapped
         if kind == "applications":
             apps = self.tables.applications
             return {f"{kind}.{r.key}.{c.key}" for r in apps.rows_for(fmt) for c in apps.columns}
