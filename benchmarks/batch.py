@@ -33,11 +33,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from nianbao.batch import run_batch  # noqa: E402
+from nianbao.db import Store  # noqa: E402
+from nianbao.runner import Pipeline  # noqa: E402
+from nianbao.settings import load_settings  # noqa: E402
+
 from benchmarks.scan_path import long_scan  # noqa: E402
-from pipeline.batch import run_batch  # noqa: E402
-from pipeline.db import Store  # noqa: E402
-from pipeline.runner import Pipeline  # noqa: E402
-from pipeline.settings import load_settings  # noqa: E402
 from tests.batch.test_batch import unique_reports  # noqa: E402
 
 SAMPLES = ROOT / "sample_scans"

@@ -46,13 +46,12 @@ def spans_of_img2table(table: Any) -> set[Span]:
 
 def main() -> None:
     from img2table.document import Image as Img2TableImage
+    from nianbao.engines import imaging
+    from nianbao.engines.render import open_pages
+    from nianbao.engines.tables.camelot_source import camelot_grids
+    from nianbao.engines.tables.grid import detect_grids
+    from nianbao.settings import load_settings
     from PIL import Image as PILImage
-
-    from pipeline.engines import imaging
-    from pipeline.engines.render import open_pages
-    from pipeline.engines.tables.camelot_source import camelot_grids
-    from pipeline.engines.tables.grid import detect_grids
-    from pipeline.settings import load_settings
 
     settings = load_settings()
     manifest = json.loads((SCANS / "manifest.json").read_text(encoding="utf-8"))

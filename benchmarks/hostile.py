@@ -49,7 +49,7 @@ CACHES = ("__pycache__", ".git", ".pytest_cache", ".mypy_cache", ".ruff_cache", 
 
 def batch_available() -> bool:
     result = subprocess.run(
-        [sys.executable, "-m", "pipeline.cli", "batch", "--help"],
+        [sys.executable, "-m", "nianbao.cli", "batch", "--help"],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         capture_output=True,
@@ -62,7 +62,7 @@ def batch_available() -> bool:
 def run_forked(
     inputs: list[Path], out: Path, timeout: float, memory_mb: float
 ) -> tuple[dict[str, Any], dict[Path, dict[str, Any]]]:
-    from pipeline.runner import Pipeline
+    from nianbao.runner import Pipeline
 
     pipeline = Pipeline()
     stats: dict[str, Any] = {"crashes": [], "hangs": [], "memory_kills": [], "peak_rss_mb": 0.0}
@@ -90,7 +90,7 @@ def run_batch(
         f"batch:\n  timeout_s: {timeout}\n  memory_limit_mb: {memory_mb}\n", encoding="utf-8"
     )
     db = f"sqlite:///{out / 'hostile.db'}"
-    cli = [sys.executable, "-m", "pipeline.cli"]
+    cli = [sys.executable, "-m", "nianbao.cli"]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}  # this checkout's pipeline, run from `out`
     t0 = time.monotonic()
     proc = subprocess.Popen(

@@ -21,15 +21,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.cli.train import print_heldout
-from pipeline.nlp.train import (
+from nianbao.cli.train import print_heldout
+from nianbao.nlp.train import (
     labelled_docs,
     passages,
     score_classifier,
     train_sections,
 )
-from pipeline.runner import Pipeline
-from pipeline.settings import load_settings, load_train_settings, repo_path
+from nianbao.runner import Pipeline
+from nianbao.settings import load_settings, load_train_settings, repo_path
 
 
 def main() -> int:
@@ -39,7 +39,7 @@ def main() -> int:
     ap.add_argument("--plot", type=Path, help="reliability diagram PNG")
     args = ap.parse_args()
     cfg = load_train_settings(repo_path(args.train_config))
-    from pipeline.nlp.train import heldout_report
+    from nianbao.nlp.train import heldout_report
 
     pipeline = Pipeline(load_settings())
     t0 = time.perf_counter()

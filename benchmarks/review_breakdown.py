@@ -20,10 +20,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.evaluate import compare
-from pipeline.nlp.train import labelled_docs, run_labelled
-from pipeline.runner import Pipeline
-from pipeline.settings import load_settings, load_train_settings, repo_path
+from nianbao.evaluate import compare
+from nianbao.nlp.train import labelled_docs, run_labelled
+from nianbao.runner import Pipeline
+from nianbao.settings import load_settings, load_train_settings, repo_path
 
 
 def reason_set(reasons: list[str]) -> str:

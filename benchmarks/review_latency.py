@@ -22,12 +22,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from fastapi.testclient import TestClient  # noqa: E402
-
-from pipeline.db import Store  # noqa: E402
-from pipeline.hashing import sha256_file  # noqa: E402
-from pipeline.review.app import ReviewConfig, create_app  # noqa: E402
-from pipeline.runner import Pipeline  # noqa: E402
-from pipeline.settings import load_settings  # noqa: E402
+from nianbao.db import Store  # noqa: E402
+from nianbao.hashing import sha256_file  # noqa: E402
+from nianbao.review.app import ReviewConfig, create_app  # noqa: E402
+from nianbao.runner import Pipeline  # noqa: E402
+from nianbao.settings import load_settings  # noqa: E402
 
 SEED = ROOT / "sample_scans" / "text" / "liaocheng-market-2021.txt"
 PDF = ROOT / "sample_scans" / "pdf" / "qingshan-city-housing-2021.pdf"

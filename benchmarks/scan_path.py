@@ -38,9 +38,9 @@ def corpus() -> dict[str, list[Path]]:
 
 def run_engine(engine: str) -> dict[str, object]:
     """In this process: the pipeline with `engine` over the corpus."""
-    from pipeline.evaluate import load_truth, page_bag_cer, page_cer
-    from pipeline.runner import Pipeline
-    from pipeline.settings import load_settings
+    from nianbao.evaluate import load_truth, page_bag_cer, page_cer
+    from nianbao.runner import Pipeline
+    from nianbao.settings import load_settings
 
     with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as fh:
         fh.write(f"ocr:\n  kind: {engine}\n")

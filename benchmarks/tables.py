@@ -62,7 +62,8 @@ def borderless(folder: Path) -> list[tuple[str, Path, Path]]:
     come out): written into `folder` with their truth; camelot lattice finds no grid in them."""
     from dataclasses import replace
 
-    from pipeline.template import load_template
+    from nianbao.template import load_template
+
     from sample_scans.generator.report import build_report
     from sample_scans.generator.specs import SPECS, STYLES
     from sample_scans.generator.truth import synthetic_truth
@@ -93,8 +94,8 @@ def corpus(tmp: Path, variants: set[str] | None) -> list[tuple[str, Path, Path]]
 
 
 def run(variants: set[str] | None) -> dict[str, Any]:
-    from pipeline.evaluate import compare, load_truth
-    from pipeline.runner import Pipeline
+    from nianbao.evaluate import compare, load_truth
+    from nianbao.runner import Pipeline
 
     pipeline = Pipeline()
     cells: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])  # right, total

@@ -33,7 +33,7 @@ def main() -> None:
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
 
     t0 = time.perf_counter()
-    from pipeline.runner import Pipeline
+    from nianbao.runner import Pipeline
 
     pipeline = Pipeline()
     for path in FILES:  # warm-up: jieba dictionary, spaCy, caches

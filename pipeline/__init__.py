@@ -7,7 +7,7 @@
 
 __version__ = "0.1.0"
 
-from pipeline.datamodel.record import SCHEMA_VERSION, ReportRecord
-from pipeline.runner import Pipeline, extract
+from .datamodel.record import SCHEMA_VERSION, ReportRecord
+from .runner import Pipeline, extract
 
 __all__ = ["SCHEMA_VERSION", "Pipeline", "ReportRecord", "__version__", "extract"]

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import ConfigError
+from .errors import ConfigError
 
 FORMAT = "nianbao-calibration/1"
 _TIE = 6  # decimal places at which two raw scores are the same score

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from pipeline.datamodel.record import Semantic, Value
-from pipeline.template import load_template
-from pipeline.textnorm import clean_line
+from .datamodel.record import Semantic, Value
+from .template import load_template
+from .textnorm import clean_line
 
 
 @cache

@@ -51,9 +51,9 @@ from __future__ import annotations
 
 import math
 
-from pipeline.calibration import Calibration
-from pipeline.datamodel.record import ReportField, Semantic
-from pipeline.settings import CalibrationSettings, ConfidenceSettings, repo_path
+from .calibration import Calibration
+from .datamodel.record import ReportField, Semantic
+from .settings import CalibrationSettings, ConfidenceSettings, repo_path
 
 PASSED_CAP = 2.0
 # Features that send a field to review whatever its confidence, with the reason they give.

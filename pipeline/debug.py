@@ -11,15 +11,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline.engines import imaging
-from pipeline.engines.render import open_pages
-from pipeline.engines.tables.plot import overlay
-from pipeline.errors import InputError
+from .engines import imaging
+from .engines.render import open_pages
+from .engines.tables.plot import overlay
+from .errors import InputError
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from pipeline.runner import Pipeline
+    from .runner import Pipeline
 
 BBox = tuple[float, float, float, float]
 

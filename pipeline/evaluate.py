@@ -21,11 +21,11 @@ from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
-from pipeline.calibration import expected_calibration_error, precision_at, reliability
-from pipeline.confidence import score as raw_score
-from pipeline.datamodel.document import ReportDoc
-from pipeline.datamodel.record import ReportRecord
-from pipeline.settings import CalibrationSettings, ConfidenceSettings
+from .calibration import expected_calibration_error, precision_at, reliability
+from .confidence import score as raw_score
+from .datamodel.document import ReportDoc
+from .datamodel.record import ReportRecord
+from .settings import CalibrationSettings, ConfidenceSettings
 
 GROUPS = {
     "meta": "meta",

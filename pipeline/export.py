@@ -10,9 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
-from pipeline.datamodel.record import ReportRecord
-from pipeline.db import Store
-from pipeline.db.models import Document
+from .datamodel.record import ReportRecord
+from .db import Store
+from .db.models import Document
 
 Format = Literal["jsonl", "csv", "parquet"]
 FORMATS: dict[str, Format] = {".jsonl": "jsonl", ".csv": "csv", ".parquet": "parquet"}

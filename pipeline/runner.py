@@ -13,27 +13,27 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from pipeline.datamodel.document import ReportDoc
-from pipeline.datamodel.record import ReportRecord
-from pipeline.settings import Settings, load_settings
-from pipeline.stages.assemble import Assemble
-from pipeline.stages.checks import Checks
-from pipeline.stages.clean import Clean
-from pipeline.stages.headings import Headings
-from pipeline.stages.ingest import Ingest
-from pipeline.stages.items import ItemsStage
-from pipeline.stages.layout import Layout
-from pipeline.stages.meta import Meta
-from pipeline.stages.pages import ReadPages
-from pipeline.stages.score import Score
-from pipeline.stages.sections import Sections
-from pipeline.stages.table_fields import TableFields
-from pipeline.stages.tables import Tables
-from pipeline.template import load_template
+from .datamodel.document import ReportDoc
+from .datamodel.record import ReportRecord
+from .settings import Settings, load_settings
+from .stages.assemble import Assemble
+from .stages.checks import Checks
+from .stages.clean import Clean
+from .stages.headings import Headings
+from .stages.ingest import Ingest
+from .stages.items import ItemsStage
+from .stages.layout import Layout
+from .stages.meta import Meta
+from .stages.pages import ReadPages
+from .stages.score import Score
+from .stages.sections import Sections
+from .stages.table_fields import TableFields
+from .stages.tables import Tables
+from .template import load_template
 
 if TYPE_CHECKING:
-    from pipeline.engines.ocr import OcrEngine
-    from pipeline.nlp.sections import PassageClassifier
+    from .engines.ocr import OcrEngine
+    from .nlp.sections import PassageClassifier
 
 
 class Stage(Protocol):
@@ -83,7 +83,7 @@ class Pipeline:
         return self._sections.classifier
 
     def _build_ocr(self) -> OcrEngine:
-        from pipeline.engines.ocr import build_ocr_engine
+        from .engines.ocr import build_ocr_engine
 
         engine = build_ocr_engine(self.settings.ocr)
         self.assemble.engines["ocr"] = " ".join(f"{k}={v}" for k, v in engine.describe().items())

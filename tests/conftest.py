@@ -4,10 +4,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from nianbao.runner import Pipeline
+from nianbao.settings import Settings, load_settings
+from nianbao.template import Template, load_template
 
-from pipeline.runner import Pipeline
-from pipeline.settings import Settings, load_settings
-from pipeline.template import Template, load_template
 from tests.pgcluster import PgCluster, find_bin
 
 DATA = Path(__file__).parent / "data"

@@ -6,15 +6,14 @@ import json
 import random
 
 import pytest
-
-from pipeline.calibration import (
+from nianbao.calibration import (
     Calibration,
     expected_calibration_error,
     fit_isotonic,
     precision_at,
     reliability,
 )
-from pipeline.errors import ConfigError
+from nianbao.errors import ConfigError
 
 
 def test_pav_is_monotone_and_recovers_a_known_distribution() -> None:
@@ -79,7 +78,7 @@ def test_metrics() -> None:
 
 
 def test_shipped_calibration_loads_and_is_monotone(settings) -> None:
-    from pipeline.settings import repo_path
+    from nianbao.settings import repo_path
 
     assert settings.calibration.path is not None
     cal = Calibration.load(repo_path(settings.calibration.path))

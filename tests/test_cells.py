@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from pipeline.cells import confusable, is_value_cell, read_cell
-from pipeline.datamodel.record import Semantic
+from nianbao.cells import confusable, is_value_cell, read_cell
+from nianbao.datamodel.record import Semantic
 
 
 @pytest.mark.parametrize(

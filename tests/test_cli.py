@@ -9,9 +9,9 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from nianbao.cli import app
 from typer.testing import CliRunner
 
-from pipeline.cli import app
 from tests.conftest import REPORTS, SEED
 
 runner = CliRunner()

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pipeline.confidence import review_reasons, score
-from pipeline.datamodel.record import ReportField, Semantic
+from nianbao.confidence import review_reasons, score
+from nianbao.datamodel.record import ReportField, Semantic
 
 
 def f(**features: float) -> ReportField:
@@ -39,7 +39,7 @@ def test_review_reasons(settings) -> None:
 
 
 def test_absent_by_the_table_format_is_certain_not_missed(settings) -> None:
-    from pipeline.confidence import Scorer
+    from nianbao.confidence import Scorer
 
     scorer = Scorer(settings.confidence, settings.calibration)
     by_format = ReportField(features={"not_found": 1.0, "not_in_format": 1.0})
@@ -65,7 +65,7 @@ def test_a_2019_report_is_not_sent_to_review_for_the_2021_only_rows(pipeline) ->
 def test_two_readings_that_differ_and_a_slash_read_as_one_go_to_review(settings) -> None:
     """A cell the page OCR and the crop re-read read differently (15 vs 5), or a "/" OCR read
     as 1, is reviewed however sure the engine was."""
-    from pipeline.confidence import Scorer
+    from nianbao.confidence import Scorer
 
     conf = settings.confidence
     scorer = Scorer(conf, settings.calibration)

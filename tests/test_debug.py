@@ -7,10 +7,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from nianbao.cli import app
+from nianbao.engines.tables.plot import CELL, GRID, KEY
 from typer.testing import CliRunner
-
-from pipeline.cli import app
-from pipeline.engines.tables.plot import CELL, GRID, KEY
 
 ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()

@@ -7,11 +7,11 @@ import json
 from pathlib import Path
 
 import pyarrow.parquet as pq
+from nianbao.cli import app
+from nianbao.db import Store
+from nianbao.runner import Pipeline
 from typer.testing import CliRunner
 
-from pipeline.cli import app
-from pipeline.db import Store
-from pipeline.runner import Pipeline
 from tests.conftest import REPORTS, SEED
 
 

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from nianbao.runner import Pipeline
+from nianbao.settings import load_settings
 
-from pipeline.runner import Pipeline
-from pipeline.settings import load_settings
 from tests.conftest import REPORTS
 
 REVIEW_THRESHOLD = load_settings().confidence.review_threshold

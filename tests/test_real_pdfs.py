@@ -7,8 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from pipeline.runner import Pipeline
+from nianbao.runner import Pipeline
 
 REAL = Path(__file__).resolve().parents[1].parent / "shared" / "real-pdfs"
 pytestmark = pytest.mark.skipif(

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from nianbao.datamodel.record import ReportRecord
+from nianbao.runner import Pipeline
+from nianbao.settings import load_settings
 
-from pipeline.datamodel.record import ReportRecord
-from pipeline.runner import Pipeline
-from pipeline.settings import load_settings
 from tests.conftest import SEED
 
 REVIEW_THRESHOLD = load_settings().confidence.review_threshold

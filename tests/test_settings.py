@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from pipeline.settings import load_settings
+from nianbao.settings import load_settings
 
 
 def test_a_refitted_calibration_is_another_configuration(tmp_path: Path) -> None:

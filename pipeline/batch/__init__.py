@@ -10,14 +10,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from pipeline.batch.runner import BatchStats, run_batch
+    from .runner import BatchStats, run_batch
 
 __all__ = ["BatchStats", "run_batch"]
 
 
 def __getattr__(name: str) -> Any:
     if name in __all__:
-        from pipeline.batch import runner
+        from . import runner
 
         return getattr(runner, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

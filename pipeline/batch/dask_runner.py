@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from pipeline.batch.pool import Result
-from pipeline.batch.work import Outcome, Task, run_task
-from pipeline.settings import Settings
+from ..settings import Settings
+from .pool import Result
+from .work import Outcome, Task, run_task
 
 
 class DaskPool:

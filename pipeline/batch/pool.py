@@ -22,9 +22,9 @@ from typing import Any
 
 import psutil
 
-from pipeline.batch.work import Outcome, Task, pipeline_for, run_task
-from pipeline.errors import NianbaoError
-from pipeline.settings import Settings
+from ..errors import NianbaoError
+from ..settings import Settings
+from .work import Outcome, Task, pipeline_for, run_task
 
 Failure = tuple[str, str]  # (error code, message)
 Result = tuple[Task, Outcome | Failure]

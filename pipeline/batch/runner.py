@@ -14,12 +14,12 @@ from typing import Protocol
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from pipeline.batch import sources
-from pipeline.batch.pool import Failure, LocalPool, Result
-from pipeline.batch.work import Outcome, Task, failure_record, threads_for
-from pipeline.datamodel.record import ReportRecord
-from pipeline.db import Store
-from pipeline.settings import Settings
+from ..datamodel.record import ReportRecord
+from ..db import Store
+from ..settings import Settings
+from . import sources
+from .pool import Failure, LocalPool, Result
+from .work import Outcome, Task, failure_record, threads_for
 
 # Batch-level failures: the document itself may be fine, so --retry runs these again.
 RETRYABLE = ("timeout", "memory_limit", "worker_crashed", "worker_exception", "db_write_failed")
@@ -151,7 +151,7 @@ def run_batch(
 
     executor: Executor
     if dask:
-        from pipeline.batch.dask_runner import DaskPool
+        from .dask_runner import DaskPool
 
         executor = DaskPool(settings, dask, n_workers, threads)
     else:

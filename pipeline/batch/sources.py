@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from pipeline.hashing import sha256_file
+from ..hashing import sha256_file
 
 ARCHIVE_SUFFIXES = (".zip", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz")
 _SAFE_SUFFIX = re.compile(r"^\.[a-z0-9]{1,10}$")

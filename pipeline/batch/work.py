@@ -19,11 +19,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline import __version__
-from pipeline.datamodel.document import ReportDoc
-from pipeline.datamodel.record import ReportRecord, Source
-from pipeline.runner import Pipeline
-from pipeline.settings import Settings
+from .. import __version__
+from ..datamodel.document import ReportDoc
+from ..datamodel.record import ReportRecord, Source
+from ..runner import Pipeline
+from ..settings import Settings
 
 _THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_THREAD_LIMIT")
 _PIPELINES: dict[tuple[str, int], Pipeline] = {}
@@ -163,8 +163,8 @@ def failure_record(
 ) -> ReportRecord:
     """A `failed` record for a document the batch could not run (timeout, memory limit, a
     crashed worker, an unreadable archive member): the same shape as any failed record."""
-    from pipeline.stages.assemble import Assemble
-    from pipeline.template import load_template
+    from ..stages.assemble import Assemble
+    from ..template import load_template
 
     doc = ReportDoc(source=Source(path=label, sha256=content_hash or None))
     doc.fail("batch", code, message, fatal=True)

@@ -4,7 +4,7 @@
 registers itself on import below.
 """
 
-from pipeline.cli import (  # noqa: F401  (registers the commands)
+from . import (  # noqa: F401  (registers the commands)
     batch,
     debug,
     evaluate,
@@ -14,6 +14,6 @@ from pipeline.cli import (  # noqa: F401  (registers the commands)
     schema,
     train,
 )
-from pipeline.cli.app import app
+from .app import app
 
 __all__ = ["app"]

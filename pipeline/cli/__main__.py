@@ -1,5 +1,5 @@
 """`python -m pipeline.cli` runs the `nianbao` command."""
 
-from pipeline.cli import app
+from . import app
 
 app()

@@ -8,10 +8,10 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from pipeline.datamodel.record import ReportRecord
-from pipeline.errors import NianbaoError
-from pipeline.runner import Pipeline
-from pipeline.settings import load_settings
+from ..datamodel.record import ReportRecord
+from ..errors import NianbaoError
+from ..runner import Pipeline
+from ..settings import load_settings
 
 app = typer.Typer(
     help="Turn 政府信息公开工作年度报告 into verified, machine-readable records.",

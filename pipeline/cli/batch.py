@@ -17,8 +17,8 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from pipeline.cli.app import ConfigOption, app, err
-from pipeline.datamodel.record import ReportRecord
+from ..datamodel.record import ReportRecord
+from .app import ConfigOption, app, err
 
 
 class _Bar:
@@ -75,10 +75,10 @@ def batch_command(
     """Process every document into the database; rerun to resume. Exit 1 if any failed."""
     from rich.table import Table
 
-    from pipeline.batch import run_batch
-    from pipeline.db import Store
-    from pipeline.errors import NianbaoError
-    from pipeline.settings import load_settings
+    from ..batch import run_batch
+    from ..db import Store
+    from ..errors import NianbaoError
+    from ..settings import load_settings
 
     try:
         settings = load_settings(config)

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from pipeline.cli.app import ConfigOption, app, build_pipeline, err
-from pipeline.errors import InputError
+from ..errors import InputError
+from .app import ConfigOption, app, build_pipeline, err
 
 
 @app.command()
@@ -24,7 +24,7 @@ def debug(
     OCR/text boxes (green) and each mapped cell's template key (orange: needs review)."""
     import cv2
 
-    from pipeline.debug import debug_page
+    from ..debug import debug_page
 
     if not file.is_file():
         err.print(f"{file}: no such file")

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from pipeline.cli.app import ConfigOption, app, build_pipeline, err
+from .app import ConfigOption, app, build_pipeline, err
 
 
 @app.command("eval")
@@ -26,8 +26,8 @@ def evaluate_command(
     """Compare records with truth files: accuracy by group, OCR CER, confidence vs accuracy."""
     from rich.table import Table
 
-    from pipeline.cli.train import print_calibration
-    from pipeline.evaluate import evaluate, load_truth, plot_reliability, summary, truth_files
+    from ..evaluate import evaluate, load_truth, plot_reliability, summary, truth_files
+    from .train import print_calibration
 
     pairs = list(truth_files(directory))
     if not pairs:

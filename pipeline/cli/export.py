@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from pipeline.cli.app import app, err
+from .app import app, err
 
 
 @app.command("export")
@@ -24,10 +24,10 @@ def export_command(
     ] = False,
 ) -> None:
     """Export stored records: JSONL = one record per line; CSV/Parquet = one row per field."""
-    from pipeline.db import Store
-    from pipeline.errors import NianbaoError
-    from pipeline.export import export, format_for
-    from pipeline.settings import load_settings
+    from ..db import Store
+    from ..errors import NianbaoError
+    from ..export import export, format_for
+    from ..settings import load_settings
 
     try:
         kind = format_for(output, fmt)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from pipeline.cli.app import ConfigOption, app, build_pipeline, dump_record, err, summary_line
+from .app import ConfigOption, app, build_pipeline, dump_record, err, summary_line
 
 
 @app.command()

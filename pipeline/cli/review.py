@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from pipeline.cli.app import ConfigOption, app, err
+from .app import ConfigOption, app, err
 
 
 @app.command("review")
@@ -33,11 +33,11 @@ def review_command(
     """Review the fields nianbao is unsure of: the scan beside the value, one key per decision."""
     import uvicorn
 
-    from pipeline.db import Store
-    from pipeline.errors import NianbaoError
-    from pipeline.review.app import ReviewConfig, create_app
-    from pipeline.review.security import AccessError, require_token_for
-    from pipeline.settings import load_settings
+    from ..db import Store
+    from ..errors import NianbaoError
+    from ..review.app import ReviewConfig, create_app
+    from ..review.security import AccessError, require_token_for
+    from ..settings import load_settings
 
     try:
         settings = load_settings(config)

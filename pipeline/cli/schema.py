@@ -9,8 +9,8 @@ from typing import Annotated
 
 import typer
 
-from pipeline.cli.app import app
-from pipeline.datamodel.record import record_json_schema
+from ..datamodel.record import record_json_schema
+from .app import app
 
 
 @app.command()

@@ -15,9 +15,9 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from pipeline.cli.app import ConfigOption, app, build_pipeline, err
-from pipeline.errors import NianbaoError
-from pipeline.settings import TrainSettings, load_settings, load_train_settings, repo_path
+from ..errors import NianbaoError
+from ..settings import TrainSettings, load_settings, load_train_settings, repo_path
+from .app import ConfigOption, app, build_pipeline, err
 
 train_app = typer.Typer(help="Train the section classifier and the calibration (seeded).")
 app.add_typer(train_app, name="train")
@@ -51,7 +51,7 @@ def train_sections_command(
     train_config: TrainConfig = DEFAULT_TRAIN, config: ConfigOption = None
 ) -> None:
     """Train the passage classifier on generated reports; saves to sections.model."""
-    from pipeline.nlp.train import train_sections
+    from ..nlp.train import train_sections
 
     cfg, target = _train_settings(train_config), _target(config, "sections")
     t0 = time.perf_counter()
@@ -65,8 +65,8 @@ def train_calibration_command(
 ) -> None:
     """Fit the isotonic calibration on generated reports; saves to calibration.path.
     Re-run whenever confidence features, weights or the extraction change."""
-    from pipeline.nlp.train import fit_calibration
-    from pipeline.runner import Pipeline
+    from ..nlp.train import fit_calibration
+    from ..runner import Pipeline
 
     cfg, target = _train_settings(train_config), _target(config, "calibration")
     t0 = time.perf_counter()
@@ -90,7 +90,7 @@ def heldout_command(
     json_out: Annotated[Path | None, typer.Option("--json", help="the report as JSON")] = None,
 ) -> None:
     """Measure everything on the held-out split (documents training never sees)."""
-    from pipeline.nlp.train import heldout_report
+    from ..nlp.train import heldout_report
 
     cfg = _train_settings(train_config)
     pipeline = build_pipeline(config)

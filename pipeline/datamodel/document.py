@@ -17,7 +17,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from pipeline.datamodel.record import (
+from .record import (
     BBox,
     CheckRecord,
     ErrorItem,

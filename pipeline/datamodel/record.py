@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from pipeline.template import load_template
+from ..template import load_template
 
 SCHEMA_VERSION = "1.0"
 

@@ -25,9 +25,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from pipeline.datamodel.record import CheckRecord, ReportField, ReportRecord, Semantic
-from pipeline.db.models import CheckRow, Document, ErrorRow, FieldRow, ReviewRow
-from pipeline.errors import NianbaoError
+from ..datamodel.record import CheckRecord, ReportField, ReportRecord, Semantic
+from ..errors import NianbaoError
+from .models import CheckRow, Document, ErrorRow, FieldRow, ReviewRow
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 REVIEW_ACTIONS = ("accept", "correct", "unreadable")

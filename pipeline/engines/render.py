@@ -27,13 +27,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline.datamodel.document import Fragment
-from pipeline.errors import InputError
+from ..datamodel.document import Fragment
+from ..errors import InputError
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from pipeline.settings import RenderSettings
+    from ..settings import RenderSettings
 
 BBox = tuple[float, float, float, float]
 

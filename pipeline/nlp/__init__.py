@@ -2,6 +2,6 @@
 two registered components whose patterns are generated from pipeline/template/items.yaml.
 No spaCy object leaves pipeline/nlp or the items stage."""
 
-from pipeline.nlp.components import Mention, build_nlp, mentions
+from .components import Mention, build_nlp, mentions
 
 __all__ = ["Mention", "build_nlp", "mentions"]

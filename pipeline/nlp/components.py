@@ -25,9 +25,9 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
-from pipeline.template import load_template
-from pipeline.template.loader import ItemSpec, ItemsSpec
-from pipeline.textnorm import CN_NUMERAL, parse_number
+from ..template import load_template
+from ..template.loader import ItemSpec, ItemsSpec
+from ..textnorm import CN_NUMERAL, parse_number
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
-from pipeline.errors import ConfigError
-from pipeline.textnorm import clean_line
+from ..errors import ConfigError
+from ..textnorm import clean_line
 
 LABELS = (
     "front_matter",

@@ -20,14 +20,14 @@ from typing import TYPE_CHECKING, Any, Protocol
 from spacy.training import Example
 from spacy.util import fix_random_seed, minibatch
 
-from pipeline.nlp.sections import LABELS, PassageClassifier, blank_pipeline, passage_text
-from pipeline.settings import ExtractionNoiseSettings, TrainSettings
+from ..settings import ExtractionNoiseSettings, TrainSettings
+from .sections import LABELS, PassageClassifier, blank_pipeline, passage_text
 
 if TYPE_CHECKING:
-    from pipeline.calibration import Calibration
-    from pipeline.datamodel.document import ReportDoc
-    from pipeline.datamodel.record import ReportRecord
-    from pipeline.runner import Pipeline
+    from ..calibration import Calibration
+    from ..datamodel.document import ReportDoc
+    from ..datamodel.record import ReportRecord
+    from ..runner import Pipeline
 
 
 class LabelledDoc(Protocol):
@@ -66,7 +66,7 @@ def labelled_docs(
         raise RuntimeError(
             f"training needs the repository's sample_scans/generator (and reportlab): {exc}"
         ) from exc
-    from pipeline.template import load_template
+    from ..template import load_template
 
     t = load_template()
     for i in range(start, start + count):
@@ -146,7 +146,7 @@ def train_sections(cfg: TrainSettings, out: Path, log: Any = print) -> PassageCl
 # ---- the combined decision (headings + classifier), measured on whole documents -----------------
 def line_labels(doc: ReportDoc) -> dict[int, str]:
     """The label the pipeline gave each line: its section, front matter or noise."""
-    from pipeline.stages.sections import front_matter_ids
+    from ..stages.sections import front_matter_ids
 
     out = {ln.id: "noise" for ln in doc.lines}
     out.update({i: "front_matter" for i in front_matter_ids(doc)})
@@ -193,7 +193,7 @@ def labelled_fields(
     pipeline: Pipeline, docs: list[LabelledDoc], folder: Path
 ) -> list[tuple[float, bool, bool]]:
     """(raw score, right?, flagged for a reason other than low confidence) per field."""
-    from pipeline.evaluate import compare
+    from ..evaluate import compare
 
     out = []
     for d, _, record in run_labelled(pipeline, docs, folder):
@@ -233,7 +233,7 @@ def fit_calibration(
     """Isotonic map fitted on the fields of `calibration_docs` training-split documents with
     extraction noise (after the classifier's documents, so neither sees the other's), run
     through `pipeline` (which must not load a calibration: the map is fitted on raw scores)."""
-    from pipeline.calibration import fit_isotonic
+    from ..calibration import fit_isotonic
 
     docs = list(
         labelled_docs(
@@ -271,7 +271,7 @@ def heldout_report(
 ) -> dict[str, Any]:
     """Every figure of the issue on the held-out split: the classifier alone, headings +
     classifier on whole documents, and the calibrated fields."""
-    from pipeline.evaluate import evaluate, plot_reliability, summary
+    from ..evaluate import evaluate, plot_reliability, summary
 
     docs = list(labelled_docs("heldout", cfg.heldout_seed, cfg.heldout_docs, noise=cfg.noise))
     out: dict[str, Any] = {
@@ -317,8 +317,8 @@ def heldout_report(
     out["calibration"] = report["calibration"]
     cal_path = pipeline.settings.calibration.path
     if cal_path:
-        from pipeline.calibration import Calibration
-        from pipeline.settings import repo_path
+        from ..calibration import Calibration
+        from ..settings import repo_path
 
         cal = Calibration.load(repo_path(cal_path))
         labelled = [

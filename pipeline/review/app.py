@@ -23,18 +23,18 @@ from fastapi import FastAPI, Form, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from pipeline.datamodel.record import ReportRecord
-from pipeline.db import Store
-from pipeline.db.models import Document, FieldRow
-from pipeline.review import queries
-from pipeline.review.decisions import DecisionError, decide
-from pipeline.review.evidence import Evidence, EvidenceUnavailable
-from pipeline.review.labels import labels
-from pipeline.review.queries import QueueFilter
-from pipeline.review.security import SESSION_COOKIE, TOKEN_COOKIE, Csrf, same_secret
-from pipeline.settings import Settings
-from pipeline.stages.checks import Checks
-from pipeline.template import load_template
+from ..datamodel.record import ReportRecord
+from ..db import Store
+from ..db.models import Document, FieldRow
+from ..settings import Settings
+from ..stages.checks import Checks
+from ..template import load_template
+from . import queries
+from .decisions import DecisionError, decide
+from .evidence import Evidence, EvidenceUnavailable
+from .labels import labels
+from .queries import QueueFilter
+from .security import SESSION_COOKIE, TOKEN_COOKIE, Csrf, same_secret
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 ACTIONS = {"accept": "accepted", "correct": "corrected", "unreadable": "marked unreadable"}

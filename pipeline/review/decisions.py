@@ -19,13 +19,13 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from pipeline.datamodel.record import CheckRecord, ReportField, ReportRecord
-from pipeline.db import Store
-from pipeline.db.models import CheckRow, Document, FieldRow, ReviewRow
-from pipeline.db.store import apply_reviews, check_record
-from pipeline.stages.checks import Checks
-from pipeline.template.loader import Format
-from pipeline.textnorm import parse_number
+from ..datamodel.record import CheckRecord, ReportField, ReportRecord
+from ..db import Store
+from ..db.models import CheckRow, Document, FieldRow, ReviewRow
+from ..db.store import apply_reviews, check_record
+from ..stages.checks import Checks
+from ..template.loader import Format
+from ..textnorm import parse_number
 
 # Blocks whose fields are counts: a correction there must be a number.
 NUMERIC_BLOCKS = ("active_disclosure", "applications", "review_litigation")

@@ -22,12 +22,12 @@ from pathlib import Path
 from threading import Lock
 from typing import TYPE_CHECKING
 
-from pipeline.datamodel.record import ReportRecord
-from pipeline.db.models import Document
-from pipeline.engines.render import open_pages
-from pipeline.errors import NianbaoError
-from pipeline.hashing import sha256_file
-from pipeline.settings import RenderSettings, ReviewSettings
+from ..datamodel.record import ReportRecord
+from ..db.models import Document
+from ..engines.render import open_pages
+from ..errors import NianbaoError
+from ..hashing import sha256_file
+from ..settings import RenderSettings, ReviewSettings
 
 if TYPE_CHECKING:
     import numpy as np

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.template import Template
+from ..template import Template
 
 
 def labels(template: Template) -> dict[str, str]:

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from pipeline.db import Store
-from pipeline.db.models import CheckRow, Document, FieldRow, ReviewRow
+from ..db import Store
+from ..db.models import CheckRow, Document, FieldRow, ReviewRow
 
 
 @dataclass(frozen=True)

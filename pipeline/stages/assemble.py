@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline import __version__
-from pipeline.confidence import Scorer
-from pipeline.datamodel.document import ReportDoc
-from pipeline.datamodel.record import (
+from .. import __version__
+from ..confidence import Scorer
+from ..datamodel.document import ReportDoc
+from ..datamodel.record import (
     ErrorItem,
     Meta,
     Provenance,
@@ -22,9 +22,9 @@ from pipeline.datamodel.record import (
     Status,
     TableReport,
 )
-from pipeline.settings import Settings
-from pipeline.template import Template
-from pipeline.template.loader import Format
+from ..settings import Settings
+from ..template import Template
+from ..template.loader import Format
 
 META_REQUIRED = [f"meta.{k}" for k in Meta.model_fields]
 

@@ -30,11 +30,11 @@ import itertools
 import math
 from collections.abc import Iterator
 
-from pipeline.datamodel.document import ReportDoc
-from pipeline.datamodel.record import CheckRecord, ReportField, Semantic, Severity, Source
-from pipeline.settings import TableSettings
-from pipeline.template import Template
-from pipeline.template.loader import Format, RuleSpec
+from ..datamodel.document import ReportDoc
+from ..datamodel.record import CheckRecord, ReportField, Semantic, Severity, Source
+from ..settings import TableSettings
+from ..template import Template
+from ..template.loader import Format, RuleSpec
 
 _NUMERIC = {Semantic.number, Semantic.zero, Semantic.blank}
 

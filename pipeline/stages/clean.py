@@ -18,10 +18,10 @@ import re
 
 from rapidfuzz import fuzz
 
-from pipeline.datamodel.document import Line, ReportDoc
-from pipeline.settings import CleanSettings, HeadingSettings
-from pipeline.template import Template
-from pipeline.textnorm import clean_line, match_key, split_enumerator
+from ..datamodel.document import Line, ReportDoc
+from ..settings import CleanSettings, HeadingSettings
+from ..template import Template
+from ..textnorm import clean_line, match_key, split_enumerator
 
 _SENTENCE = re.compile(r"[。；！？，,;]")
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")

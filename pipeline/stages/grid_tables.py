@@ -21,8 +21,8 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from pipeline.cells import is_value_cell
-from pipeline.datamodel.document import (
+from ..cells import is_value_cell
+from ..datamodel.document import (
     CellObs,
     GridCell,
     Line,
@@ -32,9 +32,9 @@ from pipeline.datamodel.document import (
     TableGrid,
     TableRow,
 )
-from pipeline.engines.tables.grid import number_like, numeric_columns, text_lines
-from pipeline.settings import GridSettings
-from pipeline.textnorm import match_key
+from ..engines.tables.grid import number_like, numeric_columns, text_lines
+from ..settings import GridSettings
+from ..textnorm import match_key
 
 BBox = tuple[float, float, float, float]
 

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from pipeline.datamodel.document import Heading, Line, ReportDoc
-from pipeline.settings import HeadingSettings
-from pipeline.template import Template
-from pipeline.textnorm import enumerator_value, match_key, split_enumerator
+from ..datamodel.document import Heading, Line, ReportDoc
+from ..settings import HeadingSettings
+from ..template import Template
+from ..textnorm import enumerator_value, match_key, split_enumerator
 
 _TRAILING = re.compile(r"[:：。.]+$")
 

@@ -24,14 +24,14 @@ from typing import Literal
 from bs4 import BeautifulSoup, NavigableString, Tag
 from charset_normalizer import from_bytes
 
-from pipeline.cells import is_value_cell
-from pipeline.datamodel.document import CellObs, Line, ReportDoc, Table, TableRow
-from pipeline.datamodel.record import Source
-from pipeline.errors import InputError
-from pipeline.hashing import sha256_file
-from pipeline.settings import IngestSettings, RenderSettings
-from pipeline.template import Template
-from pipeline.textnorm import clean_line
+from ..cells import is_value_cell
+from ..datamodel.document import CellObs, Line, ReportDoc, Table, TableRow
+from ..datamodel.record import Source
+from ..errors import InputError
+from ..hashing import sha256_file
+from ..settings import IngestSettings, RenderSettings
+from ..template import Template
+from ..textnorm import clean_line
 
 # Magic numbers of page formats (read by the pages stage) and of formats nianbao does not read.
 _PAGE_MAGIC = {

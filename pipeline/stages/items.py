@@ -18,12 +18,12 @@ from collections import defaultdict
 
 import jieba
 
-from pipeline.datamodel.document import ReportDoc
-from pipeline.datamodel.record import ReportField, Semantic
-from pipeline.nlp import Mention, build_nlp, mentions
-from pipeline.settings import NlpSettings
-from pipeline.stages.sections import front_matter_ids
-from pipeline.template import Template
+from ..datamodel.document import ReportDoc
+from ..datamodel.record import ReportField, Semantic
+from ..nlp import Mention, build_nlp, mentions
+from ..settings import NlpSettings
+from ..template import Template
+from .sections import front_matter_ids
 
 _SENTENCE_END = re.compile(r"(?<=[。！？；])")
 jieba.setLogLevel(logging.WARNING)

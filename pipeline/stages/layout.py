@@ -25,10 +25,10 @@ import re
 import statistics
 from dataclasses import dataclass, field
 
-from pipeline.cells import is_value_cell
-from pipeline.datamodel.document import Fragment, Line, PageDoc, ReportDoc
-from pipeline.settings import LayoutSettings
-from pipeline.textnorm import ENUMERATOR
+from ..cells import is_value_cell
+from ..datamodel.document import Fragment, Line, PageDoc, ReportDoc
+from ..settings import LayoutSettings
+from ..textnorm import ENUMERATOR
 
 BBox = tuple[float, float, float, float]
 

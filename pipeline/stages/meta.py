@@ -13,11 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from pipeline.datamodel.document import Line, ReportDoc
-from pipeline.datamodel.record import Evidence, ReportField, Semantic
-from pipeline.stages.sections import front_matter_ids
-from pipeline.template import Template
-from pipeline.textnorm import match_key, parse_number
+from ..datamodel.document import Line, ReportDoc
+from ..datamodel.record import Evidence, ReportField, Semantic
+from ..template import Template
+from ..textnorm import match_key, parse_number
+from .sections import front_matter_ids
 
 _YEARS = range(1990, 2101)  # years a report (or a year its prose writes) can plausibly be
 _CN_DIGIT = str.maketrans("〇零一二三四五六七八九", "00123456789")

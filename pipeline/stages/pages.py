@@ -32,20 +32,20 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline.cells import confusable, is_value_cell, read_cell
-from pipeline.datamodel.document import Fragment, GridCell, PageDoc, ReportDoc, TableGrid
-from pipeline.datamodel.record import ErrorItem
-from pipeline.engines import imaging
-from pipeline.engines.render import PageInput, open_pages
-from pipeline.engines.tables import detect_grids, fill_cells
-from pipeline.engines.tables.grid import number_like, numeric_columns
-from pipeline.errors import InputError
-from pipeline.settings import GridSettings, PrepareSettings, RenderSettings
+from ..cells import confusable, is_value_cell, read_cell
+from ..datamodel.document import Fragment, GridCell, PageDoc, ReportDoc, TableGrid
+from ..datamodel.record import ErrorItem
+from ..engines import imaging
+from ..engines.render import PageInput, open_pages
+from ..engines.tables import detect_grids, fill_cells
+from ..engines.tables.grid import number_like, numeric_columns
+from ..errors import InputError
+from ..settings import GridSettings, PrepareSettings, RenderSettings
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from pipeline.engines.ocr import OcrEngine, OcrLine
+    from ..engines.ocr import OcrEngine, OcrLine
 
 PAGE_KINDS = ("pdf_text", "scan", "image")
 BLANK_NOTE = "blank page: not OCR'd"
@@ -254,7 +254,7 @@ class ReadPages:
         pages = {p.number: p.height for p in doc.pages if p.source == "text_layer"}
         if not (self.grid.enabled and self.grid.camelot and pages):
             return
-        from pipeline.engines.tables.camelot_source import camelot_grids
+        from ..engines.tables.camelot_source import camelot_grids
 
         t0 = time.perf_counter()
         try:

@@ -14,9 +14,9 @@ and meta showed no such difference, so they are left alone.
 
 from __future__ import annotations
 
-from pipeline.confidence import Scorer
-from pipeline.datamodel.document import ReportDoc
-from pipeline.settings import CalibrationSettings, ConfidenceSettings
+from ..confidence import Scorer
+from ..datamodel.document import ReportDoc
+from ..settings import CalibrationSettings, ConfidenceSettings
 
 
 class Score:

@@ -25,10 +25,10 @@ from __future__ import annotations
 
 import math
 
-from pipeline.datamodel.document import Heading, Line, ReportDoc, Section
-from pipeline.nlp.sections import LABELS, NOISE, PassageClassifier
-from pipeline.settings import SectionSettings, repo_path
-from pipeline.template import Template
+from ..datamodel.document import Heading, Line, ReportDoc, Section
+from ..nlp.sections import LABELS, NOISE, PassageClassifier
+from ..settings import SectionSettings, repo_path
+from ..template import Template
 
 FRONT = 0  # decoded state 0 is the front matter; states 1..6 are the sections
 _IMPOSSIBLE = -1e9

@@ -22,13 +22,13 @@ from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
-from pipeline.cells import confusable, read_cell
-from pipeline.datamodel.document import CellObs, ReportDoc, Table, TableRow
-from pipeline.datamodel.record import ReportField, Semantic, TemplateInfo
-from pipeline.settings import TableSettings
-from pipeline.template import RowSpec, Template
-from pipeline.template.loader import Format
-from pipeline.textnorm import match_key, split_enumerator
+from ..cells import confusable, read_cell
+from ..datamodel.document import CellObs, ReportDoc, Table, TableRow
+from ..datamodel.record import ReportField, Semantic, TemplateInfo
+from ..settings import TableSettings
+from ..template import RowSpec, Template
+from ..template.loader import Format
+from ..textnorm import match_key, split_enumerator
 
 METHOD = {
     "html": "table.html",

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import re
 
-from pipeline.cells import is_value_cell
-from pipeline.datamodel.document import (
+from ..cells import is_value_cell
+from ..datamodel.document import (
     CellObs,
     Line,
     ReportDoc,
@@ -28,10 +28,10 @@ from pipeline.datamodel.document import (
     TableKind,
     TableRow,
 )
-from pipeline.settings import GridSettings, TableSettings
-from pipeline.stages.grid_tables import GridTableBuilder, grid_text
-from pipeline.template import Template
-from pipeline.textnorm import match_key
+from ..settings import GridSettings, TableSettings
+from ..template import Template
+from ..textnorm import match_key
+from .grid_tables import GridTableBuilder, grid_text
 
 KINDS: tuple[TableKind, ...] = ("active_disclosure", "applications", "review_litigation")
 _SEPARATED = re.compile(r"[\t|]")

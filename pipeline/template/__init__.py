@@ -4,7 +4,7 @@ Everything a parser or a check knows about the report format is read from the YA
 this folder through :func:`load_template`; no label is spelled anywhere else in the code.
 """
 
-from pipeline.template.loader import (
+from .loader import (
     ApplicationsSpec,
     ColumnSpec,
     ItemSpec,

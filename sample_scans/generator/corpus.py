@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from nianbao.template import load_template
+from nianbao.template.loader import Template
+
 import sample_scans.generator as package
-from pipeline.template import load_template
-from pipeline.template.loader import Template
 from sample_scans.generator.degrade import EXT, degrade, rasterise, save_scan, variant_record
 from sample_scans.generator.report import build_report
 from sample_scans.generator.specs import REAL_VARIANTS, SEED, SPECS, VARIANTS, Spec, Variant

@@ -23,7 +23,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from pipeline.template.loader import Format, Template
+from nianbao.template.loader import Format, Template
+
 from sample_scans.generator import noise
 from sample_scans.generator.model import Grid, Report
 from sample_scans.generator.prose import cn_number

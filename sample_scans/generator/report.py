@@ -5,7 +5,8 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from pipeline.template.loader import Template
+from nianbao.template.loader import Template
+
 from sample_scans.generator.model import Block, Cell, Grid, Report, Run
 from sample_scans.generator.prose import (
     FILLER,

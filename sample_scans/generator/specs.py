@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.template.loader import Format
+from nianbao.template.loader import Format
 
 SEED = 20250101
 

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pypdfium2 as pdfium
+from nianbao.template.loader import Format, RuleSpec, Template
 
-from pipeline.template.loader import Format, RuleSpec, Template
 from sample_scans.generator.model import Report
 from sample_scans.generator.specs import SEED, Spec
 from sample_scans.generator.typeset import Composer

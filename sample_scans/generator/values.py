@@ -7,7 +7,8 @@ import math
 import random
 from typing import Any, ClassVar
 
-from pipeline.template.loader import Format, RowSpec, Template
+from nianbao.template.loader import Format, RowSpec, Template
+
 from sample_scans.generator.specs import Spec
 
 

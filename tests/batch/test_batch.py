@@ -16,14 +16,14 @@ from typing import Any
 
 import pytest
 import yaml
+from nianbao.batch import run_batch
+from nianbao.batch.runner import suffixes
+from nianbao.batch.sources import items, plan
+from nianbao.db import Store
+from nianbao.db.models import Base
+from nianbao.settings import Settings, load_settings
 from sqlalchemy import create_engine, select
 
-from pipeline.batch import run_batch
-from pipeline.batch.runner import suffixes
-from pipeline.batch.sources import items, plan
-from pipeline.db import Store
-from pipeline.db.models import Base
-from pipeline.settings import Settings, load_settings
 from tests.conftest import REPORTS, SEED
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -83,7 +83,7 @@ def table_rows(url: str) -> dict[str, list[tuple[Any, ...]]]:
 def test_a_killed_batch_resumes_with_every_document_exactly_once(tmp_path: Path) -> None:
     docs = unique_reports(tmp_path / "in", 40)
     db = tmp_path / "n.db"
-    cmd = [sys.executable, "-m", "pipeline.cli", "batch", str(tmp_path / "in"), "--db", str(db)]
+    cmd = [sys.executable, "-m", "nianbao.cli", "batch", str(tmp_path / "in"), "--db", str(db)]
     run = subprocess.Popen(
         [*cmd, "--workers", "1"], cwd=ROOT, start_new_session=True,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -135,7 +135,7 @@ def test_a_corrupt_file_in_the_middle_gets_an_error_record_and_the_batch_goes_on
     (folder / "r004b.tar.gz").write_bytes(b"\x1f\x8b not really a tar")
     db = tmp_path / "n.db"
     result = subprocess.run(
-        [sys.executable, "-m", "pipeline.cli", "batch", str(folder), "--db", str(db)],
+        [sys.executable, "-m", "nianbao.cli", "batch", str(folder), "--db", str(db)],
         cwd=ROOT, capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert result.returncode == 1, result.stderr  # something failed, and the exit code says so

@@ -8,8 +8,8 @@ import tarfile
 import zipfile
 from pathlib import Path
 
-from pipeline.batch import sources
-from pipeline.batch.sources import Item
+from nianbao.batch import sources
+from nianbao.batch.sources import Item
 
 SUFFIXES = [".txt", ".pdf", ""]
 

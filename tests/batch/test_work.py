@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pipeline.settings import PaddleOcrSettings, Settings
+from nianbao.settings import PaddleOcrSettings, Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 import json
 import os
 
-from pipeline.datamodel.record import SCHEMA_VERSION, ReportRecord, record_json_schema
+from nianbao.datamodel.record import SCHEMA_VERSION, ReportRecord, record_json_schema
+
 from tests.conftest import DATA
 
 SNAPSHOT = DATA / "record_schema.json"

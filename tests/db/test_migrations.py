@@ -7,11 +7,10 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from nianbao.db import Store
+from nianbao.db.models import Base
+from nianbao.db.store import head_revision, migrate
 from sqlalchemy import create_engine, inspect
-
-from pipeline.db import Store
-from pipeline.db.models import Base
-from pipeline.db.store import head_revision, migrate
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

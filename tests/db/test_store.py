@@ -6,11 +6,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from nianbao.datamodel.record import ReportRecord
+from nianbao.db import DatabaseError, Store, database_url
+from nianbao.runner import Pipeline
 from sqlalchemy import text
 
-from pipeline.datamodel.record import ReportRecord
-from pipeline.db import DatabaseError, Store, database_url
-from pipeline.runner import Pipeline
 from tests.conftest import REPORTS, SEED
 
 CONFIG = "cfg0"

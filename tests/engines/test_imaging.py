@@ -5,8 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
-
-from pipeline.engines.imaging import cell_crop, mark_lean
+from nianbao.engines.imaging import cell_crop, mark_lean
 
 CELL = (0.0, 0.0, 300.0, 100.0)  # a wide table cell, rules on its border
 FAINT = 135  # faded print on a noisy 150-dpi scan: grey 120-140 on a 250 background

@@ -17,18 +17,17 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw, ImageFont
-
-from pipeline.engines.ocr import OcrEngine, build_ocr_engine, registered_kinds
-from pipeline.engines.ocr.paddle import STAMP, prepare_model_dirs
-from pipeline.errors import ConfigError, OcrUnavailableError
-from pipeline.settings import (
+from nianbao.engines.ocr import OcrEngine, build_ocr_engine, registered_kinds
+from nianbao.engines.ocr.paddle import STAMP, prepare_model_dirs
+from nianbao.errors import ConfigError, OcrUnavailableError
+from nianbao.settings import (
     PaddleOcrSettings,
     RapidOcrSettings,
     Settings,
     TesseractOcrSettings,
     load_settings,
 )
+from PIL import Image, ImageDraw, ImageFont
 
 REPO = Path(__file__).resolve().parents[2]
 HEADING = "二、主动公开政府信息情况"

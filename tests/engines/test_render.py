@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from pipeline.engines.render import PdfSource, pdf_preflight, text_layer_quality
-from pipeline.settings import Settings
+from nianbao.engines.render import PdfSource, pdf_preflight, text_layer_quality
+from nianbao.settings import Settings
 
 REAL = Path(__file__).resolve().parents[2].parent / "shared" / "real-pdfs"
 

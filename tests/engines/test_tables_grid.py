@@ -5,11 +5,10 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
-
-from pipeline.datamodel.document import Fragment
-from pipeline.engines import imaging
-from pipeline.engines.tables.grid import detect_grids, fill_cells, number_like
-from pipeline.settings import Settings
+from nianbao.datamodel.document import Fragment
+from nianbao.engines import imaging
+from nianbao.engines.tables.grid import detect_grids, fill_cells, number_like
+from nianbao.settings import Settings
 
 DPI = 200
 Span = tuple[int, int, int, int]  # row, col, rowspan, colspan

@@ -1,9 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from nianbao.nlp import build_nlp, mentions
 from spacy.language import Language
-
-from pipeline.nlp import build_nlp, mentions
 
 
 @pytest.fixture(scope="module")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.nlp.train import fit_calibration, heldout_report
-from pipeline.runner import Pipeline
-from pipeline.settings import load_settings, load_train_settings, repo_path
+from nianbao.nlp.train import fit_calibration, heldout_report
+from nianbao.runner import Pipeline
+from nianbao.settings import load_settings, load_train_settings, repo_path
 
 
 def test_heldout_report_and_calibration_on_noisy_documents(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from pipeline.runner import Pipeline
+    from nianbao.runner import Pipeline
 
 POLL_S = 0.02
 
@@ -49,7 +49,7 @@ def rss_mb(pid: int) -> float:
 def run_isolated(
     pipeline: Pipeline, path: Path, record_file: Path, timeout_s: float, memory_mb: float
 ) -> Outcome:
-    from pipeline.cli.app import dump_record
+    from nianbao.cli.app import dump_record
 
     pid = os.fork()
     if pid == 0:  # the child: one document, one record file, exit without cleanup

@@ -12,8 +12,8 @@ import os
 from pathlib import Path
 
 import pytest
+from nianbao.runner import Pipeline
 
-from pipeline.runner import Pipeline
 from tests.reliability.hostile import Hostile, controls, generate, traversal_targets
 from tests.reliability.isolation import run_isolated, snapshot
 

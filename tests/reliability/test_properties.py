@@ -17,14 +17,13 @@ from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
-
-from pipeline.cells import confusable, is_value_cell, read_cell
-from pipeline.datamodel.document import Line, ReportDoc
-from pipeline.datamodel.record import Source
-from pipeline.runner import Pipeline
-from pipeline.stages.tables import parse_row, split_cells
-from pipeline.template import load_template
-from pipeline.textnorm import (
+from nianbao.cells import confusable, is_value_cell, read_cell
+from nianbao.datamodel.document import Line, ReportDoc
+from nianbao.datamodel.record import Source
+from nianbao.runner import Pipeline
+from nianbao.stages.tables import parse_row, split_cells
+from nianbao.template import load_template
+from nianbao.textnorm import (
     clean_line,
     enumerator_value,
     match_key,

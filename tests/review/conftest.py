@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from nianbao.db import Store
+from nianbao.hashing import sha256_file
+from nianbao.review.app import ReviewConfig, create_app
+from nianbao.runner import Pipeline
+from nianbao.settings import Settings
 
-from pipeline.db import Store
-from pipeline.hashing import sha256_file
-from pipeline.review.app import ReviewConfig, create_app
-from pipeline.runner import Pipeline
-from pipeline.settings import Settings
 from tests.conftest import SEED
 
 PDF = Path(__file__).resolve().parents[2] / "sample_scans" / "pdf" / "lanjiang-city-2024.pdf"

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from nianbao.cli import app as cli
+from nianbao.db import Store
+from nianbao.review.app import ReviewConfig, create_app
+from nianbao.review.security import AccessError, require_token_for
+from nianbao.settings import Settings
 from typer.testing import CliRunner
 
-from pipeline.cli import app as cli
-from pipeline.db import Store
-from pipeline.review.app import ReviewConfig, create_app
-from pipeline.review.security import AccessError, require_token_for
-from pipeline.settings import Settings
 from tests.review.conftest import AFTER_REVIEW, LOOPBACK, pdf_id, seed_id
 
 

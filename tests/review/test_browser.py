@@ -9,12 +9,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from nianbao.db import Store
+from nianbao.export import export
+from nianbao.review.app import ReviewConfig, create_app
+from nianbao.review.background import serving
+from nianbao.settings import Settings
 
-from pipeline.db import Store
-from pipeline.export import export
-from pipeline.review.app import ReviewConfig, create_app
-from pipeline.review.background import serving
-from pipeline.settings import Settings
 from tests.review.conftest import AFTER_REVIEW, LOOPBACK, seed_id
 
 pytestmark = pytest.mark.slow

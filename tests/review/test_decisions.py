@@ -3,13 +3,13 @@ from __future__ import annotations
 import json
 
 import pytest
+from nianbao.db import Store
+from nianbao.export import export
+from nianbao.review.decisions import DecisionError, decide, parse_value
+from nianbao.settings import Settings
+from nianbao.stages.checks import Checks
+from nianbao.template import Template
 
-from pipeline.db import Store
-from pipeline.export import export
-from pipeline.review.decisions import DecisionError, decide, parse_value
-from pipeline.settings import Settings
-from pipeline.stages.checks import Checks
-from pipeline.template import Template
 from tests.review.conftest import AFTER_REVIEW, seed_id
 
 RULE = "t4_group_total[litigation_after_review]"

@@ -15,9 +15,8 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from nianbao.template import Template
 from PIL import Image
-
-from pipeline.template import Template
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "sample_scans"

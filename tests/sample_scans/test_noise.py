@@ -7,8 +7,8 @@ import random
 import re
 
 import pytest
+from nianbao.template import load_template
 
-from pipeline.template import load_template
 from sample_scans.generator import noise
 from sample_scans.generator.labelled import labelled_doc
 from sample_scans.generator.noise import Cell, NoiseRates, Table

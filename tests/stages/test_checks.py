@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from pipeline.datamodel.document import ReportDoc
-from pipeline.datamodel.record import ReportField, Semantic, Source
-from pipeline.settings import load_settings
-from pipeline.stages.checks import Checks
-from pipeline.template import Template
+from nianbao.datamodel.document import ReportDoc
+from nianbao.datamodel.record import ReportField, Semantic, Source
+from nianbao.settings import load_settings
+from nianbao.stages.checks import Checks
+from nianbao.template import Template
 
 
 def field(
@@ -146,7 +146,7 @@ def test_a_misread_cell_is_located_and_repaired(template: Template) -> None:
     other = doc.fields["applications.disclosed.natural_person"]
     assert "checks_failed" not in other.features
     # and the record says review is needed for the repaired cell
-    from pipeline.confidence import review_reasons, score
+    from nianbao.confidence import review_reasons, score
 
     settings = load_settings().confidence
     assert "repaired_consistency" in review_reasons(repaired, score(repaired, settings), settings)
@@ -248,7 +248,7 @@ def test_a_cell_failing_one_way_with_nothing_the_other_way_stays_blamed(
 
 
 def test_an_inferred_column_that_every_relation_confirms_is_settled(template: Template) -> None:
-    from pipeline.confidence import review_reasons, score
+    from nianbao.confidence import review_reasons, score
 
     values = consistent_table_three(template)
     path = "applications.disclosed.research"

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from pipeline.datamodel.document import Line, ReportDoc
-from pipeline.datamodel.record import Source
-from pipeline.settings import Settings
-from pipeline.stages.clean import Clean
-from pipeline.template import Template
+from nianbao.datamodel.document import Line, ReportDoc
+from nianbao.datamodel.record import Source
+from nianbao.settings import Settings
+from nianbao.stages.clean import Clean
+from nianbao.template import Template
 
 
 def run(

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import pytest
-
-from pipeline.datamodel.document import CellPart, GridCell, PageDoc, ReportDoc, TableGrid
-from pipeline.datamodel.record import Source
-from pipeline.engines.tables.grid import build_grid
-from pipeline.runner import Pipeline
-from pipeline.settings import Settings
-from pipeline.stages.grid_tables import GridTableBuilder, split_merged_rows
-from pipeline.template import Template
+from nianbao.datamodel.document import CellPart, GridCell, PageDoc, ReportDoc, TableGrid
+from nianbao.datamodel.record import Source
+from nianbao.engines.tables.grid import build_grid
+from nianbao.runner import Pipeline
+from nianbao.settings import Settings
+from nianbao.stages.grid_tables import GridTableBuilder, split_merged_rows
+from nianbao.template import Template
 
 BBox = tuple[float, float, float, float]
 

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from pipeline.datamodel.document import Line, ReportDoc
-from pipeline.datamodel.record import Source
-from pipeline.stages.clean import Clean
-from pipeline.stages.headings import Headings
+from nianbao.datamodel.document import Line, ReportDoc
+from nianbao.datamodel.record import Source
+from nianbao.stages.clean import Clean
+from nianbao.stages.headings import Headings
 
 BODY = "本机关认真贯彻落实《条例》，各项工作有序推进，全年未发生重大问题。"
 

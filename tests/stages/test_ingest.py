@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from nianbao.runner import Pipeline
 
-from pipeline.runner import Pipeline
 from tests.conftest import SEED
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")

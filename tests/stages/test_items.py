@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.runner import Pipeline
+from nianbao.runner import Pipeline
 
 
 def test_trigger_without_a_figure_is_flagged(pipeline: Pipeline, tmp_path: Path) -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import math
 
-from pipeline.datamodel.document import Fragment, PageDoc, ReportDoc
-from pipeline.datamodel.record import Source
-from pipeline.settings import Settings
-from pipeline.stages.layout import Layout
+from nianbao.datamodel.document import Fragment, PageDoc, ReportDoc
+from nianbao.datamodel.record import Source
+from nianbao.settings import Settings
+from nianbao.stages.layout import Layout
 
 CH = 24  # character height in pixels (about 200 dpi body text)
 

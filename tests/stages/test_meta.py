@@ -1,8 +1,7 @@
 from __future__ import annotations
 
 import pytest
-
-from pipeline.stages.meta import parse_date
+from nianbao.stages.meta import parse_date
 
 
 @pytest.mark.parametrize(

@@ -9,16 +9,15 @@ from pathlib import Path
 import numpy as np
 import pypdfium2 as pdfium
 import pytest
+from nianbao.datamodel.document import CellPart, TableGrid
+from nianbao.engines.imaging import estimate_skew, rotate, text_axis
+from nianbao.engines.ocr.base import OcrLine
+from nianbao.engines.tables.grid import build_grid
+from nianbao.evaluate import compare, load_truth
+from nianbao.runner import Pipeline
+from nianbao.settings import Settings
+from nianbao.stages.pages import ReadPages
 from PIL import Image
-
-from pipeline.datamodel.document import CellPart, TableGrid
-from pipeline.engines.imaging import estimate_skew, rotate, text_axis
-from pipeline.engines.ocr.base import OcrLine
-from pipeline.engines.tables.grid import build_grid
-from pipeline.evaluate import compare, load_truth
-from pipeline.runner import Pipeline
-from pipeline.settings import Settings
-from pipeline.stages.pages import ReadPages
 
 SCANS = Path(__file__).resolve().parents[2] / "sample_scans"
 HUAIAN = SCANS / "real" / "huaian-city-2024-scan200.pdf"
@@ -164,8 +163,7 @@ def test_digit_crops_are_reread_from_the_page_before_its_median_filter(
     4 became 1). The cell the page OCR read as 1 (a doubtful 一) is re-read from the page as
     scanned, where the strokes are still there."""
     import cv2
-
-    from pipeline.engines.imaging import denoise
+    from nianbao.engines.imaging import denoise
 
     raw = np.full((400, 700, 3), 255, np.uint8)
     grid = ruled(raw, [100, 300], [100, 400, 600], 3)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from pipeline.nlp.train import line_labels
-from pipeline.stages.sections import _viterbi
+from nianbao.nlp.train import line_labels
+from nianbao.stages.sections import _viterbi
+
 from tests.conftest import REPORTS, SEED
 
 CANONICAL = [

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.datamodel.document import CellObs, Line, TableRow
-from pipeline.runner import Pipeline
-from pipeline.stages.table_fields import fit_columns
-from pipeline.stages.tables import parse_row
+from nianbao.datamodel.document import CellObs, Line, TableRow
+from nianbao.runner import Pipeline
+from nianbao.stages.table_fields import fit_columns
+from nianbao.stages.tables import parse_row
 
 
 def test_parse_row_keeps_blank_positions_between_separators() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.template import Template
+from nianbao.template import Template
 
 
 def test_row_counts_of_both_formats(template: Template) -> None:

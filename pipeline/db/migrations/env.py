@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from pipeline.db.models import Base
+from ..models import Base
 
 connection = context.config.attributes["connection"]
 context.configure(

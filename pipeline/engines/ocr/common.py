@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline.engines.ocr.base import OcrLine
-from pipeline.errors import OcrUnavailableError
-from pipeline.hashing import sha256_file
+from ...errors import OcrUnavailableError
+from ...hashing import sha256_file
+from .base import OcrLine
 
 if TYPE_CHECKING:
     import numpy as np

@@ -22,8 +22,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import yaml
 
-from pipeline.engines.ocr.base import OcrLine
-from pipeline.engines.ocr.common import (
+from ...errors import OcrUnavailableError
+from ...settings import DEFAULT_CONFIG
+from .base import OcrLine
+from .common import (
     WHEEL_INSTALL_HINT,
     check_rgb,
     confidence01,
@@ -32,13 +34,11 @@ from pipeline.engines.ocr.common import (
     ocr_line,
     package_version,
 )
-from pipeline.errors import OcrUnavailableError
-from pipeline.settings import DEFAULT_CONFIG
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from pipeline.settings import PaddleOcrSettings
+    from ...settings import PaddleOcrSettings
 
 REPO_ROOT = DEFAULT_CONFIG.parent.parent
 STAMP = "nianbao-source.json"

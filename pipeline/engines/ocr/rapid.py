@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from pipeline.engines.ocr.base import OcrLine
-from pipeline.engines.ocr.common import (
+from ...errors import OcrUnavailableError
+from .base import OcrLine
+from .common import (
     WHEEL_INSTALL_HINT,
     check_rgb,
     confidence01,
@@ -23,12 +24,11 @@ from pipeline.engines.ocr.common import (
     ocr_line,
     package_version,
 )
-from pipeline.errors import OcrUnavailableError
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from pipeline.settings import RapidOcrSettings
+    from ...settings import RapidOcrSettings
 
 
 class RapidOcrEngine:

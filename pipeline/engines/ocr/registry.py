@@ -10,17 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from pipeline.errors import ConfigError
+from ...errors import ConfigError
 
 if TYPE_CHECKING:
-    from pipeline.engines.ocr.base import OcrEngine
-    from pipeline.settings import OcrSettings
+    from ...settings import OcrSettings
+    from .base import OcrEngine
 
 
 def _adapters() -> dict[str, Callable[[Any], OcrEngine]]:
-    from pipeline.engines.ocr.paddle import PaddleOcrEngine
-    from pipeline.engines.ocr.rapid import RapidOcrEngine
-    from pipeline.engines.ocr.tesseract import TesseractOcrEngine
+    from .paddle import PaddleOcrEngine
+    from .rapid import RapidOcrEngine
+    from .tesseract import TesseractOcrEngine
 
     return {
         PaddleOcrEngine.kind: PaddleOcrEngine,

@@ -20,14 +20,14 @@ import subprocess
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
-from pipeline.engines.ocr.base import OcrLine
-from pipeline.engines.ocr.common import check_rgb, confidence01
-from pipeline.errors import OcrUnavailableError
+from ...errors import OcrUnavailableError
+from .base import OcrLine
+from .common import check_rgb, confidence01
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from pipeline.settings import TesseractOcrSettings
+    from ...settings import TesseractOcrSettings
 
 APT_HINT = "apt-get install tesseract-ocr tesseract-ocr-{pkg}"
 

@@ -6,6 +6,6 @@
 - `plot.py`: the debug overlay (`nianbao debug`).
 """
 
-from pipeline.engines.tables.grid import build_grid, detect_grids, fill_cells
+from .grid import build_grid, detect_grids, fill_cells
 
 __all__ = ["build_grid", "detect_grids", "fill_cells"]

@@ -12,8 +12,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from pipeline.datamodel.document import TableGrid
-from pipeline.engines.tables.grid import build_grid
+from ...datamodel.document import TableGrid
+from .grid import build_grid
 
 POINTS_PER_INCH = 72.0
 

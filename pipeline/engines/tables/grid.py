@@ -23,13 +23,13 @@ import itertools
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from pipeline.cells import is_value_cell
-from pipeline.datamodel.document import CellPart, Fragment, GridCell, TableGrid
+from ...cells import is_value_cell
+from ...datamodel.document import CellPart, Fragment, GridCell, TableGrid
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from pipeline.settings import GridSettings
+    from ...settings import GridSettings
 
 BBox = tuple[float, float, float, float]
 

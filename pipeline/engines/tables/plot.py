@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import numpy as np
 
-    from pipeline.datamodel.document import Fragment, TableGrid
+    from ...datamodel.document import Fragment, TableGrid
 
 BBox = tuple[float, float, float, float]
 GRID = (0, 160, 255)  # colours are RGB (the page images are RGB)
