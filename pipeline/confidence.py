@@ -52,58 +52,55 @@ from __future__ import annotations
 import math
 
 from .calibration import Calibration
+from .datamodel.base import Feature, Features, Method, ReviewReason
 from .datamodel.record import ReportField, Semantic
 from .settings import CalibrationSettings, ConfidenceSettings, repo_path
 
 PASSED_CAP = 2.0
 # Features that send a field to review whatever its confidence, with the reason they give.
-ALWAYS_REVIEW = {
-    "position_uncertain": "ambiguous_columns",
-    "row_not_found": "row_not_found",
-    "table_not_found": "table_not_found",
-    "ocr_confusable": "ocr_confusable",
-    "label_ambiguous": "ambiguous_row",
-    "conflict": "conflicting_mentions",
-    "trigger_without_figure": "figure_not_read",
-    "inferred_rule": "missing_rule",
-    "repaired": "repaired_consistency",
-    "not_a_number": "not_a_number",
-    "reread_disagrees": "reread_disagrees",
-    "slash_like": "slash_read_as_digit",
+ALWAYS_REVIEW: dict[Feature, ReviewReason] = {
+    Feature.position_uncertain: ReviewReason.ambiguous_columns,
+    Feature.row_not_found: ReviewReason.row_not_found,
+    Feature.table_not_found: ReviewReason.table_not_found,
+    Feature.ocr_confusable: ReviewReason.ocr_confusable,
+    Feature.label_ambiguous: ReviewReason.ambiguous_row,
+    Feature.conflict: ReviewReason.conflicting_mentions,
+    Feature.trigger_without_figure: ReviewReason.figure_not_read,
+    Feature.inferred_rule: ReviewReason.missing_rule,
+    Feature.repaired: ReviewReason.repaired_consistency,
+    Feature.not_a_number: ReviewReason.not_a_number,
+    Feature.reread_disagrees: ReviewReason.reread_disagrees,
+    Feature.slash_like: ReviewReason.slash_read_as_digit,
 }
 # An always-review feature the 勾稽 relations settle: the column of a cell whose row and column
 # relations all pass is not in doubt (stages/checks.py); the score still weighs both.
-SETTLED_BY = {"position_uncertain": "position_confirmed"}
+SETTLED_BY: dict[Feature, Feature] = {Feature.position_uncertain: Feature.position_confirmed}
+
+
+def _term(name: str, f: Features) -> float:
+    """The quantity weight `name` multiplies (see ConfidenceWeights)."""
+    if name == "label_score":
+        return f.get(Feature.label_score, 1.0) - 1.0
+    if name == "checks_passed":
+        return min(f.get(Feature.checks_passed, 0.0), PASSED_CAP)
+    if name == "ocr_doubt":
+        return 1.0 - f.get(Feature.ocr_confidence, 1.0)
+    if name == "parse_doubt":
+        return 1.0 - f.get(Feature.parse_accuracy, 1.0)
+    return f.get(Feature(name), 0.0)
 
 
 def score(field: ReportField, settings: ConfidenceSettings) -> float:
     f = field.features
-    if field.semantic == Semantic.missing and field.method == "none":
-        if f.get("row_not_found") or f.get("table_not_found"):
+    if field.semantic == Semantic.missing and field.method == Method.none:
+        if f.get(Feature.row_not_found) or f.get(Feature.table_not_found):
             return settings.unread_confidence  # the report has the value; it was not read
-        if f.get("not_in_format"):
+        if f.get(Feature.not_in_format):
             return settings.not_in_format_confidence  # the table's format has no such cell
         return settings.missing_confidence
-    w = settings.weights
     z = settings.method_bias.get(field.method, 0.0)
-    z += w["label_score"] * (f.get("label_score", 1.0) - 1.0)
-    z += w["position_uncertain"] * f.get("position_uncertain", 0.0)
-    z += w["checks_passed"] * min(f.get("checks_passed", 0.0), PASSED_CAP)
-    z += w["checks_failed"] * f.get("checks_failed", 0.0)
-    z += w["ocr_doubt"] * (1.0 - f.get("ocr_confidence", 1.0))
-    z += w["parse_doubt"] * (1.0 - f.get("parse_accuracy", 1.0))
-    names = ("approximate", "chinese_numeral", "conflict", "corroborated", "ocr_blank")
-    grid = (
-        "grid_cell",
-        "cell_reread",
-        "cell_split",
-        "inferred_rule",
-        "repaired",
-        "reread_disagrees",
-    )
-    relations = ("exonerated", "position_confirmed", "late", "document_doubt")
-    for name in (*names, "ocr_confusable", "label_ambiguous", *grid, "slash_like", *relations):
-        z += w[name] * f.get(name, 0.0)
+    for name, weight in settings.weights:  # declaration order: the sum's order is fixed
+        z += weight * _term(name, f)
     return 1.0 / (1.0 + math.exp(-z))
 
 
@@ -113,18 +110,18 @@ def review_reasons(
     reasons = list(field.review.reasons)
     f = field.features
     reasons += [
-        reason
-        for feature, reason in ALWAYS_REVIEW.items()
-        if f.get(feature) and not f.get(SETTLED_BY.get(feature, ""))
+        why.value
+        for feature, why in ALWAYS_REVIEW.items()
+        if f.get(feature) and not (feature in SETTLED_BY and f.get(SETTLED_BY[feature]))
     ]
-    if f.get("required") and field.semantic == Semantic.missing:
-        reasons.append("not_found")
+    if f.get(Feature.required) and field.semantic == Semantic.missing:
+        reasons.append(ReviewReason.not_found.value)
     # An absent value is flagged too when calibration says absence is often a miss (an item the
     # report states in words the matcher does not know); uncalibrated, absence is not doubted.
     if confidence < settings.review_threshold and (
-        calibrated or not (field.semantic == Semantic.missing and f.get("not_found"))
+        calibrated or not (field.semantic == Semantic.missing and f.get(Feature.not_found))
     ):
-        reasons.append("low_confidence")
+        reasons.append(ReviewReason.low_confidence.value)
     return list(dict.fromkeys(reasons))
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .datamodel.base import BBox, ErrorCode
 from .engines import imaging
 from .engines.render import open_pages
 from .engines.tables.plot import overlay
@@ -21,8 +22,6 @@ if TYPE_CHECKING:
 
     from .runner import Pipeline
 
-BBox = tuple[float, float, float, float]
-
 
 def debug_page(pipeline: Pipeline, path: Path, page_number: int) -> np.ndarray:
     """The overlay image (RGB) of `page_number` (1-based) of `path`. Raises InputError naming
@@ -31,7 +30,9 @@ def debug_page(pipeline: Pipeline, path: Path, page_number: int) -> np.ndarray:
     pages = {p.number: p for p in doc.pages}
     if page_number not in pages:
         problem = "; ".join(e.message for e in doc.errors) or f"it has {len(doc.pages)} page(s)"
-        raise InputError("no_such_page", f"{path}: no page {page_number} was read ({problem})")
+        raise InputError(
+            ErrorCode.no_such_page, f"{path}: no page {page_number} was read ({problem})"
+        )
     page = pages[page_number]
     source = open_pages(path, pipeline.settings.render)
     try:

@@ -1,5 +1,9 @@
 """Exceptions that carry a clear message naming the file and the problem."""
 
+from __future__ import annotations
+
+from .datamodel.base import ErrorCode
+
 
 class NianbaoError(Exception):
     """Base class for errors nianbao reports to its user."""
@@ -12,7 +16,7 @@ class ConfigError(NianbaoError):
 class InputError(NianbaoError):
     """An input file cannot be read as a report; `code` names the problem for the record."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: ErrorCode, message: str) -> None:
         super().__init__(message)
         self.code = code
 

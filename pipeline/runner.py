@@ -1,22 +1,30 @@
 """Compose the stages and run them on one document at a time.
 
 Every document yields exactly one record: a stage that raises becomes an error item (status
-`partial`) and the later stages still run on what exists; unreadable input becomes a `failed`
-record naming the file and the problem. Nothing here raises for a bad document.
+`partial`, its traceback recorded and logged) and the later stages still run on what exists;
+unreadable input becomes a `failed` record naming the file and the problem. Nothing here raises
+for a bad document, except in strict mode: there a stage's exception propagates and a stage that
+writes outside its contract (stages/base.py) raises ContractError. The tests run strict
+(NIANBAO_STRICT=1), so a bug cannot hide as a `stage_error` record.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import time
+import traceback
 from collections.abc import Iterable, Iterator
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any
 
-from .datamodel.document import ReportDoc
+from .datamodel.base import ErrorCode
+from .datamodel.document import ReportDoc, slot_digests
 from .datamodel.record import ReportRecord
 from .settings import Settings, load_settings
 from .stages.assemble import Assemble
+from .stages.base import Stage, check_contract
 from .stages.checks import Checks
 from .stages.clean import Clean
 from .stages.headings import Headings
@@ -25,6 +33,7 @@ from .stages.items import ItemsStage
 from .stages.layout import Layout
 from .stages.meta import Meta
 from .stages.pages import ReadPages
+from .stages.recognise import Recognise
 from .stages.score import Score
 from .stages.sections import Sections
 from .stages.table_fields import TableFields
@@ -35,11 +44,8 @@ if TYPE_CHECKING:
     from .engines.ocr import OcrEngine
     from .nlp.sections import PassageClassifier
 
-
-class Stage(Protocol):
-    name: str
-
-    def __call__(self, doc: ReportDoc) -> ReportDoc: ...
+log = logging.getLogger("nianbao")
+STRICT_ENV = "NIANBAO_STRICT"
 
 
 def _version(dist: str) -> str:
@@ -51,33 +57,35 @@ def _version(dist: str) -> str:
 
 class Pipeline:
     """ingest -> pages -> layout -> clean -> headings -> sections -> tables -> table_fields ->
-    meta -> items -> checks -> score -> assemble. `pages` and `layout` do nothing for text and
-    HTML input; the OCR engine is built on the first page that needs it."""
+    recognise -> meta -> items -> checks -> score -> assemble. `pages` and `layout` do nothing
+    for text and HTML input; the OCR engine is built on the first page that needs it."""
 
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, strict: bool | None = None) -> None:
         self.settings = settings or load_settings()
+        self.strict = os.environ.get(STRICT_ENV) == "1" if strict is None else strict
         s, t = self.settings, load_template()
         self.ingest = Ingest(s.ingest, s.render, t)
-        self._sections = Sections(s.sections, t)
-        self.stages: list[Stage] = [
-            ReadPages(s.render, s.prepare, self._build_ocr, s.grid),
-            Layout(s.layout),
-            Clean(s.clean, s.headings, t),
-            Headings(s.headings, t),
+        self._sections = Sections(Sections.options_from(s), t)
+        self.stages: list[Stage[Any]] = [
+            ReadPages(ReadPages.options_from(s), self._build_ocr),
+            Layout(Layout.options_from(s)),
+            Clean(Clean.options_from(s), t),
+            Headings(Headings.options_from(s), t),
             self._sections,
-            Tables(s.tables, t, s.grid),
-            TableFields(s.tables, t),
-            Meta(t),
-            ItemsStage(s.nlp, t),
-            Checks(t, s.tables),
-            Score(s.confidence, s.calibration),
+            Tables(Tables.options_from(s), t),
+            TableFields(TableFields.options_from(s), t),
+            Recognise(Recognise.options_from(s)),
+            Meta(Meta.options_from(s), t),
+            ItemsStage(ItemsStage.options_from(s), t),
+            Checks(Checks.options_from(s), t),
+            Score(Score.options_from(s), t),
         ]
         engines = {
             "tokenizer": f"spacy-zh/{s.nlp.segmenter}",
             "spacy": _version("spacy"),
             "jieba": _version("jieba"),
         }
-        self.assemble = Assemble(s, t, engines)
+        self.assemble = Assemble(s.digest(), engines)
 
     def sections_classifier(self) -> PassageClassifier | None:
         return self._sections.classifier
@@ -101,14 +109,21 @@ class Pipeline:
             if doc.fatal:
                 break
             t0 = time.perf_counter()
+            before = slot_digests(doc) if self.strict else None
             try:
                 doc = stage(doc)
             except Exception as exc:  # one stage's bug must not lose the document
+                if self.strict:
+                    raise
+                log.error("%s: stage %s failed", path, stage.name, exc_info=exc)
                 doc.fail(
                     stage.name,
-                    "stage_error",
+                    ErrorCode.stage_error,
                     f"{path}: {stage.name} failed: {type(exc).__name__}: {exc}",
+                    traceback="".join(traceback.format_exception(exc)),
                 )
+            if before is not None:
+                check_contract(stage, before, doc)
             doc.timings_ms[stage.name] = (time.perf_counter() - t0) * 1000
         return doc, self.assemble(doc)
 

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
+from .datamodel.base import Feature, Method
 from .errors import ConfigError
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "configs" / "default.yaml"
@@ -99,19 +100,64 @@ class GridSettings(_Section):
     same_edge_inches: float  # ... when the next page's first grid has the same left/right edges
 
 
+class MetaSettings(_Section):
+    """Agency, year and publish date (stages/meta.py)."""
+
+    first_year: int = 1990  # a year a report (or a year its prose writes) can plausibly be ...
+    last_year: int = 2100  # ... up to this one
+    signature_lines: int = 8  # the last body lines searched for the signature (agency, date)
+    header_date_lines: int = 40  # the first body lines searched for a page-header date
+    year_lines: int = 30  # the first body lines searched for a year when the title has none
+
+
 class NlpSettings(_Section):
     segmenter: Literal["jieba", "char"]
     batch_size: int
 
 
+class ConfidenceWeights(_Section):
+    """One weight per evidence feature (pipeline/confidence.py says what each measures).
+
+    A field per feature, so a weight the code does not know, or a feature without a weight,
+    fails when the settings load instead of silently scoring 0. Declared in the order the
+    logistic sums them (the order keeps scores bit-identical). Three are not features
+    themselves: `label_score` weighs (label_score - 1), `ocr_doubt` weighs (1 - ocr_confidence)
+    and `parse_doubt` weighs (1 - parse_accuracy); `checks_passed` counts are capped."""
+
+    label_score: float
+    position_uncertain: float
+    checks_passed: float
+    checks_failed: float
+    ocr_doubt: float
+    parse_doubt: float
+    approximate: float
+    chinese_numeral: float
+    conflict: float
+    corroborated: float
+    ocr_blank: float
+    ocr_confusable: float
+    label_ambiguous: float
+    grid_cell: float
+    cell_reread: float
+    cell_split: float
+    inferred_rule: float
+    repaired: float
+    reread_disagrees: float
+    slash_like: float
+    exonerated: float
+    position_confirmed: float
+    late: float
+    document_doubt: float
+
+
 class ConfidenceSettings(_Section):
-    method_bias: dict[str, float]
-    weights: dict[str, float]
+    method_bias: dict[Method, float]
+    weights: ConfidenceWeights
     review_threshold: float
     missing_confidence: float
     unread_confidence: float  # a row or table the report has, not read: the value is unknown
     not_in_format_confidence: float  # absent because the table's format has no such cell
-    document_doubt_signals: list[str]  # features showing a document was misread somewhere
+    document_doubt_signals: list[Feature]  # features showing a document was misread somewhere
     document_doubt_label_score: float  # ... or a row label matched worse than this
 
 
@@ -311,6 +357,7 @@ class Settings(_Section):
     tables: TableSettings
     grid: GridSettings
     nlp: NlpSettings
+    meta: MetaSettings = MetaSettings()
     confidence: ConfidenceSettings
     db: DbSettings
     batch: BatchSettings

@@ -1,7 +1,13 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
+
+# Strict mode for every pipeline the tests build (and the workers they start): a stage that
+# raises fails the test instead of hiding as a stage_error record, and a stage that writes a
+# slot outside its contract (nianbao/stages/base.py) raises ContractError.
+os.environ.setdefault("NIANBAO_STRICT", "1")
 
 import pytest
 from nianbao.runner import Pipeline

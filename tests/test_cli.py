@@ -10,6 +10,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 from nianbao.cli import app
+from nianbao.datamodel.record import SCHEMA_VERSION
 from typer.testing import CliRunner
 
 from tests.conftest import REPORTS, SEED
@@ -32,7 +33,7 @@ def test_extract_writes_a_record_that_validates_against_the_schema(
     assert result.exit_code == 0, result.output
     record = json.loads(out.read_text(encoding="utf-8"))
     jsonschema.validate(record, schema)
-    assert record["schema_version"] == "1.0"
+    assert record["schema_version"] == SCHEMA_VERSION
     assert record["applications"]["new"]["total"]["value"] == 18
     assert set(record["applications"]["new"]["total"]) >= {
         "value",

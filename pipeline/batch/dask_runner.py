@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from ..datamodel.base import ErrorCode
 from ..settings import Settings
 from .pool import Result
 from .work import Outcome, Task, run_task
@@ -76,9 +77,12 @@ class DaskPool:
                     peaks[outcome.pid] = max(peaks.get(outcome.pid, 0.0), outcome.peak_rss_mb)
                     yield task, outcome
                 except KilledWorker as exc:
-                    yield task, ("worker_crashed", f"{task.label}: Dask worker died: {exc}")
+                    yield task, (ErrorCode.worker_crashed, f"{task.label}: Dask worker died: {exc}")
                 except Exception as exc:
-                    yield task, ("worker_exception", f"{task.label}: {type(exc).__name__}: {exc}")
+                    yield (
+                        task,
+                        (ErrorCode.worker_exception, f"{task.label}: {type(exc).__name__}: {exc}"),
+                    )
                 future.release()
                 while len(pending) < window and submit():
                     pass

@@ -22,11 +22,12 @@ from typing import Any
 
 import psutil
 
+from ..datamodel.base import ErrorCode
 from ..errors import NianbaoError
 from ..settings import Settings
 from .work import Outcome, Task, pipeline_for, run_task
 
-Failure = tuple[str, str]  # (error code, message)
+Failure = tuple[ErrorCode, str]  # (error code, message)
 Result = tuple[Task, Outcome | Failure]
 _READY = "ready"
 _STARTUP_ATTEMPTS = 3
@@ -171,7 +172,13 @@ class LocalPool:
                 self._replace(slot)
                 if task is not None:
                     code = slot.process.exitcode
-                    yield task, ("worker_crashed", f"{task.label}: the worker died (exit {code})")
+                    yield (
+                        task,
+                        (
+                            ErrorCode.worker_crashed,
+                            f"{task.label}: the worker died (exit {code})",
+                        ),
+                    )
                 continue
             if slot.task is None:
                 continue
@@ -181,13 +188,13 @@ class LocalPool:
             failure: Failure | None = None
             if elapsed > self.batch.timeout_s:
                 failure = (
-                    "timeout",
+                    ErrorCode.timeout,
                     f"{slot.task.label}: still running after {self.batch.timeout_s:g} s "
                     "(batch.timeout_s); the worker was stopped",
                 )
             elif rss_mb > limit_mb:
                 failure = (
-                    "memory_limit",
+                    ErrorCode.memory_limit,
                     f"{slot.task.label}: the worker used {rss_mb:.0f} MB, over "
                     f"batch.memory_limit_mb={limit_mb}; the worker was stopped",
                 )

@@ -14,6 +14,7 @@ from typing import Protocol
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..datamodel.base import ErrorCode
 from ..datamodel.record import ReportRecord
 from ..db import Store
 from ..settings import Settings
@@ -22,7 +23,13 @@ from .pool import Failure, LocalPool, Result
 from .work import Outcome, Task, failure_record, threads_for
 
 # Batch-level failures: the document itself may be fine, so --retry runs these again.
-RETRYABLE = ("timeout", "memory_limit", "worker_crashed", "worker_exception", "db_write_failed")
+RETRYABLE = (
+    ErrorCode.timeout,
+    ErrorCode.memory_limit,
+    ErrorCode.worker_crashed,
+    ErrorCode.worker_exception,
+    ErrorCode.db_write_failed,
+)
 
 
 class Progress(Protocol):
@@ -116,7 +123,9 @@ def run_batch(
             )  # fmt: skip
         except SQLAlchemyError as exc:  # this document's rows, not the database, were refused
             message = f"{label}: the database refused the record: {type(exc).__name__}: {exc}"
-            record = failure_record(settings, label, content_hash, "db_write_failed", message)
+            record = failure_record(
+                settings, label, content_hash, ErrorCode.db_write_failed, message
+            )
             store.save_record(record, content_hash, config_hash, label=label, replace=True)
         stats.processed += 1
         stats.statuses[record.status.value] += 1

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from ..datamodel.base import ErrorCode
 from ..hashing import sha256_file
 
 ARCHIVE_SUFFIXES = (".zip", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz")
@@ -40,7 +41,7 @@ class Item:
     content_hash: str
     path: Path | None = None
     temporary: bool = False
-    error: tuple[str, str] | None = None  # (code, message)
+    error: tuple[ErrorCode, str] | None = None  # (code, message)
 
     def cleanup(self) -> None:
         if self.temporary and self.path is not None:
@@ -53,7 +54,7 @@ def label_hash(label: str) -> str:
     return hashlib.sha256(f"unreadable input:{label}".encode()).hexdigest()
 
 
-def _failed(label: str, code: str, message: str) -> Item:
+def _failed(label: str, code: ErrorCode, message: str) -> Item:
     return Item(label, label_hash(label), error=(code, message))
 
 
@@ -90,13 +91,15 @@ def _walk(folder: Path, suffixes: Sequence[str]) -> list[Path | Item]:
             try:
                 target = path.resolve(strict=True)
             except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (3.11)
-                out.append(_failed(str(path), "not_found", f"{path}: broken symlink ({exc})"))
+                out.append(
+                    _failed(str(path), ErrorCode.not_found, f"{path}: broken symlink ({exc})")
+                )
                 continue
             if not target.is_relative_to(root):
                 out.append(
                     _failed(
                         str(path),
-                        "symlink_outside_input",
+                        ErrorCode.symlink_outside_input,
                         f"{path}: symlink to {target}, outside the input folder; not followed",
                     )
                 )
@@ -150,14 +153,14 @@ def _file_item(path: Path) -> Item:
         if path.exists() and not path.is_file():  # a FIFO would block the read forever
             return _failed(
                 label,
-                "not_a_file",
+                ErrorCode.not_a_file,
                 f"{label}: not a regular file (a folder, FIFO, device or socket); not read",
             )
         return Item(label=label, content_hash=sha256_file(path), path=path)
     except FileNotFoundError:
-        return _failed(label, "not_found", f"{label}: no such file")
+        return _failed(label, ErrorCode.not_found, f"{label}: no such file")
     except OSError as exc:
-        return _failed(label, "unreadable", f"{label}: cannot read: {exc}")
+        return _failed(label, ErrorCode.unreadable, f"{label}: cannot read: {exc}")
 
 
 def _archive_items(
@@ -173,19 +176,25 @@ def _archive_items(
             if stream is None:
                 yield _failed(
                     label,
-                    "unsafe_member",
+                    ErrorCode.unsafe_member,
                     f"{label}: a link, device or a name leaving the archive (.., /); not read",
                 )
             elif size > max_bytes:
                 stream.close()
-                yield _failed(label, "too_large", f"{label}: {size} bytes, over {max_bytes}")
+                yield _failed(
+                    label, ErrorCode.too_large, f"{label}: {size} bytes, over {max_bytes}"
+                )
             else:
                 yield _copy(stream, label, _suffix(name), workdir, max_bytes)
     except (OSError, zipfile.BadZipFile, tarfile.TarError, EOFError, RuntimeError) as exc:
         found += 1
-        yield _failed(str(archive), "corrupt_archive", f"{archive}: cannot read the archive: {exc}")
+        yield _failed(
+            str(archive), ErrorCode.corrupt_archive, f"{archive}: cannot read the archive: {exc}"
+        )
     if not found:
-        yield _failed(str(archive), "no_report_in_archive", f"{archive}: no report file inside")
+        yield _failed(
+            str(archive), ErrorCode.no_report_in_archive, f"{archive}: no report file inside"
+        )
 
 
 def _copy(stream: IO[bytes], label: str, suffix: str, workdir: Path, max_bytes: int) -> Item:
@@ -204,7 +213,7 @@ def _copy(stream: IO[bytes], label: str, suffix: str, workdir: Path, max_bytes: 
                 out.write(block)
     except (OSError, ValueError, zipfile.BadZipFile, tarfile.TarError, EOFError) as exc:
         target.unlink(missing_ok=True)
-        code = "too_large" if isinstance(exc, ValueError) else "corrupt_archive"
+        code = ErrorCode.too_large if isinstance(exc, ValueError) else ErrorCode.corrupt_archive
         return _failed(label, code, f"{label}: cannot unpack: {exc}")
     finally:
         stream.close()

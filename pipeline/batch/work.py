@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import __version__
+from ..datamodel.base import ErrorCode
 from ..datamodel.document import ReportDoc
 from ..datamodel.record import ReportRecord, Source
 from ..runner import Pipeline
@@ -143,7 +144,7 @@ def _run(pipeline: Pipeline, path: Path, label: str) -> ReportRecord:
             pipeline.settings,
             label,
             "",
-            "worker_exception",
+            ErrorCode.worker_exception,
             f"{label}: {type(exc).__name__}: {exc}",
         )
     relabel(record, str(path), label)
@@ -159,14 +160,13 @@ def relabel(record: ReportRecord, path: str, label: str) -> None:
 
 
 def failure_record(
-    settings: Settings, label: str, content_hash: str, code: str, message: str
+    settings: Settings, label: str, content_hash: str, code: ErrorCode, message: str
 ) -> ReportRecord:
     """A `failed` record for a document the batch could not run (timeout, memory limit, a
     crashed worker, an unreadable archive member): the same shape as any failed record."""
     from ..stages.assemble import Assemble
-    from ..template import load_template
 
     doc = ReportDoc(source=Source(path=label, sha256=content_hash or None))
     doc.fail("batch", code, message, fatal=True)
     engines = {"nianbao": __version__}
-    return Assemble(settings, load_template(), engines)(doc)
+    return Assemble(settings.digest(), engines)(doc)

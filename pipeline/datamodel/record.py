@@ -15,12 +15,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from ..template import load_template
+from .base import BBox, ErrorCode, Features, Method
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 Value = int | float | str | None
 Severity = Literal["hard", "soft"]
-BBox = tuple[float, float, float, float]
 
 
 class Semantic(StrEnum):
@@ -55,9 +55,9 @@ class ReportField(BaseModel):
     raw: str | None = None
     semantic: Semantic = Semantic.missing
     evidence: Evidence = Field(default_factory=Evidence)
-    method: str = "none"
+    method: Method = Method.none
     review: FieldReview = Field(default_factory=FieldReview)
-    features: dict[str, float] = Field(
+    features: Features = Field(
         default_factory=dict,
         description="the named evidence features the confidence was computed from",
     )
@@ -85,9 +85,12 @@ class Status(StrEnum):
 
 class ErrorItem(BaseModel):
     stage: str
-    code: str
+    code: ErrorCode
     message: str
     page: int | None = None
+    traceback: str | None = Field(
+        None, description="for a stage that raised (stage_error): where, for the developers"
+    )
 
 
 class TemplateInfo(BaseModel):
@@ -125,11 +128,21 @@ class TableReport(BaseModel):
 
 
 class CheckRecord(BaseModel):
-    rule: str
+    rule: str = Field(
+        description="rule_id[binding], e.g. t3_row_total[new]; rule_id alone when unbound"
+    )
+    rule_id: str = Field("", description="the rules.yaml rule this check expands")
+    binding: str = Field("", description="what the rule was bound to (a column, a row, a path)")
     passed: bool | None
     fields: list[str] = []
     detail: str = ""
     severity: Severity = "hard"
+
+    @classmethod
+    def of(cls, rule_id: str, binding: str = "", **kw: Any) -> CheckRecord:
+        """A check of `rule_id` bound to `binding`; `rule` is derived (never parsed back)."""
+        rule = f"{rule_id}[{binding}]" if binding else rule_id
+        return cls(rule=rule, rule_id=rule_id, binding=binding, **kw)
 
 
 class ReviewSummary(BaseModel):

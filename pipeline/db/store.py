@@ -25,6 +25,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from ..datamodel.base import Method
 from ..datamodel.record import CheckRecord, ReportField, ReportRecord, Semantic
 from ..errors import NianbaoError
 from .models import CheckRow, Document, ErrorRow, FieldRow, ReviewRow
@@ -455,7 +456,7 @@ def apply_reviews(
         field.value = row.reviewed_value
         if row.review_action != "accept":
             field.semantic = _semantic_of(row.reviewed_value)
-        field.method = "review"
+        field.method = Method.review
         field.confidence = 1.0 if row.review_action != "unreadable" else 0.0
         field.review.needed = False
         field.review.reviewed_by = row.reviewed_by

@@ -19,6 +19,8 @@ import math
 import cv2
 import numpy as np
 
+from ..datamodel.base import BBox
+
 WORK_WIDTH = 1000  # pixels: analysis runs on a copy this wide (speed; skew angle is scale-free)
 
 
@@ -102,13 +104,13 @@ def denoise(image: np.ndarray) -> np.ndarray:
 
 
 def _cell_ink(
-    image: np.ndarray, bbox: tuple[float, float, float, float], inset: int, ink_contrast: int
+    image: np.ndarray, bbox: BBox, inset: int, ink_contrast: int
 ) -> tuple[np.ndarray, np.ndarray] | None:
     """A cell's grey pixels inside its rules (`inset` pixels in) and its ink mask: darker than
     the cell's background (its median) by `ink_contrast` grey levels. None for a sliver."""
     h, w = image.shape[:2]
-    x0, y0 = max(0, round(bbox[0]) + inset), max(0, round(bbox[1]) + inset)
-    x1, y1 = min(w, round(bbox[2]) - inset), min(h, round(bbox[3]) - inset)
+    x0, y0 = max(0, round(bbox.x0) + inset), max(0, round(bbox.y0) + inset)
+    x1, y1 = min(w, round(bbox.x1) - inset), min(h, round(bbox.y1) - inset)
     if x1 - x0 < 4 or y1 - y0 < 4:
         return None
     crop = image[y0:y1, x0:x1]
@@ -118,7 +120,7 @@ def _cell_ink(
 
 def cell_crop(
     image: np.ndarray,
-    bbox: tuple[float, float, float, float],
+    bbox: BBox,
     *,
     inset: int,
     ink_contrast: int,
@@ -159,7 +161,7 @@ def cell_crop(
 
 def mark_lean(
     image: np.ndarray,
-    bbox: tuple[float, float, float, float],
+    bbox: BBox,
     *,
     inset: int,
     ink_contrast: int,

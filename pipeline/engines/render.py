@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..datamodel.base import BBox, ErrorCode
 from ..datamodel.document import Fragment
 from ..errors import InputError
 
@@ -34,8 +35,6 @@ if TYPE_CHECKING:
     import numpy as np
 
     from ..settings import RenderSettings
-
-BBox = tuple[float, float, float, float]
 
 
 @dataclass
@@ -115,12 +114,14 @@ def pdf_preflight(path: Path, settings: RenderSettings) -> list[InputError]:
     with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
         if data.find(b"%PDF-", 0, 1024) < 0:
             head = bytes(data[:40]).decode("latin-1")
-            raise InputError("corrupt_pdf", f"{path}: not a PDF: the file starts with {head!r}")
+            raise InputError(
+                ErrorCode.corrupt_pdf, f"{path}: not a PDF: the file starts with {head!r}"
+            )
         tail_at = max(0, len(data) - 1024)
         if data.find(b"%%EOF", tail_at) < 0:
             problems.append(
                 InputError(
-                    "truncated_pdf",
+                    ErrorCode.truncated_pdf,
                     f"{path}: the file ends without the PDF end-of-file marker "
                     f"({len(data)} bytes): a truncated download?",
                 )
@@ -128,7 +129,7 @@ def pdf_preflight(path: Path, settings: RenderSettings) -> list[InputError]:
         elif not _xref_intact(data):
             problems.append(
                 InputError(
-                    "corrupt_pdf",
+                    ErrorCode.corrupt_pdf,
                     f"{path}: the cross-reference table does not match the file; "
                     "the PDF was rebuilt and content may be missing",
                 )
@@ -138,7 +139,7 @@ def pdf_preflight(path: Path, settings: RenderSettings) -> list[InputError]:
             if damaged:
                 problems.append(
                     InputError(
-                        "corrupt_pdf",
+                        ErrorCode.corrupt_pdf,
                         f"{path}: {len(damaged)} compressed stream(s) are damaged "
                         f"(at byte {', '.join(map(str, damaged[:5]))}); content may be missing",
                     )
@@ -213,7 +214,7 @@ def _check_streams(path: Path, data: mmap.mmap, limit: int) -> list[int]:
                     total += len(chunk)
                     if total > limit:
                         raise InputError(
-                            "decompression_bomb",
+                            ErrorCode.decompression_bomb,
                             f"{path}: the stream at byte {start} inflates past {limit} bytes "
                             "(a decompression bomb); refused",
                         )
@@ -246,12 +247,12 @@ class PdfSource:
         except pdfium.PdfiumError as exc:
             if getattr(exc, "err_code", None) == pdfium_c.FPDF_ERR_PASSWORD:
                 raise InputError(
-                    "encrypted_pdf", f"{path}: the PDF is encrypted; a password is needed"
+                    ErrorCode.encrypted_pdf, f"{path}: the PDF is encrypted; a password is needed"
                 ) from exc
             truncated = next((p for p in self.problems if p.code == "truncated_pdf"), None)
             if truncated is not None:
                 raise InputError(truncated.code, f"{truncated}; cannot open: {exc}") from exc
-            raise InputError("corrupt_pdf", f"{path}: cannot open as PDF: {exc}") from exc
+            raise InputError(ErrorCode.corrupt_pdf, f"{path}: cannot open as PDF: {exc}") from exc
 
     def __len__(self) -> int:
         return len(self.pdf)
@@ -265,7 +266,7 @@ class PdfSource:
             except Exception as exc:  # pdfium refuses one page: report it, go on
                 info = PageInput(number=index + 1, width=0, height=0, dpi=dpi)
                 info.problem = InputError(
-                    "page_failed", f"{self.path}: page {index + 1} cannot be loaded: {exc}"
+                    ErrorCode.page_failed, f"{self.path}: page {index + 1} cannot be loaded: {exc}"
                 )
             yield info
 
@@ -299,7 +300,7 @@ class PdfSource:
             pixels = w_pt * scale * h_pt * scale
             if pixels > self.settings.max_page_pixels:
                 raise InputError(
-                    "page_too_large",
+                    ErrorCode.page_too_large,
                     f"{self.path}: page {index + 1} is {w_pt:.0f} x {h_pt:.0f} pt, "
                     f"{pixels:.3g} pixels at {self.settings.dpi} dpi "
                     f"(limit {self.settings.max_page_pixels}); not rendered",
@@ -339,14 +340,7 @@ def _text_fragments(
         if cur:
             text = "".join(c for c, _ in cur)
             if text.strip():
-                boxes = [b for _, b in cur]
-                bbox = (
-                    min(b[0] for b in boxes),
-                    min(b[1] for b in boxes),
-                    max(b[2] for b in boxes),
-                    max(b[3] for b in boxes),
-                )
-                frags.append(Fragment(text=text.strip(), bbox=bbox))
+                frags.append(Fragment(text=text.strip(), bbox=BBox.enclosing([b for _, b in cur])))
             cur.clear()
 
     for i in range(n):
@@ -355,16 +349,16 @@ def _text_fragments(
             flush()
             continue
         left, bottom, right, top = tp.get_charbox(i)  # type: ignore[attr-defined]
-        box = (left * scale, (h_pt - top) * scale, right * scale, (h_pt - bottom) * scale)
+        box = BBox(left * scale, (h_pt - top) * scale, right * scale, (h_pt - bottom) * scale)
         if ch.isspace():
             continue
         if cur:
             prev = cur[-1][1]
-            height = max(prev[3] - prev[1], box[3] - box[1], 1.0)
+            height = max(prev.height, box.height, 1.0)
             # overlap measured against the smaller box: a full stop sits low but inside its line
-            small = max(min(prev[3] - prev[1], box[3] - box[1]), 1.0)
-            same_line = min(prev[3], box[3]) - max(prev[1], box[1]) > 0.3 * small
-            gap = box[0] - prev[2]
+            small = max(min(prev.height, box.height), 1.0)
+            same_line = prev.y_overlap(box) > 0.3 * small
+            gap = box.x0 - prev.x1
             if not same_line or gap > settings.char_gap_ratio * height or gap < -height:
                 flush()
         cur.append((ch, box))
@@ -391,22 +385,24 @@ class ImageSource:
             except InputError:
                 raise
             except Image.DecompressionBombError as exc:
-                raise InputError("image_too_large", f"{path}: {exc}") from exc
+                raise InputError(ErrorCode.image_too_large, f"{path}: {exc}") from exc
             except Exception as exc:  # PIL raises many kinds on broken files
                 raise InputError(
-                    "corrupt_image", f"{path}: cannot read as an image: {exc}"
+                    ErrorCode.corrupt_image, f"{path}: cannot read as an image: {exc}"
                 ) from exc
 
     def _check_size(self) -> None:
         width, height = self.image.size
         if width * height > self.settings.max_image_pixels:
             raise InputError(
-                "image_too_large",
+                ErrorCode.image_too_large,
                 f"{self.path}: {width} x {height} pixels is over the limit of "
                 f"{self.settings.max_image_pixels}; refused before decoding",
             )
         if width * height == 0:
-            raise InputError("corrupt_image", f"{self.path}: the image is {width} x {height}")
+            raise InputError(
+                ErrorCode.corrupt_image, f"{self.path}: the image is {width} x {height}"
+            )
 
     def __len__(self) -> int:
         return self.frames
@@ -417,7 +413,7 @@ class ImageSource:
                 yield self._frame(index)
             except Exception as exc:  # one broken frame of a TIFF: report it, go on
                 info = PageInput(number=index + 1, width=0, height=0, dpi=self.settings.dpi)
-                code = exc.code if isinstance(exc, InputError) else "page_failed"
+                code = exc.code if isinstance(exc, InputError) else ErrorCode.page_failed
                 info.problem = InputError(code, f"{self.path}: frame {index + 1}: {exc}")
                 yield info
 

@@ -23,6 +23,7 @@ from fastapi import FastAPI, Form, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from ..datamodel.base import BBox
 from ..datamodel.record import ReportRecord
 from ..db import Store
 from ..db.models import Document, FieldRow
@@ -53,7 +54,7 @@ def create_app(store: Store, settings: Settings, config: ReviewConfig) -> FastAP
     app = FastAPI(title="nianbao review", docs_url=None, redoc_url=None, openapi_url=None)
     templates = Jinja2Templates(directory=str(TEMPLATES))
     template = load_template()
-    checks = Checks(template, settings.tables)
+    checks = Checks(Checks.options_from(settings), template)
     evidence = Evidence(settings.render, settings.review)
     words = labels(template)
     groups = settings.review.reason_groups
@@ -314,9 +315,9 @@ def create_app(store: Store, settings: Settings, config: ReviewConfig) -> FastAP
     return app
 
 
-def _bbox(values: list[float]) -> tuple[float, float, float, float]:
+def _bbox(values: list[float]) -> BBox:
     x0, y0, x1, y1 = (float(v) for v in values)
-    return (x0, y0, x1, y1)
+    return BBox(x0, y0, x1, y1)
 
 
 def _current_values(rows: list[FieldRow]) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from ..datamodel.base import Feature
 from ..datamodel.record import CheckRecord, ReportField, ReportRecord
 from ..db import Store
 from ..db.models import CheckRow, Document, FieldRow, ReviewRow
@@ -72,7 +73,7 @@ def recheck(checks: Checks, record: ReportRecord, reviewed: set[str]) -> list[Ch
     fields: dict[str, ReportField] = {}
     for path, f in record.iter_fields():
         if path in reviewed:
-            features = {**f.features, "position_uncertain": 0.0, "label_score": 1.0}
+            features = {**f.features, Feature.position_uncertain: 0.0, Feature.label_score: 1.0}
             f = f.model_copy(update={"features": features})
         fields[path] = f
     soft = [c for c in record.checks if c.severity == "soft"]

@@ -22,6 +22,7 @@ from pathlib import Path
 from threading import Lock
 from typing import TYPE_CHECKING
 
+from ..datamodel.base import BBox
 from ..datamodel.record import ReportRecord
 from ..db.models import Document
 from ..engines.render import open_pages
@@ -31,8 +32,6 @@ from ..settings import RenderSettings, ReviewSettings
 
 if TYPE_CHECKING:
     import numpy as np
-
-BBox = tuple[float, float, float, float]
 
 
 class EvidenceUnavailable(NianbaoError):

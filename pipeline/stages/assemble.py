@@ -1,7 +1,10 @@
 """assemble: ReportDoc -> ReportRecord, the exported contract.
 
-Fills every field the record has (absent ones as `missing`, scored like the others), derives the
-status (failed: no usable content; partial: errors but a record; ok), and collects review paths.
+Puts the scored fields (stage score: every field the record has, absent ones as `missing`) into
+the record's blocks, derives the status (failed: no usable content; partial: errors but a
+record; ok), and collects the review paths, the sections and a report per table (the tables
+stage's notes, then table_fields'). It scores nothing and decides nothing about the document:
+it only writes the record down.
 """
 
 from __future__ import annotations
@@ -9,50 +12,30 @@ from __future__ import annotations
 from typing import Any
 
 from .. import __version__
-from ..confidence import Scorer
-from ..datamodel.document import ReportDoc
+from ..datamodel.document import ReportDoc, Slot, Table, TableReading
 from ..datamodel.record import (
     ErrorItem,
-    Meta,
     Provenance,
-    ReportField,
     ReportRecord,
     ReviewSummary,
     SectionRecord,
     Status,
     TableReport,
 )
-from ..settings import Settings
-from ..template import Template
-from ..template.loader import Format
 
-META_REQUIRED = [f"meta.{k}" for k in Meta.model_fields]
+READS = frozenset(Slot)  # assemble reads everything and writes only the record
 
 
 class Assemble:
     name = "assemble"
+    reads = READS
+    writes: frozenset[Slot] = frozenset()
 
-    def __init__(self, settings: Settings, template: Template, engines: dict[str, str]) -> None:
-        self.scorer = Scorer(settings.confidence, settings.calibration)
-        self.settings = settings
-        self.template = template
+    def __init__(self, config_hash: str, engines: dict[str, str]) -> None:
         self.engines = engines
-        self.config_hash = settings.digest()
+        self.config_hash = config_hash
 
     def __call__(self, doc: ReportDoc) -> ReportRecord:
-        # A table counts when a template row was found in it: a sheet of random numbers placed
-        # in a section by the classifier is not a statutory table.
-        table_values = any(
-            f.value is not None and f.method.startswith("table.") for f in doc.fields.values()
-        )
-        if not doc.fatal and not doc.headings and not table_values:
-            doc.fail(
-                self.name,
-                "not_a_report",
-                f"{doc.source.path}: no section heading and no statutory table row found; "
-                "this does not look like a 政府信息公开工作年度报告",
-                fatal=True,
-            )
         record = ReportRecord(
             source=doc.source,
             status=self._status(doc),
@@ -68,18 +51,8 @@ class Assemble:
         if doc.fatal:
             return record
         record.sections = self._sections(doc)
-        record.tables = [
-            TableReport(
-                kind=t.kind,
-                source=t.source,
-                format=t.format,
-                rows=len(t.rows),
-                confidence=t.confidence,
-                notes=t.notes,
-            )
-            for t in doc.tables
-            if t.kind != "unknown"
-        ]
+        readings = {r.table_id: r for r in doc.table_readings}
+        record.tables = [_report(t, readings.get(t.id)) for t in doc.tables if t.kind != "unknown"]
         self._fill_fields(doc, record)
         record.checks = doc.checks
         flagged = [p for p, f in record.iter_fields() if f.review.needed]
@@ -109,25 +82,10 @@ class Assemble:
             )
         return out
 
-    def _fill_fields(self, doc: ReportDoc, record: ReportRecord) -> None:
-        fields = dict(doc.fields)
-        v2019 = any(p.startswith("active_disclosure.v2019.") for p in fields)
-        wanted = self.template.table_field_paths()
-        wanted = [p for p in wanted if v2019 or not p.startswith("active_disclosure.v2019.")]
-        wanted += META_REQUIRED + [f"items.{k}" for k in self.template.items.items]
-        outside = self._outside_format(doc)
-        for path in wanted:
-            if path not in fields:
-                features = {"not_found": 1.0}
-                if path in META_REQUIRED:
-                    features["required"] = 1.0
-                if path in outside:
-                    features["not_in_format"] = 1.0
-                field = ReportField(features=features)
-                self.scorer.apply(field)
-                fields[path] = field
+    @staticmethod
+    def _fill_fields(doc: ReportDoc, record: ReportRecord) -> None:
         tree: dict[str, Any] = {}
-        for path, field in fields.items():
+        for path, field in doc.scored.items():
             node = tree
             *parents, leaf = path.split(".")
             for part in parents:
@@ -138,18 +96,17 @@ class Assemble:
                 model = type(getattr(record, block))
                 setattr(record, block, model.model_validate(tree[block]))
 
-    def _outside_format(self, doc: ReportDoc) -> set[str]:
-        """Paths the read tables' formats do not have (a 2019 table 三 has no 逾期不补正 row):
-        absent by the document's format, not unread."""
-        out: set[str] = set()
-        for t in doc.tables:
-            if t.kind in ("active_disclosure", "applications") and t.format != "unknown":
-                tpl = self.template
-                other: Format = "2019" if t.format == "2021" else "2021"
-                out |= tpl.format_field_paths(t.kind, other) - tpl.format_field_paths(
-                    t.kind, t.format
-                )
-        return out
+
+def _report(table: Table, reading: TableReading | None) -> TableReport:
+    """How one statutory table was read: rebuilt by the tables stage, mapped by table_fields."""
+    return TableReport(
+        kind=table.kind,
+        source=table.source,
+        format=reading.format if reading else "unknown",
+        rows=len(table.rows),
+        confidence=reading.confidence if reading else 0.0,
+        notes=table.notes + (reading.notes if reading else []),
+    )
 
 
 __all__ = ["Assemble", "ErrorItem"]

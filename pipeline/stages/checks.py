@@ -28,15 +28,32 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
-from ..datamodel.document import ReportDoc
-from ..datamodel.record import CheckRecord, ReportField, Semantic, Severity, Source
-from ..settings import TableSettings
+from pydantic import BaseModel
+
+from ..datamodel.base import Feature, ReviewReason, reason
+from ..datamodel.document import Relations, Repair, ReportDoc, Slot
+from ..datamodel.record import CheckRecord, ReportField, Semantic, Severity
+from ..settings import Settings, TableSettings
 from ..template import Template
 from ..template.loader import Format, RuleSpec
+from .base import Stage
 
 _NUMERIC = {Semantic.number, Semantic.zero, Semantic.blank}
+Fields = dict[str, ReportField]
+
+
+class Binding(BaseModel):
+    """One check a rule expands into: the binding's label and the paths of each side."""
+
+    rule_id: str
+    label: str
+    lhs: list[str]
+    rhs: list[str]
+
+    def record(self, severity: Severity, **kw: object) -> CheckRecord:
+        return CheckRecord.of(self.rule_id, self.label, severity=severity, **kw)
 
 
 def _expand(term: str, bindings: dict[str, str]) -> str:
@@ -45,103 +62,96 @@ def _expand(term: str, bindings: dict[str, str]) -> str:
     return term
 
 
-class Checks:
-    name = "checks"
+def _sides(fields: Fields, b: Binding) -> tuple[float, float] | None:
+    """The sums of both sides, or None when a value is missing, not applicable or text."""
+    values = []
+    for path in b.lhs + b.rhs:
+        f = fields.get(path)
+        if f is None or f.semantic not in _NUMERIC or not isinstance(f.value, int | float):
+            return None
+        values.append(float(f.value))
+    return sum(values[: len(b.lhs)]), sum(values[len(b.lhs) :])
 
-    def __init__(self, template: Template, tables: TableSettings) -> None:
+
+class Checks(Stage[TableSettings]):
+    name = "checks"
+    reads = frozenset({Slot.table_fields, Slot.item_fields})
+    writes = frozenset({Slot.checks})
+
+    def __init__(self, options: TableSettings, template: Template) -> None:
+        super().__init__(options)
         self.template = template
-        self.clean_label = tables.clean_label_score
-        self.clean_ocr = tables.clean_ocr_confidence
+        self.clean_label = options.clean_label_score
+        self.clean_ocr = options.clean_ocr_confidence
+        self.axis = {r.id: r.axis for r in template.rules if r.axis}
+        # a one-sided bound (inequality, applicability) that holds confirms little: only its
+        # failure counts
+        self.bounds = {r.id for r in template.rules if r.kind != "equation"}
+        self.run: dict[str, Callable[[Fields, RuleSpec, Format], list[CheckRecord]]] = {
+            "equation": self._equation,
+            "inequality": self._inequality,
+            "same_applicability": self._same_applicability,
+            "non_negative": self._non_negative,
+        }
+
+    @classmethod
+    def options_from(cls, settings: Settings) -> TableSettings:
+        return settings.tables
 
     def __call__(self, doc: ReportDoc) -> ReportDoc:
         fmt = self._format(doc)
-        lhs_count: dict[str, int] = {}  # check id -> how many of its fields are the left side
+        fields = doc.values()  # prose figures fill table paths the tables left empty
         for rule in self.template.rules:
-            if rule.kind == "equation":
-                doc.checks += self._equation(doc, rule, fmt, lhs_count)
-            elif rule.kind in ("inequality", "same_applicability"):
-                doc.checks += self._relation(doc, rule, fmt)
-            elif rule.kind == "non_negative":
-                doc.checks += self._non_negative(doc, rule)
+            if rule.kind == "prose_vs_table":
+                doc.checks += self._prose_vs_table(doc, fields, rule)
             else:
-                doc.checks += self._prose_vs_table(doc, rule)
-        self._repair(doc, lhs_count)
-        axes = self._axes(doc)
-        # a one-sided bound (inequality, applicability) that holds confirms little: only its
-        # failure counts
-        bounds = {r.id for r in self.template.rules if r.kind != "equation"}
+                doc.checks += self.run[rule.kind](fields, rule, fmt)
+        relations: dict[str, Relations] = {}
+        fields = self._repair(doc.checks, fields, relations, fmt)
+        axes = self._axes(doc.checks, fields)
         cleared = _cleared(doc.checks, axes)
         for check in doc.checks:
             if check.severity != "hard" or check.passed is None:
                 continue
-            if check.passed and check.rule.split("[")[0] in bounds:
+            if check.passed and check.rule_id in self.bounds:
                 continue
             for path in check.fields:
-                f = doc.fields[path]
-                key = "checks_passed" if check.passed else "checks_failed"
-                f.features[key] = f.features.get(key, 0.0) + 1
+                rel = relations.setdefault(path, Relations())
+                key = Feature.checks_passed if check.passed else Feature.checks_failed
+                rel.features[key] = rel.features.get(key, 0.0) + 1
                 if not check.passed and path not in cleared:
-                    f.review.reasons.append(f"check_failed:{check.rule}")
+                    rel.reasons.append(reason(ReviewReason.check_failed, check.rule))
         for path, by_axis in axes.items():
-            cell = doc.fields.get(path)
-            if cell is None:
+            field = fields.get(path)
+            if field is None:
                 continue
             if path in cleared:
-                cell.features["exonerated"] = 1.0
-            elif cell.features.get("position_uncertain") and _confirmed(by_axis):
-                cell.features["position_confirmed"] = 1.0
+                relations.setdefault(path, Relations()).features[Feature.exonerated] = 1.0
+            elif field.features.get(Feature.position_uncertain) and _confirmed(by_axis):
+                rel = relations.setdefault(path, Relations())
+                rel.features[Feature.position_confirmed] = 1.0
+        doc.relations = relations
         return doc
 
-    def _axes(self, doc: ReportDoc) -> dict[str, dict[str, list[bool | None]]]:
-        """Per field: axis (row | column) -> outcomes of the hard relations with an axis that
-        the field is in (True passed, False failed, None not assessable)."""
-        axis = {r.id: r.axis for r in self.template.rules if r.axis}
-        out: dict[str, dict[str, list[bool | None]]] = {}
-        for check in doc.checks:
-            a = axis.get(check.rule.split("[")[0])
-            if a is None or check.severity != "hard":
-                continue
-            for path in check.fields:
-                out.setdefault(path, {}).setdefault(a, []).append(check.passed)
-            if check.passed and not any(_nonzero(doc.fields.get(p)) for p in check.fields):
-                # 0 = 0 holds wherever the zeros sit: it vouches for values, not positions
-                for path in check.fields:
-                    out[path].setdefault("zeros_only", []).append(True)
-        return out
-
-    def recheck(self, fields: dict[str, ReportField], fmt: Format) -> list[CheckRecord]:
-        """The equation and non-negative checks over `fields`, in rule order, marking nothing.
-
-        For values that changed after extraction (the review page re-runs a document's checks
-        after a correction). Prose-vs-table checks are left out: they need the prose figures,
-        which only the working document holds."""
-        doc = ReportDoc(source=Source(path="(recheck)"), fields=fields)
+    def recheck(self, fields: Fields, fmt: Format) -> list[CheckRecord]:
+        """The equation, bound and non-negative checks over `fields`, in rule order, marking
+        nothing. For values that changed after extraction (the review page re-runs a document's
+        checks after a correction). Prose-vs-table checks are left out: they need the prose
+        figures, which only the working document holds."""
         out: list[CheckRecord] = []
         for rule in self.template.rules:
-            if rule.kind == "equation":
-                out += self._equation(doc, rule, fmt, {})
-            elif rule.kind in ("inequality", "same_applicability"):
-                out += self._relation(doc, rule, fmt)
-            elif rule.kind == "non_negative":
-                out += self._non_negative(doc, rule)
+            if rule.kind != "prose_vs_table":
+                out += self.run[rule.kind](fields, rule, fmt)
         return out
 
     @staticmethod
     def _format(doc: ReportDoc) -> Format:
-        for table in doc.tables:
-            if table.kind == "applications" and table.format != "unknown":
-                return table.format
+        reading = doc.reading("applications")
+        if reading is not None and reading.format != "unknown":
+            return reading.format
         return "2019" if doc.template.version == "2019" else "2021"
 
-    def _equation(
-        self, doc: ReportDoc, rule: RuleSpec, fmt: Format, lhs_count: dict[str, int]
-    ) -> list[CheckRecord]:
-        out = []
-        for rule_id, lhs, rhs in self._bindings(rule, fmt):
-            out.append(self._evaluate(doc, rule_id, lhs, rhs, rule.severity))
-            lhs_count[rule_id] = len(lhs)
-        return out
-
+    # ---- expanding rules ---------------------------------------------------------------------
     def _terms(
         self, terms: list[str], binding: dict[str, str], rule: RuleSpec, fmt: Format
     ) -> list[str]:
@@ -158,140 +168,92 @@ class Checks:
                 paths.append(term)
         return paths
 
-    def _evaluate(
-        self, doc: ReportDoc, rule_id: str, lhs: list[str], rhs: list[str], severity: Severity
-    ) -> CheckRecord:
-        clean_label = self.clean_label
-        paths = lhs + rhs
-        fields = [doc.fields.get(p) for p in paths]
-        record = CheckRecord(rule=rule_id, passed=None, fields=paths, severity=severity)
-        unusable = [
-            p for p, f in zip(paths, fields, strict=True) if f is None or f.semantic not in _NUMERIC
-        ]
-        if unusable:
-            record.detail = f"not assessable: {len(unusable)} value(s) missing or not numeric"
-            return record
-        values = [
-            float(f.value) for f in fields if f is not None and isinstance(f.value, int | float)
-        ]
-        left, right = sum(values[: len(lhs)]), sum(values[len(lhs) :])
-        record.detail = f"{_fmt(left)} vs {_fmt(right)}"
-        lhs_fields = [doc.fields[p] for p in lhs]
-        if math.isclose(left, right, abs_tol=1e-6):
-            record.passed = True
-        elif all(f.semantic == Semantic.blank for f in lhs_fields) and right > 0:
-            record.detail += "; total left blank in the source (blank is not a contradiction)"
-        else:
-            record.passed = False
-            if all(_clean(doc.fields[p], clean_label, self.clean_ocr) for p in paths):
-                record.detail += "; source inconsistent: every cell was read unambiguously"
-        return record
-
-    def _bindings(self, rule: RuleSpec, fmt: Format) -> Iterator[tuple[str, list[str], list[str]]]:
-        """Each binding of the rule's placeholders: the check's id and its lhs and rhs paths."""
+    def _bindings(self, rule: RuleSpec, fmt: Format) -> Iterator[Binding]:
+        """Each binding of the rule's placeholders: its label and the paths of both sides."""
         names = list(rule.for_each)
         lists = [self.template.named_list(rule.for_each[n], fmt) for n in names]
         for combo in itertools.product(*lists):
             binding = dict(zip(names, combo, strict=True))
-            label = ",".join(combo)
-            yield (
-                f"{rule.id}[{label}]" if label else rule.id,
-                self._terms(rule.lhs, binding, rule, fmt),
-                self._terms(rule.rhs, binding, rule, fmt),
+            yield Binding(
+                rule_id=rule.id,
+                label=",".join(combo),
+                lhs=self._terms(rule.lhs, binding, rule, fmt),
+                rhs=self._terms(rule.rhs, binding, rule, fmt),
             )
 
-    def _relation(self, doc: ReportDoc, rule: RuleSpec, fmt: Format) -> list[CheckRecord]:
-        """`inequality` (sum lhs >= sum rhs) and `same_applicability` (the lhs cells are all
-        "/" or none is), one check per binding; a binding none of whose cells the document
-        has (the other table format) gives no check."""
+    # ---- the rule kinds ----------------------------------------------------------------------
+    def _equation(self, fields: Fields, rule: RuleSpec, fmt: Format) -> list[CheckRecord]:
+        """sum(lhs) == sum(rhs) per binding; a blank total beside a positive sum is not a
+        contradiction; a failure where every cell was read cleanly names the source."""
         out = []
-        for rule_id, lhs, rhs in self._bindings(rule, fmt):
-            paths = lhs + rhs
-            fields = [doc.fields.get(p) for p in paths]
-            if all(f is None or f.semantic == Semantic.missing for f in fields):
-                continue
-            record = CheckRecord(
-                rule=rule_id,
-                passed=None,
-                fields=paths,
-                severity=rule.severity,
-            )
+        for b in self._bindings(rule, fmt):
+            paths = b.lhs + b.rhs
+            record = b.record(rule.severity, passed=None, fields=paths)
             out.append(record)
-            if rule.kind == "same_applicability":
-                na = [f is not None and f.semantic == Semantic.not_applicable for f in fields]
-                if all(f is not None and f.semantic != Semantic.missing for f in fields):
-                    record.passed = all(na) or not any(na)
-                    record.detail = f"{sum(na)} of {len(na)} cells not applicable"
+            sides = _sides(fields, b)
+            if sides is None:
+                unusable = [
+                    p
+                    for p in paths
+                    if (f := fields.get(p)) is None
+                    or f.semantic not in _NUMERIC
+                    or not isinstance(f.value, int | float)
+                ]
+                record.detail = f"not assessable: {len(unusable)} value(s) missing or not numeric"
                 continue
-            if any(f is None or f.semantic not in _NUMERIC for f in fields):
+            left, right = sides
+            record.detail = f"{_fmt(left)} vs {_fmt(right)}"
+            if math.isclose(left, right, abs_tol=1e-6):
+                record.passed = True
+            elif all(fields[p].semantic == Semantic.blank for p in b.lhs) and right > 0:
+                record.detail += "; total left blank in the source (blank is not a contradiction)"
+            else:
+                record.passed = False
+                if all(_clean(fields[p], self.clean_label, self.clean_ocr) for p in paths):
+                    record.detail += "; source inconsistent: every cell was read unambiguously"
+        return out
+
+    def _inequality(self, fields: Fields, rule: RuleSpec, fmt: Format) -> list[CheckRecord]:
+        """sum(lhs) >= sum(rhs) per binding the document has cells of."""
+        out = []
+        for b in self._present(fields, rule, fmt):
+            record = b.record(rule.severity, passed=None, fields=b.lhs + b.rhs)
+            out.append(record)
+            sides = _sides(fields, b)
+            if sides is None:
                 record.detail = "not assessable: a value missing or not numeric"
                 continue
-            values = [
-                float(f.value) for f in fields if f is not None and isinstance(f.value, int | float)
-            ]
-            left, right = sum(values[: len(lhs)]), sum(values[len(lhs) :])
+            left, right = sides
             record.passed = left >= right - 1e-6
             record.detail = f"{_fmt(left)} >= {_fmt(right)}"
         return out
 
-    def _repair(self, doc: ReportDoc, lhs_count: dict[str, int]) -> None:
-        axis = {r.id: r.axis for r in self.template.rules if r.axis}
-        failed: dict[str, list[CheckRecord]] = {}
-        for check in doc.checks:
-            base = check.rule.split("[")[0]
-            if check.passed is False and check.severity == "hard" and base in axis:
-                failed.setdefault(check.fields[0].split(".")[0], []).append(check)
-        for checks in failed.values():
-            axes = {axis[c.rule.split("[")[0]] for c in checks}
-            common = set(checks[0].fields).intersection(*(c.fields for c in checks[1:]))
-            if axes != {"row", "column"} or len(common) != 1:
-                continue
-            path = common.pop()
-            implied = {self._implied(doc, c, lhs_count[c.rule], path) for c in checks}
-            if len(implied) != 1:
-                continue
-            value = implied.pop()
-            if value is None or value < 0:
-                continue
-            field = doc.fields[path]
-            rules = ",".join(c.rule for c in checks)
-            read = field.raw
-            implied_text = _fmt(value)
-            if "ocr_confidence" not in field.features:
-                # read from text, not pixels: the source prints this value, so the source is
-                # inconsistent in itself; the cell is named, its value kept
-                for c in checks:
-                    c.detail += (
-                        f"; source inconsistent at {path}: printed {read!r},"
-                        f" the relations imply {implied_text}"
-                    )
-                continue
-            field.value = int(value) if float(value).is_integer() else value
-            field.semantic = Semantic.zero if value == 0 else Semantic.number
-            field.method = "repaired.consistency"
-            field.features["repaired"] = 1.0
-            field.review.reasons.append(f"repaired_consistency:{rules}")
-            for c in checks:
-                c.passed = True
-                c.detail += f"; passes after repairing {path}: read {read!r}, implied {field.value}"
+    def _same_applicability(self, fields: Fields, rule: RuleSpec, fmt: Format) -> list[CheckRecord]:
+        """The lhs cells are all "/" or none is, per binding the document has cells of."""
+        out = []
+        for b in self._present(fields, rule, fmt):
+            paths = b.lhs + b.rhs
+            record = b.record(rule.severity, passed=None, fields=paths)
+            out.append(record)
+            got = [fields.get(p) for p in paths]
+            if all(f is not None and f.semantic != Semantic.missing for f in got):
+                na = [f is not None and f.semantic == Semantic.not_applicable for f in got]
+                record.passed = all(na) or not any(na)
+                record.detail = f"{sum(na)} of {len(na)} cells not applicable"
+        return out
+
+    def _present(self, fields: Fields, rule: RuleSpec, fmt: Format) -> Iterator[Binding]:
+        """Bindings with at least one cell in the document (none: the other table format)."""
+        for b in self._bindings(rule, fmt):
+            got = [fields.get(p) for p in b.lhs + b.rhs]
+            if not all(f is None or f.semantic == Semantic.missing for f in got):
+                yield b
 
     @staticmethod
-    def _implied(doc: ReportDoc, check: CheckRecord, n_lhs: int, path: str) -> float | None:
-        """The value `path` must have for the check's equation to hold."""
-        values: dict[str, float] = {}
-        for p in check.fields:
-            v = doc.fields[p].value
-            if not isinstance(v, int | float):
-                return None
-            values[p] = float(v)
-        left = sum(values[p] for p in check.fields[:n_lhs] if p != path)
-        right = sum(values[p] for p in check.fields[n_lhs:] if p != path)
-        return right - left if path in check.fields[:n_lhs] else left - right
-
-    def _non_negative(self, doc: ReportDoc, rule: RuleSpec) -> list[CheckRecord]:
+    def _non_negative(fields: Fields, rule: RuleSpec, fmt: Format) -> list[CheckRecord]:
         bad = [
             p
-            for p, f in doc.fields.items()
+            for p, f in fields.items()
             if p.split(".")[0] in rule.prefixes
             and p.split(".")[-1] not in rule.except_columns
             and isinstance(f.value, int | float)
@@ -299,36 +261,115 @@ class Checks:
             and f.value < 0
         ]
         if not bad:
-            return [CheckRecord(rule=rule.id, passed=True, detail="no negative counts")]
+            return [CheckRecord.of(rule.id, passed=True, detail="no negative counts")]
         return [
-            CheckRecord(rule=f"{rule.id}[{p}]", passed=False, fields=[p], detail="negative count")
+            CheckRecord.of(rule.id, p, passed=False, fields=[p], detail="negative count")
             for p in bad
         ]
 
     @staticmethod
-    def _prose_vs_table(doc: ReportDoc, rule: RuleSpec) -> list[CheckRecord]:
+    def _prose_vs_table(doc: ReportDoc, fields: Fields, rule: RuleSpec) -> list[CheckRecord]:
         out = []
         for target, prose in doc.prose_figures.items():
-            table = doc.fields.get(target)
-            if (
-                table is None
-                or not table.method.startswith("table.")
-                or table.semantic not in _NUMERIC
-            ):
+            table = fields.get(target)
+            if table is None or not table.method.from_table or table.semantic not in _NUMERIC:
                 continue
             passed = prose.value == table.value
             detail = f"prose {prose.raw!r} vs table {table.raw!r}"
             if not passed:
                 detail += "; prose and tables often count different things: evidence, not an error"
             out.append(
-                CheckRecord(
-                    rule=f"{rule.id}[{target}]",
-                    passed=passed,
-                    fields=[target],
-                    detail=detail,
-                    severity="soft",
+                CheckRecord.of(
+                    rule.id, target, passed=passed, fields=[target], detail=detail, severity="soft"
                 )
             )
+        return out
+
+    # ---- locating a misread ------------------------------------------------------------------
+    def _repair(
+        self,
+        checks: list[CheckRecord],
+        fields: Fields,
+        relations: dict[str, Relations],
+        fmt: Format,
+    ) -> Fields:
+        """See the module docstring. Returns the fields with repaired values (copies), so the
+        localisation after it sees them; the repair itself is recorded in `relations`."""
+        failed: dict[str, list[CheckRecord]] = {}
+        for check in checks:
+            if check.passed is False and check.severity == "hard" and check.rule_id in self.axis:
+                failed.setdefault(check.fields[0].split(".")[0], []).append(check)
+        out = dict(fields)
+        for group in failed.values():
+            axes = {self.axis[c.rule_id] for c in group}
+            common = set(group[0].fields).intersection(*(c.fields for c in group[1:]))
+            if axes != {"row", "column"} or len(common) != 1:
+                continue
+            path = common.pop()
+            implied = {self._implied(fields, c, path, fmt) for c in group}
+            if len(implied) != 1:
+                continue
+            value = implied.pop()
+            if value is None or value < 0:
+                continue
+            field = fields[path]
+            read, implied_text = field.raw, _fmt(value)
+            if Feature.ocr_confidence not in field.features:
+                # read from text, not pixels: the source prints this value, so the source is
+                # inconsistent in itself; the cell is named, its value kept
+                for c in group:
+                    c.detail += (
+                        f"; source inconsistent at {path}: printed {read!r},"
+                        f" the relations imply {implied_text}"
+                    )
+                continue
+            number = int(value) if float(value).is_integer() else value
+            rules = [c.rule for c in group]
+            rel = relations.setdefault(path, Relations())
+            rel.repair = Repair(value=number, rules=rules)
+            rel.features[Feature.repaired] = 1.0
+            rel.reasons.append(reason(ReviewReason.repaired_consistency, ",".join(rules)))
+            out[path] = rel.repair.apply(field)
+            for c in group:
+                c.passed = True
+                c.detail += f"; passes after repairing {path}: read {read!r}, implied {number}"
+        return out
+
+    def _implied(self, fields: Fields, check: CheckRecord, path: str, fmt: Format) -> float | None:
+        """The value `path` must have for the check's equation to hold."""
+        values: dict[str, float] = {}
+        for p in check.fields:
+            v = fields[p].value
+            if not isinstance(v, int | float):
+                return None
+            values[p] = float(v)
+        n_lhs = self._lhs_count(check, fmt)
+        left = sum(values[p] for p in check.fields[:n_lhs] if p != path)
+        right = sum(values[p] for p in check.fields[n_lhs:] if p != path)
+        return right - left if path in check.fields[:n_lhs] else left - right
+
+    def _lhs_count(self, check: CheckRecord, fmt: Format) -> int:
+        """How many of the check's fields are its left side (its rule expanded again)."""
+        rule = next(r for r in self.template.rules if r.id == check.rule_id)
+        binding = dict(zip(rule.for_each, check.binding.split(","), strict=True))
+        return len(self._terms(rule.lhs, binding, rule, fmt))
+
+    def _axes(
+        self, checks: list[CheckRecord], fields: Fields
+    ) -> dict[str, dict[str, list[bool | None]]]:
+        """Per field: axis (row | column) -> outcomes of the hard relations with an axis that
+        the field is in (True passed, False failed, None not assessable)."""
+        out: dict[str, dict[str, list[bool | None]]] = {}
+        for check in checks:
+            a = self.axis.get(check.rule_id)
+            if a is None or check.severity != "hard":
+                continue
+            for path in check.fields:
+                out.setdefault(path, {}).setdefault(a, []).append(check.passed)
+            if check.passed and not any(_nonzero(fields.get(p)) for p in check.fields):
+                # 0 = 0 holds wherever the zeros sit: it vouches for values, not positions
+                for path in check.fields:
+                    out[path].setdefault("zeros_only", []).append(True)
         return out
 
 
@@ -384,10 +425,12 @@ def _clean(f: ReportField, min_label: float, min_ocr: float) -> bool:
     no rule inferred."""
     feats = f.features
     return (
-        feats.get("position_uncertain", 0.0) == 0.0
-        and feats.get("label_score", 1.0) >= min_label
-        and feats.get("ocr_confidence", 1.0) >= min_ocr
-        and not any(feats.get(k) for k in ("cell_split", "cell_reread", "inferred_rule"))
+        feats.get(Feature.position_uncertain, 0.0) == 0.0
+        and feats.get(Feature.label_score, 1.0) >= min_label
+        and feats.get(Feature.ocr_confidence, 1.0) >= min_ocr
+        and not any(
+            feats.get(k) for k in (Feature.cell_split, Feature.cell_reread, Feature.inferred_rule)
+        )
     )
 
 

@@ -16,23 +16,35 @@ from __future__ import annotations
 
 import re
 
+from pydantic import BaseModel, ConfigDict
 from rapidfuzz import fuzz
 
-from ..datamodel.document import Line, ReportDoc
-from ..settings import CleanSettings, HeadingSettings
+from ..datamodel.document import Line, ReportDoc, Slot
+from ..settings import CleanSettings, HeadingSettings, Settings
 from ..template import Template
 from ..textnorm import clean_line, match_key, split_enumerator
+from .base import Stage
 
 _SENTENCE = re.compile(r"[。；！？，,;]")
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
-class Clean:
-    name = "clean"
+class CleanOptions(BaseModel):
+    model_config = ConfigDict(frozen=True)
 
-    def __init__(self, settings: CleanSettings, headings: HeadingSettings, template: Template):
-        self.settings = settings
-        self.heading_settings = headings
+    clean: CleanSettings
+    headings: HeadingSettings  # a heading is never navigation: the heading match decides
+
+
+class Clean(Stage[CleanOptions]):
+    name = "clean"
+    reads = frozenset({Slot.source, Slot.lines})
+    writes = frozenset({Slot.line_text})
+
+    def __init__(self, options: CleanOptions, template: Template) -> None:
+        super().__init__(options)
+        self.settings = options.clean
+        self.heading_settings = options.headings
         self.template = template
         noise = template.noise
         self.furniture = [re.compile(p) for p in noise.furniture]
@@ -44,6 +56,10 @@ class Clean:
         self.heading_keys = [
             match_key(v) for s in template.sections for v in [*s.variants, s.canonical]
         ]
+
+    @classmethod
+    def options_from(cls, settings: Settings) -> CleanOptions:
+        return CleanOptions(clean=settings.clean, headings=settings.headings)
 
     def __call__(self, doc: ReportDoc) -> ReportDoc:
         markdown = doc.source.media_type == "text/markdown"

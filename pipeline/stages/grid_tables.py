@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..cells import is_value_cell
+from ..datamodel.base import BBox, Feature
 from ..datamodel.document import (
     CellObs,
     GridCell,
@@ -35,8 +36,6 @@ from ..datamodel.document import (
 from ..engines.tables.grid import number_like, numeric_columns, text_lines
 from ..settings import GridSettings
 from ..textnorm import match_key
-
-BBox = tuple[float, float, float, float]
 
 
 @dataclass
@@ -67,10 +66,10 @@ def group_grids(
                 and prev is not None
                 and prev[0].number == page.number - 1
                 and prev[1] is prev[0].grids[-1]
-                and prev[1].bbox[3] >= prev[0].height - margin
-                and grid.bbox[1] <= margin
-                and abs(grid.bbox[0] - prev[1].bbox[0]) <= s.same_edge_inches * page.dpi
-                and abs(grid.bbox[2] - prev[1].bbox[2]) <= s.same_edge_inches * page.dpi
+                and prev[1].bbox.y1 >= prev[0].height - margin
+                and grid.bbox.y0 <= margin
+                and abs(grid.bbox.x0 - prev[1].bbox.x0) <= s.same_edge_inches * page.dpi
+                and abs(grid.bbox.x1 - prev[1].bbox.x1) <= s.same_edge_inches * page.dpi
                 and same_table(prev[1], grid)
             ):
                 groups[-1].grids.append(grid)
@@ -100,7 +99,7 @@ def split_merged_rows(grid: TableGrid, share: float) -> int:
             texts = ["".join(p.text for p in ln) for ln in lines]
             if len(lines) >= 2 and all(is_value_cell(t, blank_ok=False) for t in texts):
                 cuts = [
-                    (max(p.bbox[3] for p in a) + min(p.bbox[1] for p in b)) / 2
+                    (max(p.bbox.y1 for p in a) + min(p.bbox.y0 for p in b)) / 2
                     for a, b in itertools.pairwise(lines)
                 ]
                 break
@@ -124,8 +123,8 @@ def _cut_row(grid: TableGrid, i: int, y: float) -> None:
         if c.row + c.rowspan - 1 < i:
             out.append(c)
             continue
-        above = [p for p in c.parts if (p.bbox[1] + p.bbox[3]) / 2 < y]
-        below = [p for p in c.parts if (p.bbox[1] + p.bbox[3]) / 2 >= y]
+        above = [p for p in c.parts if p.bbox.cy < y]
+        below = [p for p in c.parts if p.bbox.cy >= y]
         if c.rowspan == 1 and ((above and below) or not c.parts):
             x0, y0, x1, y1 = c.bbox
             top = c.model_copy(update={"bbox": (x0, y0, x1, y), "parts": above})
@@ -242,7 +241,7 @@ class GridTableBuilder:
             "inferred_rule": float(cell.inferred_rule),
         }
         if "accuracy" in grid.report:
-            features["parse_accuracy"] = grid.report["accuracy"]
+            features[Feature.parse_accuracy] = grid.report["accuracy"]
         return CellObs(
             raw=cell.text,
             line_id=_line_for(cell.bbox, lines),
@@ -265,21 +264,21 @@ def _continue_label(row: TableRow, rest: list[str]) -> None:
 
 
 def _centre_in(box: BBox, outer: BBox) -> bool:
-    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
-    return outer[0] <= cx <= outer[2] and outer[1] <= cy <= outer[3]
+    cx, cy = box.cx, box.cy
+    return outer.x0 <= cx <= outer.x1 and outer.y0 <= cy <= outer.y1
 
 
 def _line_for(box: BBox, lines: list[Line]) -> int | None:
     """The line whose box overlaps the cell most (else the nearest one), for evidence."""
     if not lines:
         return None
-    cy = (box[1] + box[3]) / 2
+    cy = box.cy
 
     def key(ln: Line) -> tuple[float, float]:
         b = ln.bbox
         assert b is not None
-        ov = max(0.0, min(b[2], box[2]) - max(b[0], box[0])) * max(
-            0.0, min(b[3], box[3]) - max(b[1], box[1])
+        ov = max(0.0, min(b[2], box.x1) - max(b[0], box.x0)) * max(
+            0.0, min(b[3], box.y1) - max(b[1], box.y0)
         )
         return (-ov, abs((b[1] + b[3]) / 2 - cy))
 

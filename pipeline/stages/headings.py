@@ -16,10 +16,11 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from ..datamodel.document import Heading, Line, ReportDoc
-from ..settings import HeadingSettings
+from ..datamodel.document import Heading, Line, ReportDoc, Slot
+from ..settings import HeadingSettings, Settings
 from ..template import Template
 from ..textnorm import enumerator_value, match_key, split_enumerator
+from .base import Stage
 
 _TRAILING = re.compile(r"[:：。.]+$")
 
@@ -34,17 +35,24 @@ class _Candidate:
     numeral: int | None
 
 
-class Headings:
+class Headings(Stage[HeadingSettings]):
     name = "headings"
+    reads = frozenset({Slot.lines, Slot.line_text})
+    writes = frozenset({Slot.headings})
 
-    def __init__(self, settings: HeadingSettings, template: Template) -> None:
-        self.settings = settings
+    def __init__(self, options: HeadingSettings, template: Template) -> None:
+        super().__init__(options)
+        self.settings = options
         self.strip = template.heading_strip
         self.targets = [
             (s.number, match_key(split_enumerator(v)[1]))
             for s in template.sections
             for v in [s.canonical, *s.variants]
         ]
+
+    @classmethod
+    def options_from(cls, settings: Settings) -> HeadingSettings:
+        return settings.headings
 
     def __call__(self, doc: ReportDoc) -> ReportDoc:
         lines = [ln for ln in doc.lines if ln.noise is None and ln.text]

@@ -25,6 +25,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from charset_normalizer import from_bytes
 
 from ..cells import is_value_cell
+from ..datamodel.base import ErrorCode
 from ..datamodel.document import CellObs, Line, ReportDoc, Table, TableRow
 from ..datamodel.record import Source
 from ..errors import InputError
@@ -77,7 +78,7 @@ class Ingest:
             doc = ReportDoc(source=Source(path=str(path), input_kind="text", pages=1))
             doc.fail(
                 self.name,
-                "ingest_error",
+                ErrorCode.ingest_error,
                 f"{path}: cannot read: {type(exc).__name__}: {exc}",
                 fatal=True,
             )
@@ -105,7 +106,7 @@ class Ingest:
             encoding = f"{encoding}, {repaired}"
             doc.fail(
                 self.name,
-                "mojibake_repaired",
+                ErrorCode.mojibake_repaired,
                 f"{path}: the text was saved after being decoded with the wrong "
                 f"encoding (mojibake); it was read back as {repaired}. Check the values",
             )
@@ -113,28 +114,28 @@ class Ingest:
         if encoding.split(",")[0] in self.settings.other_encodings:
             doc.fail(
                 self.name,
-                "unusual_encoding",
+                ErrorCode.unusual_encoding,
                 f"{path}: read as {encoding}, not UTF-8 or GB18030; characters "
                 "that encoding lacks may be missing. Check the values",
             )
         if bad:
             doc.fail(
                 self.name,
-                "decode_errors",
+                ErrorCode.decode_errors,
                 f"{path}: {bad} byte sequences could not be decoded as {encoding}; "
                 "they were replaced by U+FFFD",
             )
         if self._is_html(path, text):
             source.input_kind, source.media_type = "html", "text/html"
             try:
-                doc.lines, doc.tables, cut = self._html_lines(text)
+                doc.lines, doc.source_tables, cut = self._html_lines(text)
             except InputError as exc:
                 doc.fail(self.name, exc.code, f"{path}: {exc}", fatal=True)
                 return doc
             for tid in cut:
                 doc.fail(
                     self.name,
-                    "table_too_large",
+                    ErrorCode.table_too_large,
                     f"{path}: HTML table {tid} spans more than "
                     f"{self.settings.max_table_cells} cells; read up to there",
                 )
@@ -146,10 +147,10 @@ class Ingest:
                 return doc
             doc.lines = [Line(id=i, raw=raw) for i, raw in enumerate(raws, 1)]
         if self._too_many_lines(doc, path, len(doc.lines)):
-            doc.lines, doc.tables = [], []
+            doc.lines, doc.source_tables = [], []
             return doc
         if not any(ln.raw.strip() or ln.table_ref is not None for ln in doc.lines):
-            doc.fail(self.name, "empty_file", f"{path}: no text content", fatal=True)
+            doc.fail(self.name, ErrorCode.empty_file, f"{path}: no text content", fatal=True)
         return doc
 
     def _too_many_lines(self, doc: ReportDoc, path: Path, n: int) -> bool:
@@ -158,7 +159,7 @@ class Ingest:
             return False
         doc.fail(
             self.name,
-            "too_large",
+            ErrorCode.too_large,
             f"{path}: {n} lines, over the limit of {self.settings.max_lines}; not read as a report",
             fatal=True,
         )
@@ -171,10 +172,10 @@ class Ingest:
             mode = path.stat().st_mode  # follows symlinks
         except OSError as exc:
             what = "a symbolic link to nothing (or a loop)" if path.is_symlink() else "no such file"
-            raise InputError("not_found", f"{path}: {what}: {exc.strerror}") from exc
+            raise InputError(ErrorCode.not_found, f"{path}: {what}: {exc.strerror}") from exc
         if not stat.S_ISREG(mode):
             kind = "a directory" if stat.S_ISDIR(mode) else "a device, pipe or socket"
-            raise InputError("not_a_file", f"{path}: {kind}, not a regular file")
+            raise InputError(ErrorCode.not_a_file, f"{path}: {kind}, not a regular file")
         with path.open("rb") as fh:
             head = fh.read(8)
         if not head.strip():
@@ -193,23 +194,26 @@ class Ingest:
         size = path.stat().st_size
         if size > self.settings.max_bytes:
             raise InputError(
-                "too_large", f"{path}: {size} bytes, over the limit of {self.settings.max_bytes}"
+                ErrorCode.too_large,
+                f"{path}: {size} bytes, over the limit of {self.settings.max_bytes}",
             )
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise InputError("unreadable", f"{path}: cannot read: {exc}") from exc
+            raise InputError(ErrorCode.unreadable, f"{path}: cannot read: {exc}") from exc
         if not data.strip():
-            raise InputError("empty_file", f"{path}: the file is empty")
+            raise InputError(ErrorCode.empty_file, f"{path}: the file is empty")
         for magic, kind in _UNSUPPORTED_MAGIC.items():
             if data.startswith(magic):
                 raise InputError(
-                    "unsupported_format",
+                    ErrorCode.unsupported_format,
                     f"{path}: this is a {kind}; nianbao reads PDF, images, text and HTML"
                     + (_ARCHIVE_HINT if "archive" in kind or "compressed" in kind else ""),
                 )
         if data[257:262] == b"ustar":
-            raise InputError("unsupported_format", f"{path}: this is a tar archive{_ARCHIVE_HINT}")
+            raise InputError(
+                ErrorCode.unsupported_format, f"{path}: this is a tar archive{_ARCHIVE_HINT}"
+            )
         return data
 
     def _decode(self, path: Path, data: bytes) -> tuple[str, str, int]:
@@ -218,7 +222,7 @@ class Ingest:
             return self._checked(path, data.decode("utf-16", errors="replace"), "utf-16", data)
         if b"\x00" in data[:4096]:
             raise InputError(
-                "binary_file", f"{path}: binary content (NUL bytes), not a text report"
+                ErrorCode.binary_file, f"{path}: binary content (NUL bytes), not a text report"
             )
         for enc in ("utf-8-sig", "gb18030"):
             try:
@@ -249,7 +253,7 @@ class Ingest:
         encoding, text = max(readings, key=lambda r: self._common_share(r[1]))
         if self._common_share(text) < self.settings.min_common_hanzi:
             raise InputError(
-                "garbled_text",
+                ErrorCode.garbled_text,
                 f"{path}: the text decodes, but into rare characters in every encoding tried "
                 f"({', '.join(e for e, _ in readings)}): not readable Chinese",
             )
@@ -289,11 +293,11 @@ class Ingest:
     def _checked(self, path: Path, text: str, encoding: str, data: bytes) -> tuple[str, str, int]:
         n = max(len(text), 1)
         if len(_CONTROL.findall(text)) / n > self.settings.max_control_ratio:
-            raise InputError("binary_file", f"{path}: binary content, not a text report")
+            raise InputError(ErrorCode.binary_file, f"{path}: binary content, not a text report")
         bad = text.count("\ufffd")
         if 1 - bad / n < self.settings.min_clean_ratio:
             raise InputError(
-                "undecodable",
+                ErrorCode.undecodable,
                 f"{path}: {bad} of {n} characters cannot be decoded "
                 f"(tried UTF-8, GB18030, {encoding})",
             )
@@ -313,7 +317,7 @@ class Ingest:
         depth = _depth(soup, self.settings.max_html_depth)
         if depth > self.settings.max_html_depth:
             raise InputError(
-                "html_too_deep",
+                ErrorCode.html_too_deep,
                 f"HTML nested more than {self.settings.max_html_depth} elements deep; refused",
             )
         for tag in soup.find_all(self.noise.html_drop_tags):

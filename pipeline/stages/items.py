@@ -18,22 +18,26 @@ from collections import defaultdict
 
 import jieba
 
-from ..datamodel.document import ReportDoc
+from ..datamodel.base import Feature, Method
+from ..datamodel.document import ReportDoc, Slot
 from ..datamodel.record import ReportField, Semantic
 from ..nlp import Mention, build_nlp, mentions
-from ..settings import NlpSettings
+from ..settings import NlpSettings, Settings
 from ..template import Template
-from .sections import front_matter_ids
+from .base import Stage
 
 _SENTENCE_END = re.compile(r"(?<=[。！？；])")
 jieba.setLogLevel(logging.WARNING)
 
 
-class ItemsStage:
+class ItemsStage(Stage[NlpSettings]):
     name = "items"
+    reads = frozenset({Slot.lines, Slot.line_text, Slot.sections, Slot.tables})
+    writes = frozenset({Slot.item_fields})
 
-    def __init__(self, settings: NlpSettings, template: Template) -> None:
-        self.settings = settings
+    def __init__(self, options: NlpSettings, template: Template) -> None:
+        super().__init__(options)
+        settings = self.settings = options
         self.nlp = build_nlp(settings.segmenter)
         spec = template.items
         words = {w for item in spec.items.values() for w in item.triggers}
@@ -45,28 +49,30 @@ class ItemsStage:
             k: re.compile("|".join(map(re.escape, s.triggers))) for k, s in spec.items.items()
         }
 
+    @classmethod
+    def options_from(cls, settings: Settings) -> NlpSettings:
+        return settings.nlp
+
     def __call__(self, doc: ReportDoc) -> ReportDoc:
         found, sentences = self._mentions(doc)
         for key, spec in self.specs.items():
             field = self._field(doc, found.get(key, []), spec.aggregate)
             if not found.get(key) and any(self.trigger[key].search(s) for s, _ in sentences):
-                field.features["trigger_without_figure"] = 1.0
+                field.features[Feature.trigger_without_figure] = 1.0
             doc.fields[f"items.{key}"] = field
         for key, group in found.items():
             if key.startswith("prose:"):
                 target = key.removeprefix("prose:")
-                field = self._field(doc, group, "first")
-                doc.prose_figures[target] = field
-                current = doc.fields.get(target)
-                if current is None or current.semantic == Semantic.missing:
-                    doc.fields[target] = field.model_copy(deep=True)
+                # compared with the table by checks; fills the table path when the table
+                # has no value there (ReportDoc.values)
+                doc.prose_figures[target] = self._field(doc, group, "first")
         return doc
 
     def _mentions(
         self, doc: ReportDoc
     ) -> tuple[dict[str, list[tuple[Mention, int]]], list[tuple[str, int]]]:
         """Mentions per item key, and the sentences read (those with a trigger word)."""
-        line_ids = front_matter_ids(doc) + [i for s in doc.sections for i in doc.prose_line_ids(s)]
+        line_ids = doc.front_matter + [i for s in doc.sections for i in doc.prose_line_ids(s)]
         sentences: list[tuple[str, int]] = []
         for lid in line_ids:
             for sentence in _SENTENCE_END.split(doc.line(lid).text):
@@ -83,7 +89,7 @@ class ItemsStage:
     @staticmethod
     def _field(doc: ReportDoc, group: list[tuple[Mention, int]], aggregate: str) -> ReportField:
         if not group:
-            return ReportField(features={"not_found": 1.0})
+            return ReportField(features={Feature.not_found: 1.0})
         by_sentence: dict[tuple[int, str], list[Mention]] = defaultdict(list)
         for m, lid in group:
             by_sentence[(lid, m.sentence)].append(m)
@@ -97,19 +103,19 @@ class ItemsStage:
             readings.append((value, ms, lid, sentence))
         value, ms, lid, sentence = readings[0]
         features = {
-            "approximate": float(any(m.approximate for m in ms)),
-            "chinese_numeral": float(any(m.chinese_numeral for m in ms)),
-            "label_score": 1.0,
+            Feature.approximate: float(any(m.approximate for m in ms)),
+            Feature.chinese_numeral: float(any(m.chinese_numeral for m in ms)),
+            Feature.label_score: 1.0,
         }
         if any(other[0] != value for other in readings[1:]):
-            features["conflict"] = 1.0
+            features[Feature.conflict] = 1.0
         elif len(readings) > 1:
-            features["corroborated"] = 1.0
+            features[Feature.corroborated] = 1.0
         return ReportField(
             value=value,
             raw="、".join(m.raw for m in ms),
             semantic=Semantic.zero if value == 0 else Semantic.number,
-            method="prose.matcher",
+            method=Method.prose_matcher,
             evidence=doc.evidence(lid, sentence.strip()),
             features=features,
         )

@@ -26,11 +26,11 @@ import statistics
 from dataclasses import dataclass, field
 
 from ..cells import is_value_cell
-from ..datamodel.document import Fragment, Line, PageDoc, ReportDoc
-from ..settings import LayoutSettings
+from ..datamodel.base import BBox
+from ..datamodel.document import Fragment, Line, PageDoc, ReportDoc, Slot
+from ..settings import LayoutSettings, Settings
 from ..textnorm import ENUMERATOR
-
-BBox = tuple[float, float, float, float]
+from .base import Stage
 
 _ASCII_END = re.compile(r"[A-Za-z0-9%.]$")
 _ASCII_START = re.compile(r"^[A-Za-z0-9(]")
@@ -51,13 +51,8 @@ class _Row:
     confidences: list[float] = field(default_factory=list)  # one per cell
 
     @property
-    def bbox(self) -> tuple[float, float, float, float]:
-        return (
-            min(f.bbox[0] for f in self.frags),
-            min(f.bbox[1] for f in self.frags),
-            max(f.bbox[2] for f in self.frags),
-            max(f.bbox[3] for f in self.frags),
-        )
+    def bbox(self) -> BBox:
+        return BBox.enclosing([f.bbox for f in self.frags])
 
     @property
     def text(self) -> str:
@@ -70,29 +65,34 @@ class _Row:
 
 def _char_height(frags: list[Fragment]) -> float:
     """Median height of multi-character fragments (punctuation boxes are tiny, so skip them)."""
-    heights = [f.bbox[3] - f.bbox[1] for f in frags if len(f.text.strip()) >= 2]
-    heights = heights or [f.bbox[3] - f.bbox[1] for f in frags]
+    heights = [f.bbox.height for f in frags if len(f.text.strip()) >= 2]
+    heights = heights or [f.bbox.height for f in frags]
     return statistics.median(heights) if heights else 20.0
 
 
 def _skew(frags: list[Fragment]) -> float:
-    angles = [f.angle for f in frags if (f.bbox[2] - f.bbox[0]) > 3 * (f.bbox[3] - f.bbox[1])]
+    angles = [f.angle for f in frags if (f.bbox.width) > 3 * (f.bbox.height)]
     return statistics.median(angles) if angles else 0.0
-
-
-def _union(a: BBox, b: BBox) -> BBox:
-    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
 
 
 def _join(a: str, b: str) -> str:
     return a + (" " if _ASCII_END.search(a) and _ASCII_START.match(b) else "") + b
 
 
-class Layout:
+class Layout(Stage[LayoutSettings]):
     name = "layout"
+    reads = frozenset({Slot.pages})
+    # lines it makes; running headers and footers are marked noise where it finds them (a
+    # pattern across pages only layout sees)
+    writes = frozenset({Slot.lines, Slot.line_text})
 
-    def __init__(self, settings: LayoutSettings) -> None:
-        self.s = settings
+    def __init__(self, options: LayoutSettings) -> None:
+        super().__init__(options)
+        self.s = options
+
+    @classmethod
+    def options_from(cls, settings: Settings) -> LayoutSettings:
+        return settings.layout
 
     def __call__(self, doc: ReportDoc) -> ReportDoc:
         if not doc.pages:
@@ -120,7 +120,7 @@ class Layout:
                     prev.raw = _join(prev.raw, row.text)
                     prev.confidence = min(prev.confidence or 1.0, row.confidence)
                     if prev.page == row.page and prev.bbox is not None:
-                        prev.bbox = _union(prev.bbox, row.bbox)  # a paragraph's box on its page
+                        prev.bbox = prev.bbox.union(row.bbox)  # a paragraph's box on its page
                     continue
                 lines.append(line)
             carry = lines[-1] if lines and body and self._fills(lines[-1], right, ch) else None
@@ -137,8 +137,8 @@ class Layout:
         cx, cy = page.width / 2, page.height / 2
 
         def level_y(f: Fragment) -> float:
-            x = (f.bbox[0] + f.bbox[2]) / 2 - cx
-            y = (f.bbox[1] + f.bbox[3]) / 2 - cy
+            x = f.bbox.cx - cx
+            y = f.bbox.cy - cy
             return -x * math.sin(angle) + y * math.cos(angle)
 
         # Rows by vertical overlap with the row's band (levelled coordinates): a full stop or a
@@ -148,7 +148,7 @@ class Layout:
         bands: list[tuple[float, float]] = []
         for f in sorted(frags, key=level_y):
             y = level_y(f)
-            h = max(f.bbox[3] - f.bbox[1], 1.0)
+            h = max(f.bbox.height, 1.0)
             top, bottom = y - h / 2, y + h / 2
             if bands:
                 b_top, b_bottom = bands[-1]
@@ -181,7 +181,7 @@ class Layout:
             return [], [], []
         runs: list[list[Fragment]] = [[frags[0]]]
         for a, b in itertools.pairwise(frags):
-            if b.bbox[0] - a.bbox[2] > gap_chars * ch:
+            if b.bbox.x0 - a.bbox.x1 > gap_chars * ch:
                 runs.append([b])
             else:
                 runs[-1].append(b)
@@ -190,10 +190,10 @@ class Layout:
         confs: list[float] = []
         for run in runs:
             text = functools.reduce(_join, (f.text for f in run))
-            box = functools.reduce(_union, (f.bbox for f in run))
+            box = functools.reduce(BBox.union, (f.bbox for f in run))
             conf = min(f.confidence for f in run)
             if cells and _mid_sentence(cells[-1], text):
-                cells[-1], boxes[-1] = _join(cells[-1], text), _union(boxes[-1], box)
+                cells[-1], boxes[-1] = _join(cells[-1], text), boxes[-1].union(box)
                 confs[-1] = min(confs[-1], conf)
             else:
                 cells.append(text)
@@ -215,7 +215,7 @@ class Layout:
 
         def close() -> None:
             if len(run) >= 2:
-                xs = sorted((f.bbox[0] + f.bbox[2]) / 2 for r in run for f in numeric_tail(r))
+                xs = sorted(f.bbox.cx for r in run for f in numeric_tail(r))
                 columns: list[list[float]] = [[xs[0]]]
                 for x in xs[1:]:
                     if x - columns[-1][-1] > self.s.column_gap_chars * ch:
@@ -228,14 +228,14 @@ class Layout:
                     _, top, _, bottom = row.bbox
                     slots = [""] * len(centres)
                     # an empty slot still gets a box: where the blank cell is on the page
-                    slot_boxes: list[BBox] = [(c - ch, top, c + ch, bottom) for c in centres]
+                    slot_boxes = [BBox(c - ch, top, c + ch, bottom) for c in centres]
                     slot_confs = [1.0] * len(centres)  # a blank slot: nothing was read there
                     filled: set[int] = set()
                     for f in tail:
-                        x = (f.bbox[0] + f.bbox[2]) / 2
+                        x = f.bbox.cx
                         k = min(range(len(centres)), key=lambda i: abs(centres[i] - x))
                         slots[k] += f.text
-                        slot_boxes[k] = f.bbox if k not in filled else _union(slot_boxes[k], f.bbox)
+                        slot_boxes[k] = f.bbox if k not in filled else slot_boxes[k].union(f.bbox)
                         slot_confs[k] = (
                             min(slot_confs[k], f.confidence) if k in filled else f.confidence
                         )
@@ -259,15 +259,15 @@ class Layout:
         ch = _char_height([f for r in rows for f in r.frags]) if rows else 20.0
         if not prose:
             return 0.0, float(page.width), ch
-        lefts = sorted(r.bbox[0] for r in prose)
-        rights = sorted(r.bbox[2] for r in prose)
+        lefts = sorted(r.bbox.x0 for r in prose)
+        rights = sorted(r.bbox.x1 for r in prose)
         return lefts[len(lefts) // 10], rights[int(len(rights) * 0.9)], ch
 
     def _fills(self, line: Line, right: float, ch: float) -> bool:
         return (
             line.bbox is not None
             and "\t" not in line.raw
-            and line.bbox[2] >= right - self.s.right_margin_chars * ch
+            and line.bbox.x1 >= right - self.s.right_margin_chars * ch
         )
 
     def _continues(
@@ -288,10 +288,10 @@ class Layout:
             return False
         if ENUMERATOR.match(row.text):
             return False
-        if row.bbox[0] > left + self.s.indent_chars * ch:
+        if row.bbox.x0 > left + self.s.indent_chars * ch:
             return False  # an indented first line starts a new paragraph
         # on a new page the gap is the page break, not a paragraph end
-        return new_page or row.bbox[1] - prev.bbox[3] <= self.s.paragraph_gap_lines * lead
+        return new_page or row.bbox.y0 - prev.bbox.y1 <= self.s.paragraph_gap_lines * lead
 
     # ---- across pages ----------------------------------------------------------------------
     def _take_running(self, pages: list[list[_Row | None]], infos: list[PageDoc]) -> list[_Row]:
@@ -304,7 +304,7 @@ class Layout:
             for i, row in enumerate(rows):
                 if row is None:
                     continue
-                y0, y1 = row.bbox[1], row.bbox[3]
+                y0, y1 = row.bbox.y0, row.bbox.y1
                 band = self.s.margin_band * info.height
                 if y1 < band or y0 > info.height - band:
                     key = _DIGITS.sub("#", row.text.replace(" ", ""))
@@ -331,7 +331,7 @@ def _mid_sentence(left: str, right: str) -> bool:
 def _leading(rows: list[_Row]) -> float:
     """The median vertical gap between consecutive prose rows of a page (0 if none)."""
     prose = [r for r in rows if len(r.cells) == 1]
-    gaps = [b.bbox[1] - a.bbox[3] for a, b in itertools.pairwise(prose) if b.bbox[1] > a.bbox[3]]
+    gaps = [b.bbox.y0 - a.bbox.y1 for a, b in itertools.pairwise(prose) if b.bbox.y0 > a.bbox.y1]
     return statistics.median(gaps) if gaps else 0.0
 
 
@@ -341,16 +341,16 @@ def _reading_order(frags: list[Fragment]) -> list[Fragment]:
     left-edge differences. Stacked: overlapping by more than half the narrower's width."""
     out: list[Fragment] = []
     stack: list[Fragment] = []
-    for f in sorted(frags, key=lambda f: f.bbox[0]):
+    for f in sorted(frags, key=lambda f: f.bbox.x0):
         if stack:
-            x0, x1 = min(g.bbox[0] for g in stack), max(g.bbox[2] for g in stack)
-            width = min(f.bbox[2] - f.bbox[0], stack[-1].bbox[2] - stack[-1].bbox[0])
-            if min(x1, f.bbox[2]) - max(x0, f.bbox[0]) > 0.5 * width:
+            x0, x1 = min(g.bbox.x0 for g in stack), max(g.bbox.x1 for g in stack)
+            width = min(f.bbox.width, stack[-1].bbox.x1 - stack[-1].bbox.x0)
+            if min(x1, f.bbox.x1) - max(x0, f.bbox.x0) > 0.5 * width:
                 stack.append(f)
                 continue
-            out += sorted(stack, key=lambda g: g.bbox[1])
+            out += sorted(stack, key=lambda g: g.bbox.y0)
         stack = [f]
-    return out + sorted(stack, key=lambda g: g.bbox[1])
+    return out + sorted(stack, key=lambda g: g.bbox.y0)
 
 
 def _noise_lines(running: list[_Row], start: int) -> list[Line]:

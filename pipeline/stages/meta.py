@@ -13,13 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from ..datamodel.document import Line, ReportDoc
+from ..datamodel.base import Feature, Method
+from ..datamodel.document import Line, ReportDoc, Slot
 from ..datamodel.record import Evidence, ReportField, Semantic
+from ..settings import MetaSettings, Settings
 from ..template import Template
 from ..textnorm import match_key, parse_number
-from .sections import front_matter_ids
+from .base import Stage
 
-_YEARS = range(1990, 2101)  # years a report (or a year its prose writes) can plausibly be
 _CN_DIGIT = str.maketrans("〇零一二三四五六七八九", "00123456789")
 _YEAR = re.compile(r"(\d{4}|[〇零一二三四五六七八九]{4})\s*年度?")
 # a year the prose writes; full dates (a signature, "2023年5月10日，召开……") are not counted
@@ -36,7 +37,6 @@ _DATES = [
 _AGENCY_LINE = re.compile(
     r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f（）()]{3,40}$"
 )
-SIGNATURE_WINDOW = 8  # last body lines searched for the signature
 
 
 def parse_date(text: str) -> tuple[str, str] | None:
@@ -53,56 +53,64 @@ def parse_date(text: str) -> tuple[str, str] | None:
     return None
 
 
-def _meta_field(value: str | int, raw: str, method: str, evidence: Evidence) -> ReportField:
+def _meta_field(value: str | int, raw: str, method: Method, evidence: Evidence) -> ReportField:
     semantic = Semantic.number if isinstance(value, int) else Semantic.text
     return ReportField(value=value, raw=raw, semantic=semantic, method=method, evidence=evidence)
 
 
-def _year(text: str) -> tuple[int, str] | None:
+def _year(text: str, years: range) -> tuple[int, str] | None:
     m = _YEAR.search(text)
     if not m:
         return None
     year = int(m.group(1).translate(_CN_DIGIT))
-    return (year, m.group(0)) if year in _YEARS else None
+    return (year, m.group(0)) if year in years else None
 
 
-class Meta:
+class Meta(Stage[MetaSettings]):
     name = "meta"
+    reads = frozenset({Slot.lines, Slot.line_text, Slot.sections, Slot.tables})
+    writes = frozenset({Slot.meta_fields})
 
-    def __init__(self, template: Template) -> None:
+    def __init__(self, options: MetaSettings, template: Template) -> None:
+        super().__init__(options)
+        self.s = options
+        self.years = range(options.first_year, options.last_year + 1)
         self.markers = [match_key(m) for m in template.title_markers]
         labels = "|".join(map(re.escape, template.date_labels))
         self.date_label = re.compile(rf"^\s*({labels})\s*[:：]")
         self.deadline = template.publish_deadline
 
+    @classmethod
+    def options_from(cls, settings: Settings) -> MetaSettings:
+        return settings.meta
+
     def __call__(self, doc: ReportDoc) -> ReportDoc:
-        front = [doc.line(i) for i in front_matter_ids(doc) if doc.line(i).text]
+        front = [doc.line(i) for i in doc.front_matter if doc.line(i).text]
         title = self._title(front)
         signature = self._signature(doc)
         fields = doc.fields
         if title is not None:
             title_text, agency, year, line = title
             ev = doc.evidence(line.id, line.text)
-            fields["meta.title"] = _meta_field(title_text, title_text, "meta.title", ev)
+            fields["meta.title"] = _meta_field(title_text, title_text, Method.meta_title, ev)
             if agency:
-                fields["meta.agency"] = _meta_field(agency, agency, "meta.title", ev)
+                fields["meta.agency"] = _meta_field(agency, agency, Method.meta_title, ev)
             if year:
-                fields["meta.year"] = _meta_field(year[0], year[1], "meta.title", ev)
+                fields["meta.year"] = _meta_field(year[0], year[1], Method.meta_title, ev)
         if signature is not None:
             agency_line, date, raw, line = signature
             ev = doc.evidence(line.id, line.text)
-            fields["meta.publish_date"] = _meta_field(date, raw, "meta.signature", ev)
+            fields["meta.publish_date"] = _meta_field(date, raw, Method.meta_signature, ev)
             if agency_line is not None:
                 self._compare(doc, "meta.agency", agency_line)
         if "meta.year" not in fields:
             self._year_from_text(doc)
-        elif fields["meta.year"].method == "meta.title":
+        elif fields["meta.year"].method == Method.meta_title:
             self._year_in_body(doc, fields["meta.year"])
         self._plausible_dates(fields)
         return doc
 
-    @staticmethod
-    def _year_in_body(doc: ReportDoc, year: ReportField) -> None:
+    def _year_in_body(self, doc: ReportDoc, year: ReportField) -> None:
         """The title's year against the years the sections' prose writes ("2023年，……"): among
         them it is corroborated; absent while other years are written, it conflicts."""
         written = {
@@ -110,11 +118,11 @@ class Meta:
             for s in doc.sections
             for i in doc.prose_line_ids(s)
             for m in _BODY_YEAR.finditer(doc.line(i).text)
-            if int(m.group(1)) in _YEARS
+            if int(m.group(1)) in self.years
         }
         if not written:
             return
-        year.features["corroborated" if year.value in written else "conflict"] = 1.0
+        year.features[Feature.corroborated if year.value in written else Feature.conflict] = 1.0
 
     def _title(self, front: list[Line]) -> tuple[str, str, tuple[int, str] | None, Line] | None:
         for i, line in enumerate(front):
@@ -122,7 +130,7 @@ class Meta:
             if not any(m in key for m in self.markers):
                 continue
             text = line.text.replace(" ", "")
-            year = _year(text)
+            year = _year(text, self.years)
             agency = text[: text.find(year[1].replace(" ", ""))].strip() if year else ""
             if not agency and i > 0 and _AGENCY_LINE.match(front[i - 1].text.replace(" ", "")):
                 agency = front[i - 1].text.replace(" ", "")
@@ -133,7 +141,7 @@ class Meta:
     def _signature(self, doc: ReportDoc) -> tuple[Line | None, str, str, Line] | None:
         """(agency line, ISO date, date as printed, date line) from the end of the report."""
         body = [ln for ln in doc.body_lines() if ln.text and ln.table_ref is None]
-        tail = body[-SIGNATURE_WINDOW:]
+        tail = body[-self.s.signature_lines :]
         for k in range(len(tail) - 1, -1, -1):
             line = tail[k]
             stripped = self.date_label.sub("", line.text).strip()
@@ -145,7 +153,7 @@ class Meta:
                 agency = tail[k - 1]
             return agency, found[0], found[1], line
         # Web pages print the date as page metadata (发布日期：...) near the top instead.
-        for line in doc.body_lines()[:40]:
+        for line in doc.body_lines()[: self.s.header_date_lines]:
             if self.date_label.match(line.text):
                 found = parse_date(line.text)
                 if found:
@@ -160,18 +168,18 @@ class Meta:
         current = fields.get(path)
         if current is None:
             ev = doc.evidence(line.id, line.text)
-            fields[path] = _meta_field(value, line.text, "meta.signature", ev)
+            fields[path] = _meta_field(value, line.text, Method.meta_signature, ev)
         elif current.value == value:
-            current.features["corroborated"] = 1.0
+            current.features[Feature.corroborated] = 1.0
         else:
-            current.features["conflict"] = 1.0
+            current.features[Feature.conflict] = 1.0
 
     def _year_from_text(self, doc: ReportDoc) -> None:
-        for line in doc.body_lines()[:30]:
-            found = _year(line.text)
+        for line in doc.body_lines()[: self.s.year_lines]:
+            found = _year(line.text, self.years)
             if found:
                 ev = doc.evidence(line.id, line.text)
-                doc.fields["meta.year"] = _meta_field(found[0], found[1], "meta.text", ev)
+                doc.fields["meta.year"] = _meta_field(found[0], found[1], Method.meta_text, ev)
                 return
 
     def _plausible_dates(self, fields: dict[str, ReportField]) -> None:
@@ -187,9 +195,9 @@ class Meta:
         published = dt.date.fromisoformat(date.value)
         if published.year != year.value + 1:
             for f in (year, date):
-                f.features["conflict"] = 1.0
+                f.features[Feature.conflict] = 1.0
         elif published.strftime("%m-%d") <= self.deadline:
             for f in (year, date):
-                f.features["corroborated"] = 1.0
+                f.features[Feature.corroborated] = 1.0
         else:
-            date.features["late"] = 1.0
+            date.features[Feature.late] = 1.0

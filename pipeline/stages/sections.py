@@ -25,26 +25,34 @@ from __future__ import annotations
 
 import math
 
-from ..datamodel.document import Heading, Line, ReportDoc, Section
+from ..datamodel.document import Heading, Line, ReportDoc, Section, Slot
 from ..nlp.sections import LABELS, NOISE, PassageClassifier
-from ..settings import SectionSettings, repo_path
+from ..settings import SectionSettings, Settings, repo_path
 from ..template import Template
+from .base import Stage
 
 FRONT = 0  # decoded state 0 is the front matter; states 1..6 are the sections
 _IMPOSSIBLE = -1e9
 
 
-class Sections:
+class Sections(Stage[SectionSettings]):
     name = "sections"
+    reads = frozenset({Slot.lines, Slot.line_text, Slot.headings, Slot.source_tables})
+    writes = frozenset({Slot.sections})
 
-    def __init__(self, settings: SectionSettings, template: Template) -> None:
-        self.settings = settings
+    def __init__(self, options: SectionSettings, template: Template) -> None:
+        super().__init__(options)
+        settings = self.settings = options
         self.template = template
         self.classifier = (
             PassageClassifier.load(repo_path(settings.model), settings.batch_size)
             if settings.model
             else None
         )
+
+    @classmethod
+    def options_from(cls, settings: Settings) -> SectionSettings:
+        return settings.sections
 
     def __call__(self, doc: ReportDoc) -> ReportDoc:
         lines = [ln for ln in doc.lines if ln.noise is None]
@@ -53,9 +61,8 @@ class Sections:
         else:
             probs = self.classifier.predict([_passage(doc, ln) for ln in lines])
             states = self._decode(doc, lines, probs)
-            for ln, state in zip(lines, states, strict=True):
-                if state == -1:  # set aside like the clean stage's noise, out of front matter too
-                    ln.noise = "classified_noise"
+            # set aside like the clean stage's noise, out of front matter too
+            doc.set_aside = [ln.id for ln, state in zip(lines, states, strict=True) if state == -1]
         by_number = {h.section: h for h in doc.headings}
         heading_ids = {i for h in doc.headings for i in h.line_ids}
         sections = []
@@ -67,6 +74,7 @@ class Sections:
             section.confidence = self._confidence(section.heading, members, probs, spec.number)
             sections.append(section)
         doc.sections = sections
+        doc.front_matter = front_matter_ids(doc)
         return doc
 
     def _decode(self, doc: ReportDoc, lines: list[Line], probs: list[list[float]]) -> list[int]:
@@ -129,7 +137,7 @@ class Sections:
 def _passage(doc: ReportDoc, line: Line) -> str:
     """What the classifier reads for a line: its text, or an HTML table's labels."""
     if line.table_ref is not None and not line.text:
-        table = next((t for t in doc.tables if t.id == line.table_ref), None)
+        table = next((t for t in doc.source_tables if t.id == line.table_ref), None)
         if table is not None:
             return "".join(c for r in table.rows for c in r.label_cells)
     return line.text
@@ -185,4 +193,5 @@ def front_matter_ids(doc: ReportDoc) -> list[int]:
     starts = [h.line_ids[0] for h in doc.headings]
     starts += [s.line_ids[0] for s in doc.sections if s.line_ids]
     first = min(starts, default=len(doc.lines) + 1)
-    return [ln.id for ln in doc.lines[: first - 1] if ln.noise is None]
+    aside = set(doc.set_aside)
+    return [ln.id for ln in doc.lines[: first - 1] if ln.noise is None and ln.id not in aside]

@@ -22,24 +22,34 @@ from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
+from ..align import monotone_alignment
 from ..cells import confusable, read_cell
-from ..datamodel.document import CellObs, ReportDoc, Table, TableRow
+from ..datamodel.base import BBox, Feature, Method
+from ..datamodel.document import (
+    CellObs,
+    ReportDoc,
+    Slot,
+    Table,
+    TableFormat,
+    TableReading,
+    TableRow,
+)
 from ..datamodel.record import ReportField, Semantic, TemplateInfo
-from ..settings import TableSettings
+from ..settings import Settings, TableSettings
 from ..template import RowSpec, Template
 from ..template.loader import Format
 from ..textnorm import match_key, split_enumerator
+from .base import Stage
 
 METHOD = {
-    "html": "table.html",
-    "flattened_text": "table.flattened_text",
-    "text_layer": "table.text_layer",
-    "ocr": "table.ocr_lines",
-    "grid_text_layer": "table.grid_text_layer",
-    "grid_ocr": "table.grid_ocr",
+    "html": Method.table_html,
+    "flattened_text": Method.table_flattened_text,
+    "text_layer": Method.table_text_layer,
+    "ocr": Method.table_ocr_lines,
+    "grid_text_layer": Method.table_grid_text_layer,
+    "grid_ocr": Method.table_grid_ocr,
 }
 GRID_SOURCES = ("html", "grid_text_layer", "grid_ocr")
-BBox = tuple[float, float, float, float]
 
 
 class Match(NamedTuple):
@@ -79,10 +89,6 @@ def fit_columns(row: TableRow, n: int, grid: bool) -> _Fit:
     return _Fit(cells=cells, certain=certain)
 
 
-def _centre(box: tuple[float, float, float, float]) -> float:
-    return (box[0] + box[2]) / 2
-
-
 def column_anchors(
     header_cells: list[CellObs], sequence: list[list[str]], min_score: float
 ) -> list[float] | None:
@@ -101,37 +107,21 @@ def column_anchors(
 
     boxed = [(c, c.bbox) for c in header_cells if c.bbox and c.raw and is_part(match_key(c.raw))]
     stacks: list[list[tuple[CellObs, BBox]]] = []
-    for cell, box in sorted(boxed, key=lambda cb: _centre(cb[1])):
+    for cell, box in sorted(boxed, key=lambda cb: cb[1].cx):
         for stack in stacks:
             top = stack[-1][1]
-            overlap = min(top[2], box[2]) - max(top[0], box[0])
-            if overlap > 0.5 * min(top[2] - top[0], box[2] - box[0]):
+            overlap = min(top.x1, box.x1) - max(top.x0, box.x0)
+            if overlap > 0.5 * min(top.width, box.width):
                 stack.append((cell, box))
                 break
         else:
             stacks.append([(cell, box)])
     texts = ["".join(c.raw for c, b in sorted(st, key=lambda cb: cb[1][1])) for st in stacks]
-    centres = [statistics.mean(_centre(b) for _, b in st) for st in stacks]
+    centres = [statistics.mean(b.cx for _, b in st) for st in stacks]
     # monotone alignment of the stacks (left to right) to the expected columns
-    m, n = len(texts), len(keys)
-    score = [[max(label_score(match_key(t), k) for k in ks) for ks in keys] for t in texts]
-    best = [[0.0] * (n + 1) for _ in range(m + 1)]
-    for i in range(1, m + 1):
-        for j in range(1, n + 1):
-            s = score[i - 1][j - 1]
-            take = best[i - 1][j - 1] + s if s >= min_score else -1.0
-            best[i][j] = max(best[i - 1][j], best[i][j - 1], take)
-    found: dict[int, float] = {}
-    i, j = m, n
-    while i > 0 and j > 0:
-        s = score[i - 1][j - 1]
-        if s >= min_score and best[i][j] == best[i - 1][j - 1] + s:
-            found[j - 1] = centres[i - 1]
-            i, j = i - 1, j - 1
-        elif best[i][j] == best[i - 1][j]:
-            i -= 1
-        else:
-            j -= 1
+    n = len(keys)
+    score = [[max(label_score(match_key(s), k) for k in ks) for ks in keys] for s in texts]
+    found = {j: centres[i] for i, j in monotone_alignment(score, min_score)}
     if len(found) != n:
         return None
     anchors = [found[k] for k in range(n)]
@@ -148,18 +138,18 @@ def place_by_anchor(row: TableRow, anchors: list[float], tolerance: float) -> _F
     slots: list[CellObs | None] = [None] * len(anchors)
     certain = True
     for cell, box in values:
-        x = _centre(box)
+        x = box.cx
         k = min(range(len(anchors)), key=lambda i: abs(anchors[i] - x))
         if abs(anchors[k] - x) > tolerance * spacing or slots[k] is not None:
             certain = False  # a value between columns, or two values under one header
             continue
         slots[k] = cell
     first, box = values[0]
-    half = spacing / 4 if len(anchors) > 1 else box[2] - box[0]
+    half = spacing / 4 if len(anchors) > 1 else box.width
     cells: list[CellObs | None] = [
         c
         if c is not None
-        else CellObs(raw="", line_id=first.line_id, bbox=(a - half, box[1], a + half, box[3]))
+        else CellObs(raw="", line_id=first.line_id, bbox=(a - half, box.y0, a + half, box.y1))
         for c, a in zip(slots, anchors, strict=True)
     ]
     return _Fit(cells=cells, certain=certain)
@@ -186,11 +176,14 @@ def label_score(observed: str, spec: str) -> float:
     return float(score)
 
 
-class TableFields:
+class TableFields(Stage[TableSettings]):
     name = "table_fields"
+    reads = frozenset({Slot.tables, Slot.lines, Slot.line_text, Slot.sections})
+    writes = frozenset({Slot.table_fields})
 
-    def __init__(self, settings: TableSettings, template: Template) -> None:
-        self.settings = settings
+    def __init__(self, options: TableSettings, template: Template) -> None:
+        super().__init__(options)
+        self.settings = options
         self.t = template.tables
         self.group_keys = [match_key(lab) for g in self.t.applications.groups for lab in g.labels]
         self.spec_keys: dict[str, list[str]] = {}
@@ -198,6 +191,10 @@ class TableFields:
         for path in template.table_field_paths():
             if ".v2019." not in path:
                 self.paths_2021.setdefault(path.split(".")[0], []).append(path)
+
+    @classmethod
+    def options_from(cls, settings: Settings) -> TableSettings:
+        return settings.tables
 
     def __call__(self, doc: ReportDoc) -> ReportDoc:
         by_kind: dict[str, Table] = {}
@@ -243,36 +240,20 @@ class TableFields:
 
         A match is ambiguous when the row's label fits another template row within
         `ambiguity_margin` (e.g. two labels glued into one row by a misread line)."""
-        m, n = len(rows), len(specs)
         floor = self.settings.min_label_score
         cands = [self._candidates(r) for r in rows]
         score = [[self._row_label_score(c, s) for s in specs] for c in cands]
-        best = [[0.0] * (n + 1) for _ in range(m + 1)]
-        for i in range(1, m + 1):
-            for j in range(1, n + 1):
-                take = score[i - 1][j - 1]
-                diag = best[i - 1][j - 1] + take if take >= floor else float("-inf")
-                best[i][j] = max(best[i - 1][j], best[i][j - 1], diag)
         pairs: list[Match] = []
-        i, j = m, n
-        while i > 0 and j > 0:
-            take = score[i - 1][j - 1]
-            if take >= floor and best[i][j] == best[i - 1][j - 1] + take:
-                rivals = [
-                    score[i - 1][k]
-                    for k in range(n)
-                    if k != j - 1 and specs[k].key != specs[j - 1].key
-                ]
-                ambiguous = max(rivals, default=0.0) >= max(
-                    floor, take - self.settings.ambiguity_margin
-                )
-                pairs.append(Match(i - 1, j - 1, take, ambiguous))
-                i, j = i - 1, j - 1
-            elif best[i][j] == best[i - 1][j]:
-                i -= 1
-            else:
-                j -= 1
-        return pairs[::-1]
+        for i, j in monotone_alignment(score, floor):
+            take = score[i][j]
+            rivals = [
+                score[i][k] for k in range(len(specs)) if k != j and specs[k].key != specs[j].key
+            ]
+            ambiguous = max(rivals, default=0.0) >= max(
+                floor, take - self.settings.ambiguity_margin
+            )
+            pairs.append(Match(i, j, take, ambiguous))
+        return pairs
 
     def _emit(
         self,
@@ -312,12 +293,14 @@ class TableFields:
             features.update(cell.grid)
             if table.source in ("ocr", "grid_ocr"):
                 # OCR evidence: how sure the engine was, and whether "blank" may be a missed digit
-                features["ocr_confidence"] = cell.confidence if cell.confidence is not None else 1.0
-                features["ocr_blank"] = float(semantic == Semantic.blank)
+                features[Feature.ocr_confidence] = (
+                    cell.confidence if cell.confidence is not None else 1.0
+                )
+                features[Feature.ocr_blank] = float(semantic == Semantic.blank)
             if confusable(cell.raw):
-                features["ocr_confusable"] = 1.0
+                features[Feature.ocr_confusable] = 1.0
             if semantic == Semantic.text:
-                features["not_a_number"] = 1.0  # every template cell is a count or amount
+                features[Feature.not_a_number] = 1.0  # every template cell is a count or amount
             doc.fields[path] = ReportField(
                 value=value,
                 raw=cell.raw,
@@ -336,12 +319,12 @@ class TableFields:
             if kind in read or kind not in found:
                 continue
             for path in self.paths_2021[kind]:
-                doc.fields.setdefault(path, ReportField(features={"table_not_found": 1.0}))
+                doc.fields.setdefault(path, ReportField(features={Feature.table_not_found: 1.0}))
 
     def _mark_rows_not_found(self, doc: ReportDoc, paths: list[str]) -> None:
         for path in paths:
             if path not in doc.fields:
-                doc.fields[path] = ReportField(features={"row_not_found": 1.0})
+                doc.fields[path] = ReportField(features={Feature.row_not_found: 1.0})
 
     # ---- table 二 -------------------------------------------------------------------------------
     def _active_disclosure(self, doc: ReportDoc, table: Table) -> tuple[Format, float]:
@@ -361,7 +344,7 @@ class TableFields:
             fmt = "2019" if totals["2019"] > totals["2021"] else "2021"
         total_hits = hits["2019"] + hits["2021"]
         conf = hits[fmt] / total_hits if total_hits else 0.5
-        table.format = fmt
+        reading = self._reading(doc, table, fmt)
         layout = spec.formats[fmt]
         prefix = (
             f"active_disclosure.{layout.record_block}"
@@ -389,7 +372,7 @@ class TableFields:
             doc.fields[f"active_disclosure.{dst}"] = doc.fields[f"{prefix}.{src}"].model_copy(
                 deep=True
             )
-        self._report(table, data_rows, pairs, len(layout.rows))
+        self._report(reading, data_rows, pairs, len(layout.rows))
         return fmt, conf
 
     # ---- table 三 -------------------------------------------------------------------------------
@@ -399,19 +382,19 @@ class TableFields:
         aligned = {f: self._align(data_rows, spec.rows_for(f)) for f in ("2021", "2019")}
         totals = {f: sum(m.score for m in p) for f, p in aligned.items()}
         fmt: Format = "2019" if totals["2019"] > totals["2021"] else "2021"
-        table.format = fmt
+        reading = self._reading(doc, table, fmt)
         rows = spec.rows_for(fmt)
         cols = [c.key for c in spec.columns]
         anchors = column_anchors(
             table.header_cells, [c.labels for c in spec.columns], self.settings.anchor_min_score
         )
         if table.header_cells and anchors is None:
-            table.notes.append("column headers not all found: columns placed by count")
+            reading.notes.append("column headers not all found: columns placed by count")
         for oi, si, score, ambiguous in aligned[fmt]:
             paths = [f"applications.{rows[si].key}.{c}" for c in cols]
             self._emit(doc, table, data_rows[oi], paths, score, anchors, ambiguous)
         self._mark_rows_not_found(doc, [f"applications.{r.key}.{c}" for r in rows for c in cols])
-        self._report(table, data_rows, aligned[fmt], len(rows))
+        self._report(reading, data_rows, aligned[fmt], len(rows))
         margin = abs(totals["2021"] - totals["2019"]) / max(totals["2021"], totals["2019"], 1)
         return fmt, min(1.0, 0.5 + 10 * margin)
 
@@ -434,19 +417,27 @@ class TableFields:
         sequence = [c.labels for _ in spec.groups for c in spec.columns]
         anchors = column_anchors(table.header_cells, sequence, self.settings.anchor_min_score)
         self._emit(doc, table, merged, paths, row_score, anchors)
-        table.format = "unknown"
-        table.confidence = row_score / 100
+        reading = self._reading(doc, table, "unknown")
+        reading.confidence = row_score / 100
         if len(merged.cells) != len(paths):
-            table.notes.append(f"{len(merged.cells)} cells for {len(paths)} columns")
+            reading.notes.append(f"{len(merged.cells)} cells for {len(paths)} columns")
 
     @staticmethod
-    def _report(table: Table, rows: list[TableRow], pairs: list[Match], n_spec: int) -> None:
+    def _report(
+        reading: TableReading, rows: list[TableRow], pairs: list[Match], n_spec: int
+    ) -> None:
         matched = {m.row for m in pairs}
         for i, r in enumerate(rows):
             if i not in matched:
-                table.notes.append(f"row not matched to the template: {r.label[:40]!r}")
+                reading.notes.append(f"row not matched to the template: {r.label[:40]!r}")
         mean = sum(m.score for m in pairs) / (100 * len(pairs)) if pairs else 0.0
-        table.confidence = round(len(pairs) / n_spec * mean, 3)
+        reading.confidence = round(len(pairs) / n_spec * mean, 3)
+
+    @staticmethod
+    def _reading(doc: ReportDoc, table: Table, fmt: TableFormat) -> TableReading:
+        reading = TableReading(table_id=table.id, kind=table.kind, format=fmt)
+        doc.table_readings.append(reading)
+        return reading
 
 
 __all__ = ["Semantic", "TableFields", "fit_columns"]

@@ -18,19 +18,23 @@ from __future__ import annotations
 
 import re
 
+from pydantic import BaseModel, ConfigDict
+
 from ..cells import is_value_cell
 from ..datamodel.document import (
     CellObs,
     Line,
     ReportDoc,
+    Slot,
     Table,
     TableGrid,
     TableKind,
     TableRow,
 )
-from ..settings import GridSettings, TableSettings
+from ..settings import GridSettings, Settings, TableSettings
 from ..template import Template
 from ..textnorm import match_key
+from .base import Stage
 from .grid_tables import GridTableBuilder, grid_text
 
 KINDS: tuple[TableKind, ...] = ("active_disclosure", "applications", "review_litigation")
@@ -76,13 +80,22 @@ def parse_row(line: Line) -> TableRow | None:
     )
 
 
-class Tables:
-    name = "tables"
+class TablesOptions(BaseModel):
+    model_config = ConfigDict(frozen=True)
 
-    def __init__(
-        self, settings: TableSettings, template: Template, grid: GridSettings | None = None
-    ) -> None:
-        self.settings = settings
+    tables: TableSettings
+    grid: GridSettings | None = None  # None: ruled grids are not used (text rows only)
+
+
+class Tables(Stage[TablesOptions]):
+    name = "tables"
+    reads = frozenset({Slot.source_tables, Slot.pages, Slot.lines, Slot.line_text, Slot.sections})
+    writes = frozenset({Slot.tables})
+
+    def __init__(self, options: TablesOptions, template: Template) -> None:
+        super().__init__(options)
+        self.settings = options.tables
+        grid = options.grid
         self.grids = GridTableBuilder(grid) if grid is not None and grid.enabled else None
         tables = template.tables
         ad, apps, rl = tables.active_disclosure, tables.applications, tables.review_litigation
@@ -107,8 +120,13 @@ class Tables:
             s.number: k for s in template.sections for k in KINDS if s.key == k
         }
 
+    @classmethod
+    def options_from(cls, settings: Settings) -> TablesOptions:
+        return TablesOptions(tables=settings.tables, grid=settings.grid)
+
     def __call__(self, doc: ReportDoc) -> ReportDoc:
         section_of = {lid: s.number for s in doc.sections for lid in s.line_ids}
+        doc.tables = [t.model_copy(deep=True) for t in doc.source_tables]
         for table in doc.tables:  # HTML tables, already grids
             table.section = section_of.get(table.line_ids[0]) if table.line_ids else None
             table.header_text = "".join(r.label for r in table.rows if not r.cells)
@@ -165,7 +183,8 @@ class Tables:
         start, end = value_at[0], value_at[-1]
         while start > 0 and _header_like(lines[start - 1].text):
             start -= 1
-        page_sources = {doc.pages[ln.page - 1].source for ln in lines if ln.page and doc.pages}
+        # by number: refused or failed pages are not in doc.pages
+        page_sources = {p.source for ln in lines if ln.page and (p := doc.page(ln.page))}
         source = "ocr" if "ocr" in page_sources else "text_layer" if page_sources else None
         table = Table(id=table_id, source=source or "flattened_text")
         header: list[str] = []

@@ -5,9 +5,10 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
+from nianbao.datamodel.base import BBox
 from nianbao.engines.imaging import cell_crop, mark_lean
 
-CELL = (0.0, 0.0, 300.0, 100.0)  # a wide table cell, rules on its border
+CELL = BBox(0.0, 0.0, 300.0, 100.0)  # a wide table cell, rules on its border
 FAINT = 135  # faded print on a noisy 150-dpi scan: grey 120-140 on a 250 background
 
 

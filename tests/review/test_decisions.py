@@ -17,7 +17,7 @@ RULE = "t4_group_total[litigation_after_review]"
 
 @pytest.fixture
 def checks(template: Template, settings: Settings) -> Checks:
-    return Checks(template, settings.tables)
+    return Checks(Checks.options_from(settings), template)
 
 
 def _check(store: Store, doc: int, rule: str) -> bool | None:

@@ -36,7 +36,7 @@ def group(prefix: str, upheld, corrected, other, pending, total) -> dict[str, Re
 
 
 def run(doc: ReportDoc, template: Template) -> dict[str, object]:
-    Checks(template, load_settings().tables)(doc)
+    Checks(Checks.options_from(load_settings()), template)(doc)
     return {c.rule: c for c in doc.checks}
 
 
@@ -50,7 +50,7 @@ def test_group_sum_passes_and_fails_naming_fields(template: Template) -> None:
     failed = checks["t4_group_total[litigation_direct]"]
     assert failed.passed is False and "source inconsistent" in failed.detail
     assert "review_litigation.litigation_direct.total" in failed.fields
-    total = doc.fields["review_litigation.litigation_direct.total"]
+    total = doc.judged()["review_litigation.litigation_direct.total"]
     assert total.features["checks_failed"] == 1
     assert total.review.reasons == ["check_failed:t4_group_total[litigation_direct]"]
     assert checks["t4_group_total[litigation_after_review]"].passed is None  # nothing to check
@@ -135,7 +135,7 @@ def test_a_misread_cell_is_located_and_repaired(template: Template) -> None:
         f.features["ocr_confidence"] = 0.99
     doc = table_three_doc(values)
     checks = run(doc, template)
-    repaired = doc.fields[path]
+    repaired = doc.judged()[path]
     assert repaired.value == truth and repaired.raw == str(int(truth or 0) + 5)
     assert repaired.method == "repaired.consistency"
     assert repaired.features["repaired"] == 1.0
@@ -143,7 +143,7 @@ def test_a_misread_cell_is_located_and_repaired(template: Template) -> None:
     for rule in ("t3_row_total[disclosed]", "t3_column_total[commercial]"):
         assert checks[rule].passed is True and "repairing" in checks[rule].detail
     # the other cells of the row and the column are not blamed
-    other = doc.fields["applications.disclosed.natural_person"]
+    other = doc.judged()["applications.disclosed.natural_person"]
     assert "checks_failed" not in other.features
     # and the record says review is needed for the repaired cell
     from nianbao.confidence import review_reasons, score
@@ -159,8 +159,8 @@ def test_a_located_cell_read_from_text_is_the_source_inconsistent(template: Temp
     values[path] = field(int(truth or 0) + 5)  # printed so: a text layer reads what is printed
     doc = table_three_doc(values)
     checks = run(doc, template)
-    assert doc.fields[path].value == int(truth or 0) + 5
-    assert doc.fields[path].method != "repaired.consistency"
+    assert doc.judged()[path].value == int(truth or 0) + 5
+    assert doc.judged()[path].method != "repaired.consistency"
     detail = checks["t3_row_total[disclosed]"].detail  # type: ignore[attr-defined]
     assert checks["t3_row_total[disclosed]"].passed is False  # type: ignore[attr-defined]
     assert f"source inconsistent at {path}" in detail and f"imply {truth}" in detail
@@ -175,7 +175,7 @@ def test_two_misread_cells_are_not_repaired(template: Template) -> None:
         values[path] = field(int(values[path].value or 0) + 2)
     doc = table_three_doc(values)
     checks = run(doc, template)
-    assert all(f.method != "repaired.consistency" for f in doc.fields.values())
+    assert all(f.method != "repaired.consistency" for f in doc.judged().values())
     failed = [c for c in checks.values() if c.passed is False]  # type: ignore[attr-defined]
     assert len(failed) == 4
     # read cleanly from the source: the source contradicts itself
@@ -207,15 +207,15 @@ def test_cells_of_a_failed_column_that_their_rows_confirm_are_exonerated(
     doc = table_three_doc(values)
     run(doc, template)
     # the culprit: its row and its column fail, it stays blamed
-    assert any(r.startswith("check_failed:") for r in doc.fields[culprit].review.reasons)
-    assert "exonerated" not in doc.fields[culprit].features
+    assert any(r.startswith("check_failed:") for r in doc.judged()[culprit].review.reasons)
+    assert "exonerated" not in doc.judged()[culprit].features
     # same column, another row whose row relation holds: not blamed, but the failure is kept
-    same_column = doc.fields["applications.partially_disclosed.commercial"]
+    same_column = doc.judged()["applications.partially_disclosed.commercial"]
     assert same_column.features["checks_failed"] >= 1
     assert same_column.features["exonerated"] == 1.0
     assert not same_column.review.reasons
     # the column total is in the failed column AND in its own row, which holds: exonerated too
-    assert doc.fields["applications.total.commercial"].features.get("exonerated") == 1.0
+    assert doc.judged()["applications.total.commercial"].features.get("exonerated") == 1.0
 
 
 def test_a_misread_repeated_so_that_the_columns_add_up_still_goes_to_review(
@@ -235,7 +235,7 @@ def test_a_misread_repeated_so_that_the_columns_add_up_still_goes_to_review(
     failed = [c for c in doc.checks if c.passed is False]
     assert failed, "the 本年新收 row no longer adds up"
     for check in failed:
-        assert any(doc.fields[p].review.reasons for p in check.fields), check.rule
+        assert any(doc.judged()[p].review.reasons for p in check.fields), check.rule
 
 
 def test_a_cell_failing_one_way_with_nothing_the_other_way_stays_blamed(
@@ -243,7 +243,7 @@ def test_a_cell_failing_one_way_with_nothing_the_other_way_stays_blamed(
 ) -> None:
     doc = doc_with_t4(group("review", field(2), field(1), field(0), field(0), field(4)))
     run(doc, template)  # table 四 relations run one way only: nothing exonerates
-    upheld = doc.fields["review_litigation.review.upheld"]
+    upheld = doc.judged()["review_litigation.review.upheld"]
     assert "exonerated" not in upheld.features and upheld.review.reasons
 
 
@@ -255,7 +255,7 @@ def test_an_inferred_column_that_every_relation_confirms_is_settled(template: Te
     values[path].features["position_uncertain"] = 1.0
     doc = table_three_doc(values)
     run(doc, template)
-    f = doc.fields[path]
+    f = doc.judged()[path]
     assert f.features["position_confirmed"] == 1.0
     conf = load_settings().confidence
     assert "ambiguous_columns" not in review_reasons(f, score(f, conf), conf)
@@ -264,7 +264,7 @@ def test_an_inferred_column_that_every_relation_confirms_is_settled(template: Te
     values[path] = field(int(values[path].value or 0) + 1, certain=False)
     doc = table_three_doc(values)
     run(doc, template)
-    f = doc.fields[path]
+    f = doc.judged()[path]
     assert "position_confirmed" not in f.features
     assert "ambiguous_columns" in review_reasons(f, score(f, conf), conf)
 
@@ -283,7 +283,7 @@ def test_documents_in_force_below_those_issued_fail(template: Template) -> None:
     checks = run(doc, template)
     check = checks["t2_in_force_includes_issued[normative_documents]"]
     assert check.passed is False  # type: ignore[attr-defined]
-    in_force = doc.fields["active_disclosure.normative_documents.in_force"]
+    in_force = doc.judged()["active_disclosure.normative_documents.in_force"]
     assert (
         "check_failed:t2_in_force_includes_issued[normative_documents]" in in_force.review.reasons
     )
@@ -303,7 +303,7 @@ def test_a_holding_bound_confirms_nothing(template: Template) -> None:
     assert checks["t2_total_includes_new[regulations]"].passed is True  # type: ignore[attr-defined]
     assert (
         "checks_passed"
-        not in doc.fields["active_disclosure.v2019.regulations.new_published"].features
+        not in doc.judged()["active_disclosure.v2019.regulations.new_published"].features
     )
 
 
@@ -318,4 +318,4 @@ def test_a_rules_row_mixing_slash_and_a_number_fails(template: Template) -> None
     )
     checks = run(doc, template)
     assert checks["t2_row_applicability[regulations]"].passed is False  # type: ignore[attr-defined]
-    assert doc.fields["active_disclosure.regulations.repealed"].review.reasons
+    assert doc.judged()["active_disclosure.regulations.repealed"].review.reasons

@@ -14,7 +14,7 @@ def run(
         source=Source(path="t.txt", media_type=media),
         lines=[Line(id=i, raw=t) for i, t in enumerate(lines, 1)],
     )
-    return Clean(settings.clean, settings.headings, template)(doc)
+    return Clean(Clean.options_from(settings), template)(doc)
 
 
 def test_fullwidth_digits_and_spaces_between_cjk_are_normalised(settings, template) -> None:

@@ -12,8 +12,8 @@ def headings(lines: list[str], settings, template) -> list[tuple[int, str, list[
     doc = ReportDoc(
         source=Source(path="t"), lines=[Line(id=i, raw=t) for i, t in enumerate(lines, 1)]
     )
-    doc = Clean(settings.clean, settings.headings, template)(doc)
-    doc = Headings(settings.headings, template)(doc)
+    doc = Clean(Clean.options_from(settings), template)(doc)
+    doc = Headings(Headings.options_from(settings), template)(doc)
     return [(h.section, h.found_text, h.notes) for h in doc.headings]
 
 

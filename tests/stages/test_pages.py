@@ -13,10 +13,10 @@ from nianbao.datamodel.document import CellPart, TableGrid
 from nianbao.engines.imaging import estimate_skew, rotate, text_axis
 from nianbao.engines.ocr.base import OcrLine
 from nianbao.engines.tables.grid import build_grid
+from nianbao.engines.tables.reader import GridReader
 from nianbao.evaluate import compare, load_truth
 from nianbao.runner import Pipeline
 from nianbao.settings import Settings
-from nianbao.stages.pages import ReadPages
 from PIL import Image
 
 SCANS = Path(__file__).resolve().parents[2] / "sample_scans"
@@ -150,8 +150,7 @@ def test_a_misread_number_is_reread_even_when_its_column_has_no_clean_number(
         cell.parts = [CellPart(text=text, bbox=(x0 + 60, y0 + 20, x1 - 60, y1 - 20))]
         cell.text, cell.confidence = text, 0.8 if text == "0)" else 0.99
     engine = _CropReader()
-    stage = ReadPages(settings.render, settings.prepare, lambda: engine, settings.grid)
-    stage._reread(image, grid, 200)
+    GridReader(settings.grid, lambda: engine).reread(image, grid, 200)
     assert [c.text for c in grid.cells if c.row == 1] == ["0", "0", "0"]
     assert [c.reread for c in grid.cells if c.row == 1] == [True, True, False]
 
@@ -185,10 +184,10 @@ def test_digit_crops_are_reread_from_the_page_before_its_median_filter(
             return [("4", 0.99) for _ in crops]
 
     engine = Recording()
-    stage = ReadPages(settings.render, settings.prepare, lambda: engine, settings.grid)
-    stage._reread(filtered, grid, 200)
+    reader = GridReader(settings.grid, lambda: engine)
+    reader.reread(filtered, grid, 200)
     assert not seen  # on the filtered page alone the cell looks blank: nothing to re-read
-    stage._reread(filtered, grid, 200, unfiltered=raw)
+    reader.reread(filtered, grid, 200, unfiltered=raw)
     assert len(seen) == 1 and seen[0].min() < 128
     assert cell.text == "4" and cell.reread and cell.reread_disagrees
 

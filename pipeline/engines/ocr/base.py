@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from pydantic import BaseModel, Field
 
+from ...datamodel.base import BBox
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -25,10 +27,10 @@ class OcrLine(BaseModel):
     confidence: float = Field(ge=0.0, le=1.0)
 
     @property
-    def bbox(self) -> tuple[float, float, float, float]:
+    def bbox(self) -> BBox:
         xs = [p[0] for p in self.polygon]
         ys = [p[1] for p in self.polygon]
-        return (min(xs), min(ys), max(xs), max(ys))
+        return BBox(min(xs), min(ys), max(xs), max(ys))
 
 
 class OcrEngine(Protocol):

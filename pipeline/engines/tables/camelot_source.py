@@ -62,5 +62,5 @@ def camelot_grids(path: Path, pages: dict[int, int], dpi: int) -> dict[int, list
         )
         out.setdefault(page, []).append(grid)
     for grids in out.values():
-        grids.sort(key=lambda g: g.bbox[1])
+        grids.sort(key=lambda g: g.bbox.y0)
     return out

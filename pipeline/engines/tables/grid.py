@@ -31,8 +31,6 @@ if TYPE_CHECKING:
 
     from ...settings import GridSettings
 
-BBox = tuple[float, float, float, float]
-
 
 def _cluster(values: list[float], tol: float) -> list[float]:
     """Sorted positions, those within `tol` of the previous one merged (their mean)."""
@@ -164,7 +162,7 @@ def detect_grids(image: np.ndarray, page: int, dpi: int, s: GridSettings) -> lis
         if grid is not None:
             grid.page = page
             grids.append(grid)
-    grids.sort(key=lambda g: g.bbox[1])
+    grids.sort(key=lambda g: g.bbox.y0)
     return grids
 
 
@@ -293,23 +291,14 @@ def _boundaries(mask: np.ndarray, axis: int, tol: int, min_len: float, min_gap: 
 # ---- filling cells -----------------------------------------------------------------------------
 
 
-def _area(b: BBox) -> float:
-    return max(0.0, b[2] - b[0]) * max(0.0, b[3] - b[1])
-
-
-def _intersection(a: BBox, b: BBox) -> BBox:
-    return (max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3]))
-
-
 def fill_cells(grid: TableGrid, fragments: list[Fragment], cell_share: float) -> None:
     """Put each fragment inside the grid into the cell holding most of it. A fragment that
     crosses a vertical rule (OCR read "0 0 0" across three narrow cells as one line) is cut
     by character position and each piece goes to its cell (the cell is marked `split`)."""
     for frag in fragments:
-        fa = _area(frag.bbox)
-        if fa <= 0 or _area(_intersection(frag.bbox, grid.bbox)) < 0.5 * fa:
+        if frag.bbox.area <= 0 or frag.bbox.overlap(grid.bbox) < 0.5:
             continue
-        overlaps = [(cell, _area(_intersection(frag.bbox, cell.bbox)) / fa) for cell in grid.cells]
+        overlaps = [(cell, frag.bbox.overlap(cell.bbox)) for cell in grid.cells]
         overlaps = [(c, share) for c, share in overlaps if share > 0]
         if not overlaps:
             continue
@@ -329,16 +318,16 @@ def text_lines(parts: list[CellPart]) -> list[list[CellPart]]:
     """Parts grouped into text lines (by vertical overlap), top to bottom, each left to right.
     Vertical text (one character per line) comes out top to bottom."""
     lines: list[list[CellPart]] = []
-    for p in sorted(parts, key=lambda p: (p.bbox[1] + p.bbox[3]) / 2):
+    for p in sorted(parts, key=lambda p: p.bbox.cy):
         if lines:
-            top = min(q.bbox[1] for q in lines[-1])
-            bottom = max(q.bbox[3] for q in lines[-1])
-            overlap = min(bottom, p.bbox[3]) - max(top, p.bbox[1])
-            if overlap > 0.5 * min(p.bbox[3] - p.bbox[1], bottom - top):
+            top = min(q.bbox.y0 for q in lines[-1])
+            bottom = max(q.bbox.y1 for q in lines[-1])
+            overlap = min(bottom, p.bbox.y1) - max(top, p.bbox.y0)
+            if overlap > 0.5 * min(p.bbox.height, bottom - top):
                 lines[-1].append(p)
                 continue
         lines.append([p])
-    return [sorted(line, key=lambda p: p.bbox[0]) for line in lines]
+    return [sorted(line, key=lambda p: p.bbox.x0) for line in lines]
 
 
 def number_like(text: str) -> bool:
@@ -395,12 +384,12 @@ def _split_fragment(frag: Fragment, cells: list[GridCell]) -> None:
         centre = x0 + (a + b) / 2 * width
         cy = (y0 + y1) / 2
         for k, cell in enumerate(cells):
-            if cell.bbox[0] <= centre < cell.bbox[2] and cell.bbox[1] <= cy <= cell.bbox[3]:
+            if cell.bbox.x0 <= centre < cell.bbox.x1 and cell.bbox.y0 <= cy <= cell.bbox.y1:
                 pieces.setdefault(k, []).append((a, text[a:b]))
                 break
     for k, chunk in pieces.items():
         cell = cells[k]
-        box = (max(x0, cell.bbox[0]), y0, min(x1, cell.bbox[2]), y1)
+        box = (max(x0, cell.bbox.x0), y0, min(x1, cell.bbox.x1), y1)
         cell.parts.append(
             CellPart(text="".join(t for _, t in chunk), bbox=box, confidence=frag.confidence)
         )

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ...datamodel.base import BBox
+
 if TYPE_CHECKING:
     import numpy as np
 
     from ...datamodel.document import Fragment, TableGrid
 
-BBox = tuple[float, float, float, float]
 GRID = (0, 160, 255)  # colours are RGB (the page images are RGB)
 CELL = (220, 0, 0)
 SPLIT = (255, 0, 200)

@@ -1,0 +1,153 @@
+"""Reading a scanned page's ruled grids while its prepared image is alive.
+
+Detect the grids (grid.py), fill their cells with the OCR lines by overlap, then read doubtful
+digit cells again from their crop (`recognize_crops`: recognition only, no detection) and look
+at the shape of a lone 1 (the "/" of a not-applicable cell leans). Text-layer pages get their
+grids from camelot lattice (camelot_source.py), filled from the text-layer runs. Used by
+stages/pages.py; knows nothing of the document.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ...cells import confusable, is_value_cell, read_cell
+from ...datamodel.document import Fragment, GridCell, PageDoc, TableGrid
+from ...settings import GridSettings
+from .. import imaging
+from .grid import detect_grids, fill_cells, number_like, numeric_columns
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from ..ocr import OcrEngine
+
+
+class GridReader:
+    """Ruled grids of a page: found, filled, doubtful digit cells re-read."""
+
+    def __init__(self, settings: GridSettings, engine: Callable[[], OcrEngine]) -> None:
+        self.grid = settings
+        self.engine = engine  # built on the first page that needs it
+        self.timings: dict[str, float] = {"grid_ms": 0.0, "reread_ms": 0.0}
+
+    def scan(
+        self,
+        image: np.ndarray,
+        page: int,
+        dpi: int,
+        frags: list[Fragment],
+        unfiltered: Callable[[], np.ndarray] | None = None,
+    ) -> list[TableGrid]:
+        """The grids on a prepared scan page (`image`, the OCR boxes' coordinates)."""
+        if not self.grid.enabled:
+            return []
+        t0 = time.perf_counter()
+        grids = detect_grids(image, page, dpi, self.grid)
+        for grid in grids:
+            fill_cells(grid, frags, self.grid.cell_share)
+        t1 = time.perf_counter()
+        self.timings["grid_ms"] += (t1 - t0) * 1000
+        if self.grid.reread and grids:
+            source = unfiltered() if unfiltered is not None else None
+            for grid in grids:
+                self.reread(image, grid, dpi, source)
+            self.timings["reread_ms"] += (time.perf_counter() - t1) * 1000
+        return grids
+
+    def text_layer(self, path: Path, pages: list[PageDoc], dpi: int) -> None:
+        """camelot lattice over the text-layer pages; their grids go on the pages. Raises what
+        camelot raises (the caller records it: a failure costs the grids, not the pages)."""
+        heights = {p.number: p.height for p in pages if p.source == "text_layer"}
+        if not (self.grid.enabled and self.grid.camelot and heights):
+            return
+        from .camelot_source import camelot_grids
+
+        t0 = time.perf_counter()
+        found = camelot_grids(path, heights, dpi)
+        for page in pages:
+            for grid in found.get(page.number, []):
+                fill_cells(grid, page.fragments, self.grid.cell_share)
+                page.grids.append(grid)
+        self.timings["grid_ms"] += (time.perf_counter() - t0) * 1000
+
+    def reread(
+        self, image: np.ndarray, grid: TableGrid, dpi: int, unfiltered: np.ndarray | None = None
+    ) -> None:
+        """Read doubtful digit cells again from their crop, and look at the shape of 1s.
+
+        Doubtful: empty, cut from a line crossing a rule, under `reread_below` confidence, not
+        a value, or a value only after undoing an OCR confusion ("。", "i1"). The re-read
+        replaces the page reading unless that was a plain value read at least as surely; a
+        re-read that is itself a confusion never replaces a value. When the two readings
+        differ in value the cell is marked `reread_disagrees` (sent to review). A cell read as
+        1 whose one mark leans like a "/" is read as "/" and marked `slash_like`."""
+        g = self.grid
+        numeric = numeric_columns(grid, number_like, g.digit_column_share)
+        tops = {
+            c.col: c.bbox.y0
+            for c in sorted(grid.cells, key=lambda c: -c.bbox.y0)
+            if c.col in numeric and number_like(c.text)
+        }  # cells below a column's first number are digit cells
+        inset = round(g.merge_inches * dpi)
+        todo: list[GridCell] = []
+        crops: list[np.ndarray] = []
+        for cell in grid.cells:
+            if cell.col not in tops or cell.colspan > 1 or cell.bbox.y0 < tops[cell.col]:
+                continue
+            self._check_slash(image, cell, inset)
+            doubtful = (
+                cell.empty
+                or cell.split
+                or (cell.confidence is not None and cell.confidence < g.reread_below)
+                or not is_value_cell(cell.text, blank_ok=False)
+                or confusable(cell.text)
+            )
+            if not doubtful or cell.slash_like:
+                continue
+            crop = imaging.cell_crop(
+                image if unfiltered is None else unfiltered,
+                cell.bbox,
+                inset=inset,
+                ink_contrast=g.ink_contrast,
+                min_ink_share=g.min_ink_share,
+                speck_share=g.speck_share,
+                pad_share=g.reread_pad_share,
+                min_height=g.reread_min_height_px,
+            )
+            if crop is None:  # no ink inside the rules: a blank cell, nothing to read
+                continue
+            todo.append(cell)
+            crops.append(crop)
+        if not crops:
+            return
+        for cell, (text, conf) in zip(todo, self.engine().recognize_crops(crops), strict=True):
+            text = "".join(text.split())
+            if conf < g.reread_min_confidence or not is_value_cell(text, blank_ok=False):
+                continue
+            old_value = is_value_cell(cell.text, blank_ok=True)
+            if confusable(text) and old_value and not cell.empty:
+                continue  # one confusion does not replace another reading
+            disagree = old_value and read_cell(cell.text)[0] != read_cell(text)[0]
+            old_plain = old_value and not cell.empty and not confusable(cell.text)
+            if old_plain and not cell.split and conf <= (cell.confidence or 0.0):
+                cell.reread_disagrees = cell.reread_disagrees or disagree
+                continue
+            cell.text, cell.confidence, cell.reread = text, conf, True
+            cell.reread_disagrees = disagree
+
+    def _check_slash(self, image: np.ndarray, cell: GridCell, inset: int) -> None:
+        if cell.empty or read_cell(cell.text)[0] != 1 or len(cell.text.strip()) != 1:
+            return
+        lean = imaging.mark_lean(
+            image,
+            cell.bbox,
+            inset=inset,
+            ink_contrast=self.grid.ink_contrast,
+            min_elongation=self.grid.stroke_min_elongation,
+        )
+        if lean is not None and lean > self.grid.slash_lean_degrees:
+            cell.text, cell.slash_like = "/", True
