@@ -9,13 +9,12 @@ thread, so the same config reproduces the same model and the same scores.
 
 from __future__ import annotations
 
-import importlib
 import random
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from spacy.training import Example
 from spacy.util import fix_random_seed, minibatch
@@ -28,46 +27,24 @@ if TYPE_CHECKING:
     from ..datamodel.document import ReportDoc
     from ..datamodel.record import ReportRecord
     from ..runner import Pipeline
-
-
-class LabelledDoc(Protocol):
-    """A generated document with labels (sample_scans/generator/labelled.py, not imported
-    here so the package does not depend on the repository's generator)."""
-
-    name: str
-    truth: dict[str, Any]
-    extraction_errors: list[str]
-    passages: list[tuple[str, str]]
-    html_tables: set[int]
-
-
-def _generator() -> Any:
-    """sample_scans/generator/labelled.py, imported by name: the installed package does not
-    depend on the repository's generator (and type checking stays inside pipeline/)."""
-    return importlib.import_module("sample_scans.generator.labelled")
+    from ..synth.labelled import LabelledDoc, Split
 
 
 def labelled_docs(
-    split: str,
+    split: Split,
     seed: int,
     count: int,
     start: int = 0,
     noise: ExtractionNoiseSettings | None = None,
 ) -> Iterator[LabelledDoc]:
     """Documents start..start+count-1 of `split`; with `noise`, extraction errors on top."""
-    try:
-        labelled_doc = _generator().labelled_doc
-        rates = None
-        if noise is not None:
-            rates = importlib.import_module("sample_scans.generator.noise").NoiseRates(
-                noise.clean_share, noise.max_events, noise.rates
-            )
-    except ImportError as exc:  # an installed package without the repository's generator
-        raise RuntimeError(
-            f"training needs the repository's sample_scans/generator (and reportlab): {exc}"
-        ) from exc
+    from ..synth.labelled import labelled_doc
+    from ..synth.noise import NoiseRates
     from ..template import load_template
 
+    rates = None
+    if noise is not None:
+        rates = NoiseRates(noise.clean_share, noise.max_events, noise.rates)
     t = load_template()
     for i in range(start, start + count):
         yield labelled_doc(t, split, seed, i, rates)
@@ -180,7 +157,7 @@ def decoded_outcomes(doc: ReportDoc, labelled: LabelledDoc) -> list[tuple[str, s
 def run_labelled(
     pipeline: Pipeline, docs: list[LabelledDoc], folder: Path
 ) -> Iterator[tuple[LabelledDoc, ReportDoc, ReportRecord]]:
-    write_doc = _generator().write_doc
+    from ..synth.labelled import write_doc
 
     for d in docs:
         path = write_doc(d, folder)

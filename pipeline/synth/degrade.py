@@ -11,7 +11,7 @@ import numpy as np
 import pypdfium2 as pdfium
 from PIL import Image, ImageFilter, ImageOps
 
-from sample_scans.generator.specs import Variant
+from .specs import Variant
 
 # Fixed metadata date for scan PDFs, so that the bytes do not depend on when they were made.
 PDF_DATE = time.strptime("2025-01-01", "%Y-%m-%d")
@@ -38,7 +38,7 @@ def degrade(img: Image.Image, v: Variant, seed: int, page: int) -> Image.Image:
         out = out.rotate(v.rotation_deg, resample=Image.Resampling.BICUBIC, fillcolor=255)
     if v.blur:
         out = out.filter(ImageFilter.GaussianBlur(v.blur))
-    arr = np.asarray(out).astype(np.float32)
+    arr: np.ndarray = np.asarray(out).astype(np.float32)
     if v.lighting:
         hgt, wid = arr.shape
         yy, xx = np.mgrid[0:hgt, 0:wid].astype(np.float32)
