@@ -14,22 +14,16 @@ review, the review load and the review_threshold trade-off (the same report as
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 from nianbao.cli.train import print_heldout
-from nianbao.nlp.train import (
-    labelled_docs,
-    passages,
-    score_classifier,
-    train_sections,
-)
 from nianbao.runner import Pipeline
 from nianbao.settings import load_settings, load_train_settings, repo_path
+from nianbao.training.documents import labelled_docs
+from nianbao.training.heldout import heldout_report
+from nianbao.training.sections import passages, score_classifier, train_sections
 
 
 def main() -> int:
@@ -39,8 +33,6 @@ def main() -> int:
     ap.add_argument("--plot", type=Path, help="reliability diagram PNG")
     args = ap.parse_args()
     cfg = load_train_settings(repo_path(args.train_config))
-    from nianbao.nlp.train import heldout_report
-
     pipeline = Pipeline(load_settings())
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:

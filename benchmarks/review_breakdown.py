@@ -13,17 +13,14 @@ from `nianbao train heldout`; this script says where that load comes from.
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 from nianbao.evaluate import compare
-from nianbao.nlp.train import labelled_docs, run_labelled
 from nianbao.runner import Pipeline
 from nianbao.settings import load_settings, load_train_settings, repo_path
+from nianbao.training.documents import labelled_docs, run_labelled
 
 
 def reason_set(reasons: list[str]) -> str:

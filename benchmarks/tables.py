@@ -62,12 +62,11 @@ def borderless(folder: Path) -> list[tuple[str, Path, Path]]:
     come out): written into `folder` with their truth; camelot lattice finds no grid in them."""
     from dataclasses import replace
 
+    from nianbao.synth.report import build_report
+    from nianbao.synth.specs import SPECS, STYLES
+    from nianbao.synth.truth import synthetic_truth
+    from nianbao.synth.typeset import render_pdf
     from nianbao.template import load_template
-
-    from sample_scans.generator.report import build_report
-    from sample_scans.generator.specs import SPECS, STYLES
-    from sample_scans.generator.truth import synthetic_truth
-    from sample_scans.generator.typeset import render_pdf
 
     t = load_template()
     out = []

@@ -4,11 +4,12 @@ The raw score is pipeline/confidence.py's logistic over named features (hand-set
 orders fields well but its numbers mean nothing by themselves; calibration makes "0.95" mean
 "right 95 times in 100". The map is isotonic (pool-adjacent-violators, numpy-free): fitted on
 labelled fields (right or wrong against truth) of generated training reports WITH extraction
-noise (sample_scans/generator/noise.py: wrong fields are what it is fitted to recognise) by
-`nianbao train calibration`, stored as JSON beside the models (models/calibration.json) and
-applied by the score stage. Fields with the same raw score are pooled first (one block per
-score); between block centres the map is linear, outside them it is clipped to the first and
-last fitted value, so it stays monotone and never leaves [min, max] of what was observed.
+noise (pipeline/synth/noise.py: wrong fields are what it is fitted to recognise) by
+`nianbao train calibration` (pipeline/training/calibration.py), stored as JSON beside the
+models (models/calibration.json) and applied by the score stage. Fields with the same raw
+score are pooled first (one block per score); between block centres the map is linear, outside
+them it is clipped to the first and last fitted value, so it stays monotone and never leaves
+[min, max] of what was observed.
 
 Metrics for `nianbao eval` live here too: the reliability table, expected calibration error
 (ECE, equal-width bins), precision at a confidence threshold.

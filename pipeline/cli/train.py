@@ -1,7 +1,8 @@
 """`nianbao train`: the passage classifier, the calibration, and the held-out report.
 
-Run from a checkout of the repository (the labelled documents come from sample_scans/generator,
-which needs the dev extra). Everything is seeded: the same configs reproduce the same models.
+The work is nianbao.training (on labelled documents from nianbao.synth); this module parses the
+options, builds the pipelines and prints. Everything is seeded: the same configs reproduce the
+same models.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def train_sections_command(
     train_config: TrainConfig = DEFAULT_TRAIN, config: ConfigOption = None
 ) -> None:
     """Train the passage classifier on generated reports; saves to sections.model."""
-    from ..nlp.train import train_sections
+    from ..training.sections import train_sections
 
     cfg, target = _train_settings(train_config), _target(config, "sections")
     t0 = time.perf_counter()
@@ -65,8 +66,8 @@ def train_calibration_command(
 ) -> None:
     """Fit the isotonic calibration on generated reports; saves to calibration.path.
     Re-run whenever confidence features, weights or the extraction change."""
-    from ..nlp.train import fit_calibration
     from ..runner import Pipeline
+    from ..training.calibration import fit_calibration
 
     cfg, target = _train_settings(train_config), _target(config, "calibration")
     t0 = time.perf_counter()
@@ -90,7 +91,7 @@ def heldout_command(
     json_out: Annotated[Path | None, typer.Option("--json", help="the report as JSON")] = None,
 ) -> None:
     """Measure everything on the held-out split (documents training never sees)."""
-    from ..nlp.train import heldout_report
+    from ..training.heldout import heldout_report
 
     cfg = _train_settings(train_config)
     pipeline = build_pipeline(config)

@@ -3,9 +3,9 @@
 A spaCy pipeline (blank `zh`, jieba segmenter) with one `textcat` (exclusive classes,
 bag-of-words over jieba words and word bigrams) over eight labels: the six sections,
 `front_matter` (title, preamble) and `noise` (web navigation, page furniture, pasted unrelated
-pages). It is trained by `nianbao train sections` (pipeline/nlp/train.py) and loaded from disk
-only (models/sections); nothing is downloaded. The sections stage combines its probabilities
-with the headings.
+pages). It is trained by `nianbao train sections` (pipeline/training/sections.py) and loaded
+from disk only (models/sections); nothing is downloaded. The sections stage combines its
+probabilities with the headings.
 """
 
 from __future__ import annotations

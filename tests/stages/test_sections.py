@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from nianbao.nlp.train import line_labels
 from nianbao.stages.sections import _viterbi
+from nianbao.training.sections import line_labels
 
 from tests.conftest import REPORTS, SEED
 

@@ -3,9 +3,32 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Literal, TypedDict
 
-from sample_scans.generator.specs import Spec
+from .specs import Font, Spec
+
+Value = int | float | None
+"""A printed table or item value: a count, an amount (万元), or None for a "/" cell and for a
+cell the report's format does not have."""
+
+
+def count_at(values: dict[str, Value], path: str) -> int:
+    """The value at `path`, which must be a count (table 三 and 四 cells, their totals)."""
+    v = values[path]
+    if not isinstance(v, int):
+        raise TypeError(f"{path} is {v!r}, not a count")
+    return v
+
+
+BlockKind = Literal["title", "heading", "para", "table", "signature", "space"]
+
+
+class Meta(TypedDict):
+    """What the title and the signature say (the truth file's `meta`)."""
+
+    agency: str | None
+    year: int | None
+    publish_date: str | None  # YYYY-MM-DD; None when the report is not signed
 
 
 # ---- text runs, blocks ---------------------------------------------------------------------
@@ -14,7 +37,7 @@ class Run:
     """A piece of text in one font; `tag` names the truth path (or heading) it prints."""
 
     text: str
-    font: str = "song"
+    font: Font = "song"
     tag: str | None = None
 
 
@@ -25,9 +48,9 @@ class Cell:
     text: str
     rowspan: int = 1
     colspan: int = 1
-    font: str = "song"
+    font: Font = "song"
     size: float = 9.0
-    align: str = "c"  # c | l
+    align: Literal["c", "l"] = "c"  # centred | left
     shade: bool = False
     vertical: bool = False
     tag: str | None = None
@@ -49,7 +72,7 @@ class Grid:
 
 @dataclass
 class Block:
-    kind: str  # title | heading | para | table | signature | space
+    kind: BlockKind
     runs: list[Run] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
     grid: Grid | None = None
@@ -59,8 +82,8 @@ class Block:
 @dataclass
 class Report:
     spec: Spec
-    meta: dict[str, Any]
-    values: dict[str, Any]  # printed values by contract path (None: missing or "/")
+    meta: Meta
+    values: dict[str, Value]  # printed values by contract path
     printed: dict[str, str]  # cell text as printed, by path
     items_raw: dict[str, str]
     prose_figures: dict[str, int]

@@ -1,4 +1,4 @@
-"""Extraction noise (sample_scans/generator/noise.py): each kind makes the error it names, the
+"""Extraction noise (nianbao.synth.noise): each kind makes the error it names, the
 truth is untouched, the document under the noise is the document without it, and it is seeded."""
 
 from __future__ import annotations
@@ -7,11 +7,10 @@ import random
 import re
 
 import pytest
+from nianbao.synth import noise
+from nianbao.synth.labelled import labelled_doc
+from nianbao.synth.noise import Cell, NoiseRates, Table
 from nianbao.template import load_template
-
-from sample_scans.generator import noise
-from sample_scans.generator.labelled import labelled_doc
-from sample_scans.generator.noise import Cell, NoiseRates, Table
 
 ONLY = {kind: NoiseRates(0.0, 1, {kind: 1.0}) for kind in noise.KINDS}
 

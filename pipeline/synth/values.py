@@ -5,11 +5,11 @@ from __future__ import annotations
 import itertools
 import math
 import random
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from nianbao.template.loader import Format, RowSpec, Template
-
-from sample_scans.generator.specs import Spec
+from ..template.loader import Format, RowSpec, Template
+from .model import Value, count_at
+from .specs import Spec
 
 
 class Numbers:
@@ -69,7 +69,7 @@ def t3_rows(t: Template, fmt: Format) -> list[RowSpec]:
     return t.tables.applications.rows_for(fmt)
 
 
-def make_numbers(spec: Spec, t: Template, rng: random.Random) -> tuple[dict[str, Any], list[str]]:
+def make_numbers(spec: Spec, t: Template, rng: random.Random) -> tuple[dict[str, Value], list[str]]:
     """Intended values of the three tables; then the spec's faults change one printed cell."""
     num = Numbers(rng)
     apps = t.tables.applications
@@ -78,7 +78,7 @@ def make_numbers(spec: Spec, t: Template, rng: random.Random) -> tuple[dict[str,
     weights = {k: w for k, w in num.LEAF_WEIGHTS.items() if k in leaves}
     if spec.t3_format == "2019":  # the single （六）其他处理 row takes what 2021 splits in three
         weights["other.other"] = 0.07
-    values: dict[str, Any] = {}
+    values: dict[str, Value] = {}
     notes: list[str] = []
 
     processed = num.around(spec.scale)
@@ -96,8 +96,9 @@ def make_numbers(spec: Spec, t: Template, rng: random.Random) -> tuple[dict[str,
         values[f"applications.new.{col}"] = total + forward - back
     for row in apps.row_keys():
         cols = [values.get(f"applications.{row}.{c}") for c in applicants]
-        if all(v is not None for v in cols):
-            values[f"applications.{row}.total"] = sum(cols)
+        nums = [v for v in cols if v is not None]
+        if len(nums) == len(cols):
+            values[f"applications.{row}.total"] = sum(nums)
     for row in apps.row_keys():  # rows the format does not have: missing
         for c in apps.columns:
             values.setdefault(f"applications.{row}.{c.key}", None)
@@ -124,26 +125,28 @@ def make_numbers(spec: Spec, t: Template, rng: random.Random) -> tuple[dict[str,
             path = "applications.disclosed.commercial"
             if values[path] == 0:
                 path = "applications.disclosed.natural_person"
-            values[path] += 1
+            right = count_at(values, path)
+            values[path] = right + 1
             notes.append(
-                f"Deliberate fault: {path} is printed {values[path]}; every total around it was "
-                f"computed with {values[path] - 1}, the value the relations imply."
+                f"Deliberate fault: {path} is printed {right + 1}; every total around it was "
+                f"computed with {right}, the value the relations imply."
             )
         elif fault == "t4_total":
             path = "review_litigation.litigation_direct.total"
-            values[path] += 1
+            right = count_at(values, path)
+            values[path] = right + 1
             notes.append(
-                f"Deliberate fault: {path} (未经复议直接起诉 总计) is printed {values[path]}; its"
+                f"Deliberate fault: {path} (未经复议直接起诉 总计) is printed {right + 1}; its"
                 " four "
-                f"parts add up to {values[path] - 1}."
+                f"parts add up to {right}."
             )
     return values, notes
 
 
-def _table_two(spec: Spec, num: Numbers, rng: random.Random) -> dict[str, Any]:
+def _table_two(spec: Spec, num: Numbers, rng: random.Random) -> dict[str, Value]:
     """Table 二 in the report's format; 2019 also fills the 2021 keys it has a counterpart for."""
     s = spec.scale
-    out: dict[str, Any] = {}
+    out: dict[str, Value] = {}
     licensing = num.around(s * 9 + 40)
     penalty = num.around(s * 2 + 10)
     coercion = num.around(s * 0.15 + 1, 0.6)

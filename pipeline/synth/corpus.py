@@ -8,24 +8,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nianbao.template import load_template
-from nianbao.template.loader import Template
-
-import sample_scans.generator as package
-from sample_scans.generator.degrade import EXT, degrade, rasterise, save_scan, variant_record
-from sample_scans.generator.report import build_report
-from sample_scans.generator.specs import REAL_VARIANTS, SEED, SPECS, VARIANTS, Spec, Variant
-from sample_scans.generator.truth import (
+from ..template import load_template
+from ..template.loader import Template
+from .degrade import EXT, degrade, rasterise, save_scan, variant_record
+from .report import build_report
+from .specs import REAL_VARIANTS, SEED, SPECS, VARIANTS, Spec, Variant
+from .truth import (
     REAL,
-    REAL_PDFS,
     real_truth,
     subset_truth,
     synthetic_truth,
     write_json,
 )
-from sample_scans.generator.typeset import render_pdf
+from .typeset import render_pdf
 
-HERE = Path(__file__).resolve().parents[1]  # sample_scans/
+DESCRIPTION = "Build the example corpus of annual reports (seeded, deterministic)."
 GENERATED_DIRS = ("pdf", "scans", "images", "real")
 
 
@@ -105,9 +102,10 @@ def generate_synthetic(
         )
 
 
-def generate_real(name: str, root: Path, out: Output, t: Template) -> None:
-    src = REAL_PDFS / f"{name}.pdf"
-    truth = real_truth(t, name)
+def generate_real(name: str, real_pdfs: Path, root: Path, out: Output, t: Template) -> None:
+    """Scans of the real published PDF `real_pdfs/<name>.pdf` (shared/real-pdfs)."""
+    src = real_pdfs / f"{name}.pdf"
+    truth = real_truth(t, name, src)
     for v in REAL_VARIANTS:
         seed = SEED + sum(map(ord, name + v.suffix))
         images = [degrade(img, v, seed, i + 1) for i, img in enumerate(rasterise(src, v.dpi))]
@@ -189,40 +187,45 @@ def write_readme_table(root: Path, out: Output) -> None:
     readme.write_text(text, encoding="utf-8")
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=package.__doc__.split("\n\n")[0])
-    ap.add_argument("--out", type=Path, default=HERE, help="output root (default: sample_scans/)")
+def main(argv: list[str] | None = None, *, out: Path, real_pdfs: Path) -> int:
+    """The command line of sample_scans/generate.py; `out` and `real_pdfs` are the defaults of
+    --out and --real-pdfs (the repository's sample_scans/ and shared/real-pdfs beside it)."""
+    ap = argparse.ArgumentParser(description=DESCRIPTION)
+    ap.add_argument("--out", type=Path, default=out, help=f"output root (default: {out})")
     ap.add_argument("--only", nargs="*", help="synthetic report names to build (default: all)")
-    ap.add_argument("--skip-real", action="store_true", help="do not rasterise shared/real-pdfs")
+    ap.add_argument("--skip-real", action="store_true", help="do not rasterise the real PDFs")
+    ap.add_argument(
+        "--real-pdfs", type=Path, default=real_pdfs, help=f"the real PDFs (default: {real_pdfs})"
+    )
     ap.add_argument("--no-scans", action="store_true", help="text-layer PDFs only")
     args = ap.parse_args(argv)
     started = time.perf_counter()
     t = load_template()
     root: Path = args.out
-    out = Output()
+    output = Output()
     specs = [s for s in SPECS if not args.only or s.name in args.only]
     for spec in specs:
-        generate_synthetic(spec, root, out, t, scans=not args.no_scans)
+        generate_synthetic(spec, root, output, t, scans=not args.no_scans)
         print(f"  {spec.name}")
     if not args.skip_real:
-        if not REAL_PDFS.is_dir():
-            raise SystemExit(f"{REAL_PDFS} not found (use --skip-real)")
+        if not args.real_pdfs.is_dir():
+            raise SystemExit(f"{args.real_pdfs} not found (use --skip-real or --real-pdfs)")
         for name in REAL:
-            generate_real(name, root, out, t)
+            generate_real(name, args.real_pdfs, root, output, t)
             print(f"  {name} (real)")
     full = not args.only and not args.skip_real and not args.no_scans
     if full:
         for d in GENERATED_DIRS:
             for p in (root / d).glob("*"):
-                if p.is_file() and p not in out.written:
+                if p.is_file() and p not in output.written:
                     p.unlink()
                     print(f"  removed stale {p.relative_to(root)}")
         write_json(
             root / "manifest.json",
-            {"seed": SEED, "generator": "sample_scans/generate.py", "documents": out.manifest},
+            {"seed": SEED, "generator": "sample_scans/generate.py", "documents": output.manifest},
         )
-        write_readme_table(root, out)
+        write_readme_table(root, output)
     took = time.perf_counter() - started
-    print(f"{len(out.manifest)} documents, pages by kind: {out.pages_by_kind}")
+    print(f"{len(output.manifest)} documents, pages by kind: {output.pages_by_kind}")
     print(f"size of {root}: {dir_size(root) / 1e6:.1f} MB; took {took:.1f} s")
     return 0

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import random
-from typing import Any
 
-from nianbao.template.loader import Template
-
-from sample_scans.generator.model import Block, Cell, Grid, Report, Run
-from sample_scans.generator.prose import (
+from ..template.loader import ApplicationsSpec, Template
+from .model import Block, Cell, Grid, Meta, Report, Run, Value
+from .prose import (
     FILLER,
     INFO_CONTENT,
     REPORT_TITLE,
@@ -21,9 +19,9 @@ from sample_scans.generator.prose import (
     Prose,
     cn_number,
 )
-from sample_scans.generator.specs import SEED, STYLES, Spec, Style
-from sample_scans.generator.typeset import text_width
-from sample_scans.generator.values import make_numbers, t3_rows
+from .specs import SEED, STYLES, Spec, Style
+from .typeset import text_width
+from .values import make_numbers, t3_rows
 
 
 def build_report(spec: Spec, t: Template) -> Report:
@@ -33,7 +31,7 @@ def build_report(spec: Spec, t: Template) -> Report:
     prose = Prose(spec, values, rng)
     style = STYLES[spec.style]
     publish = f"{spec.year + 1}-{rng.randint(1, 3):02d}-{rng.randint(10, 28):02d}"
-    meta = {
+    meta: Meta = {
         "agency": spec.agency,
         "year": spec.year,
         "publish_date": publish if spec.signature else None,
@@ -124,7 +122,7 @@ def build_report(spec: Spec, t: Template) -> Report:
 
 
 # ---- the three tables as grids ----------------------------------------------------------------
-def _cell_text(spec: Spec, path: str, value: Any, col_key: str | None) -> str:
+def _cell_text(spec: Spec, path: str, value: Value, col_key: str | None) -> str:
     """How a value is printed: blanks for zero cells under the report's blank policy."""
     if value is None:
         return "/"
@@ -146,7 +144,7 @@ def _value_cell(
     spec: Spec,
     style: Style,
     printed: dict[str, str],
-    values: dict[str, Any],
+    values: dict[str, Value],
     path: str,
     row: int,
     col: int,
@@ -159,7 +157,7 @@ def _value_cell(
 
 
 def table_two(
-    spec: Spec, t: Template, style: Style, values: dict[str, Any], printed: dict[str, str]
+    spec: Spec, t: Template, style: Style, values: dict[str, Value], printed: dict[str, str]
 ) -> Grid:
     fmt = spec.t2_format
     spec_fmt = t.tables.active_disclosure.formats[fmt]
@@ -226,7 +224,7 @@ def table_two(
 
 
 def table_three(
-    spec: Spec, t: Template, style: Style, values: dict[str, Any], printed: dict[str, str]
+    spec: Spec, t: Template, style: Style, values: dict[str, Value], printed: dict[str, str]
 ) -> Grid:
     apps = t.tables.applications
     width = text_width(style)
@@ -294,10 +292,10 @@ def _t3_values(
     style: Style,
     g: Grid,
     printed: dict[str, str],
-    values: dict[str, Any],
+    values: dict[str, Value],
     key: str,
     r: int,
-    apps: Any,
+    apps: ApplicationsSpec,
 ) -> None:
     for j, col in enumerate(apps.columns):
         g.cells.append(
@@ -315,7 +313,7 @@ def _t3_values(
 
 
 def table_four(
-    spec: Spec, t: Template, style: Style, values: dict[str, Any], printed: dict[str, str]
+    spec: Spec, t: Template, style: Style, values: dict[str, Value], printed: dict[str, str]
 ) -> Grid:
     rl = t.tables.review_litigation
     width = text_width(style)

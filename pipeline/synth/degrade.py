@@ -11,7 +11,7 @@ import numpy as np
 import pypdfium2 as pdfium
 from PIL import Image, ImageFilter, ImageOps
 
-from sample_scans.generator.specs import Variant
+from .specs import ScanOutput, Variant
 
 # Fixed metadata date for scan PDFs, so that the bytes do not depend on when they were made.
 PDF_DATE = time.strptime("2025-01-01", "%Y-%m-%d")
@@ -38,7 +38,7 @@ def degrade(img: Image.Image, v: Variant, seed: int, page: int) -> Image.Image:
         out = out.rotate(v.rotation_deg, resample=Image.Resampling.BICUBIC, fillcolor=255)
     if v.blur:
         out = out.filter(ImageFilter.GaussianBlur(v.blur))
-    arr = np.asarray(out).astype(np.float32)
+    arr: np.ndarray = np.asarray(out).astype(np.float32)
     if v.lighting:
         hgt, wid = arr.shape
         yy, xx = np.mgrid[0:hgt, 0:wid].astype(np.float32)
@@ -57,9 +57,7 @@ def degrade(img: Image.Image, v: Variant, seed: int, page: int) -> Image.Image:
     elif v.tint:
         out = ImageOps.colorize(out, black=(40, 34, 30), white=(246, 238, 214))
     turn = dict(v.orientation).get(page, 0)
-    if (
-        turn
-    ):  # content turned clockwise by `turn` = image rotated by -turn (PIL is counter-clockwise)
+    if turn:  # content turned clockwise by `turn` = image rotated by -turn (PIL: anticlockwise)
         out = out.rotate(-turn, expand=True)
     return out
 
@@ -92,7 +90,7 @@ def save_scan(images: list[Image.Image], path: Path, v: Variant) -> None:
         images[0].save(path, "JPEG", quality=v.jpeg_quality or 75, dpi=(v.dpi, v.dpi))
 
 
-EXT = {"pdf": ".pdf", "tiff": ".tiff", "png": ".png", "jpg": ".jpg"}
+EXT: dict[ScanOutput, str] = {"pdf": ".pdf", "tiff": ".tiff", "png": ".png", "jpg": ".jpg"}
 
 
 def variant_record(v: Variant, source: str, n_pages: int) -> dict[str, Any]:

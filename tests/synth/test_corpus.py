@@ -1,4 +1,5 @@
-"""The bundled example corpus (sample_scans/): reproducible, internally consistent, complete.
+"""The bundled example corpus (sample_scans/) and its generator (nianbao.synth): reproducible,
+internally consistent, complete.
 
 The scan path is measured against these files, so a truth file that disagrees with its own
 tables, a manifest entry without a file, or a generator that no longer reproduces what is
@@ -15,6 +16,12 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from nianbao.synth.corpus import Output, generate_synthetic
+from nianbao.synth.degrade import degrade, rasterise
+from nianbao.synth.report import build_report
+from nianbao.synth.specs import SPECS, Variant
+from nianbao.synth.truth import synthetic_truth
+from nianbao.synth.typeset import render_pdf
 from nianbao.template import Template
 from PIL import Image
 
@@ -35,22 +42,17 @@ TRUTH_KEYS = {
 }
 
 
-def _load_generator() -> ModuleType:
-    """Import sample_scans/generate.py (a script, not a package module)."""
+def _script() -> ModuleType:
+    """sample_scans/generate.py (a script, not a package module)."""
     name = "sample_scans_generate"
     if name in sys.modules:
         return sys.modules[name]
     spec = importlib.util.spec_from_file_location(name, SAMPLES / "generate.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses resolve annotations through sys.modules
+    sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
-
-
-@pytest.fixture(scope="module")
-def gen() -> ModuleType:
-    return _load_generator()
 
 
 def _truth(doc: dict[str, Any]) -> dict[str, Any]:
@@ -59,40 +61,47 @@ def _truth(doc: dict[str, Any]) -> dict[str, Any]:
 
 # ---- determinism ---------------------------------------------------------------------------
 def test_generating_a_report_twice_gives_identical_files(
-    gen: ModuleType, template: Template, tmp_path: Path
+    template: Template, tmp_path: Path
 ) -> None:
-    spec = next(s for s in gen.SPECS if s.name == "baishui-street-2023")  # the smallest
+    spec = next(s for s in SPECS if s.name == "baishui-street-2023")  # the smallest
     for run in ("a", "b"):
-        gen.generate_synthetic(spec, tmp_path / run, gen.Output(), template, scans=False)
+        generate_synthetic(spec, tmp_path / run, Output(), template, scans=False)
     for rel in (f"pdf/{spec.name}.pdf", f"pdf/{spec.name}.truth.json"):
         assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes(), rel
 
 
-def test_scan_degradation_is_deterministic(
-    gen: ModuleType, template: Template, tmp_path: Path
-) -> None:
-    spec = next(s for s in gen.SPECS if s.name == "baishui-street-2023")
-    gen.generate_synthetic(spec, tmp_path, gen.Output(), template, scans=False)
-    page = gen.rasterise(tmp_path / "pdf" / f"{spec.name}.pdf", 60, [1])[0]
-    variant = gen.Variant(
+def test_the_script_writes_what_the_package_writes(tmp_path: Path) -> None:
+    """sample_scans/generate.py is a thin entry point: its files are the package's."""
+    name = "baishui-street-2023"
+    argv = ["--only", name, "--no-scans", "--skip-real", "--out", str(tmp_path)]
+    assert _script().main(argv) == 0
+    for rel in (f"pdf/{name}.pdf", f"pdf/{name}.truth.json"):
+        assert (tmp_path / rel).read_bytes() == (SAMPLES / rel).read_bytes(), rel
+
+
+def test_scan_degradation_is_deterministic(template: Template, tmp_path: Path) -> None:
+    spec = next(s for s in SPECS if s.name == "baishui-street-2023")
+    generate_synthetic(spec, tmp_path, Output(), template, scans=False)
+    page = rasterise(tmp_path / "pdf" / f"{spec.name}.pdf", 60, [1])[0]
+    variant = Variant(
         "t", 60, 1.7, blur=0.6, noise=8, speckle=0.002, tint=True, orientation=((1, 90),)
     )
-    once = gen.degrade(page, variant, 7, 1)
-    again = gen.degrade(page, variant, 7, 1)
+    once = degrade(page, variant, 7, 1)
+    again = degrade(page, variant, 7, 1)
     assert once.tobytes() == again.tobytes()
     assert once.size == (page.height, page.width)  # turned sideways
-    assert gen.degrade(page, variant, 8, 1).tobytes() != once.tobytes()  # the seed matters
+    assert degrade(page, variant, 8, 1).tobytes() != once.tobytes()  # the seed matters
 
 
 def test_committed_synthetic_truth_is_what_the_generator_writes(
-    gen: ModuleType, template: Template, tmp_path: Path
+    template: Template, tmp_path: Path
 ) -> None:
     """A change to the generator or the template must come with a regenerated corpus."""
     stale = []
-    for spec in gen.SPECS:
-        rep = gen.build_report(spec, template)
-        comp = gen.render_pdf(rep, tmp_path / f"{spec.name}.pdf")
-        fresh = gen.synthetic_truth(template, rep, comp)
+    for spec in SPECS:
+        rep = build_report(spec, template)
+        comp = render_pdf(rep, tmp_path / f"{spec.name}.pdf")
+        fresh = synthetic_truth(template, rep, comp)
         committed = json.loads(
             (SAMPLES / "pdf" / f"{spec.name}.truth.json").read_text(encoding="utf-8")
         )

@@ -21,16 +21,17 @@ import json
 import random
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from nianbao.template.loader import Format, Template
+from ..template.loader import Format, Template
+from . import noise
+from .model import Grid, Report
+from .prose import cn_number
+from .report import build_report
+from .specs import SPECS, Level, Spec
+from .truth import item_values, table_value_paths
 
-from sample_scans.generator import noise
-from sample_scans.generator.model import Grid, Report
-from sample_scans.generator.prose import cn_number
-from sample_scans.generator.report import build_report
-from sample_scans.generator.specs import SPECS, Spec
-from sample_scans.generator.truth import item_values, table_value_paths
+Split = Literal["train", "heldout"]
 
 # Disjoint place-name pools: held-out agencies never appear in training.
 _TRAIN_PLACES = (
@@ -38,11 +39,12 @@ _TRAIN_PLACES = (
     "太平清河丰城高邑桃源柳江松溪梅县兰陵竹山石门云和凤台龙泉鹤山鹿邑"
 )
 _HELDOUT_PLACES = "江宁湖口海安山阴河间泉州溪口岭南峰峰泽州沧源潞城洛南汝阳渭南汉阴淮滨泗洪澧县沅陵"
-PLACES = {
+PLACES: dict[Split, list[str]] = {
     "train": [_TRAIN_PLACES[i : i + 2] for i in range(0, len(_TRAIN_PLACES), 2)],
     "heldout": [_HELDOUT_PLACES[i : i + 2] for i in range(0, len(_HELDOUT_PLACES), 2)],
 }
-LEVELS = [
+# level, agency and office name patterns, applications a year (low, high)
+LEVELS: list[tuple[Level, str, str, tuple[int, int]]] = [
     ("province", "省人民政府", "省人民政府办公厅", (800, 3000)),
     ("city", "市人民政府", "市人民政府办公室", (300, 3000)),
     ("city_bureau", "市{bureau}", "市{bureau}办公室", (20, 300)),
@@ -128,7 +130,7 @@ PASTED_LABELS = ["标题：关于{x}的通知", "索引号：{code}/{y}-00{n}", 
 @dataclass
 class LabelledDoc:
     name: str
-    split: str
+    split: Split
     suffix: str  # .html or .txt
     text: str
     truth: dict[str, Any]
@@ -138,7 +140,7 @@ class LabelledDoc:
     extraction_errors: list[str]  # noise.py events (the truth is unchanged)
 
 
-def random_spec(rng: random.Random, split: str, index: int) -> Spec:
+def random_spec(rng: random.Random, split: Split, index: int) -> Spec:
     place = rng.choice(PLACES[split])
     level, agency_t, office_t, (lo, hi) = rng.choice(LEVELS)
     bureau, place2 = rng.choice(BUREAUS), rng.choice(PLACES[split])
@@ -351,7 +353,7 @@ def _truth(t: Template, rep: Report) -> dict[str, Any]:
 
 
 def labelled_doc(
-    t: Template, split: str, seed: int, index: int, rates: noise.NoiseRates | None = None
+    t: Template, split: Split, seed: int, index: int, rates: noise.NoiseRates | None = None
 ) -> LabelledDoc:
     """Document `index` of `split`; with `rates`, extraction noise (noise.py) on top of the same
     document (its own random stream: the document under the noise does not change)."""

@@ -7,21 +7,20 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from sample_scans.generator.model import Block, Cell, Grid, Report, Run
-from sample_scans.generator.prose import REPORT_TITLE
-from sample_scans.generator.specs import STYLES, Style
+from .model import Block, Cell, Grid, Report, Run
+from .prose import REPORT_TITLE
+from .specs import STYLES, Font, Style
 
 # ---- fonts ---------------------------------------------------------------------------------
 # Official reports set the body in 仿宋, level-1 headings in 黑体, （一） sub-headings in 楷体
 # and the title in 方正小标宋. These free Debian fonts are the closest TrueType stand-ins.
-FONT_FILES = {
+FONT_FILES: dict[Font, tuple[str, int, str]] = {  # file, index in the collection, apt package
     "song": ("/usr/share/fonts/truetype/arphic/uming.ttc", 0, "fonts-arphic-uming"),
     "kai": ("/usr/share/fonts/truetype/arphic/ukai.ttc", 0, "fonts-arphic-ukai"),
     "hei": ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0, "fonts-wqy-zenhei"),
@@ -42,13 +41,14 @@ def register_fonts() -> None:
 PAGE_W, PAGE_H = A4
 NO_LINE_START = set("，。、；：？！）》」』”’%．.,;:)")
 ASCII_WORD = re.compile(r"[0-9A-Za-z.%@/+\-]+")
+Token = tuple[str, Font, str | None]  # a line-breaking unit: text, font, truth tag
 
 
 def text_width(style: Style) -> float:
     return PAGE_W - style.margins[0] - style.margins[1]
 
 
-def _tokens(runs: list[Run]) -> Iterator[tuple[str, str, str | None]]:
+def _tokens(runs: list[Run]) -> Iterator[Token]:
     """Break runs into line-breaking units: one CJK character, or a whole ASCII word/number."""
     for run in runs:
         pos = 0
@@ -62,11 +62,11 @@ def _tokens(runs: list[Run]) -> Iterator[tuple[str, str, str | None]]:
                 pos += 1
 
 
-def _width(text: str, font: str, size: float) -> float:
+def _width(text: str, font: Font, size: float) -> float:
     return pdfmetrics.stringWidth(text, font, size)
 
 
-def wrap_cell(text: str, font: str, size: float, width: float) -> list[str]:
+def wrap_cell(text: str, font: Font, size: float, width: float) -> list[str]:
     lines: list[str] = []
     cur = ""
     for tok, _, _ in _tokens([Run(text, font)]):
@@ -143,7 +143,7 @@ class Composer:
     # -- text -----------------------------------------------------------------------------
     def _draw_line(
         self,
-        toks: list[tuple[str, str, str | None]],
+        toks: list[Token],
         x: float,
         base: float,
         size: float,
@@ -201,9 +201,9 @@ class Composer:
 
     def _break(
         self, runs: list[Run], size: float, first_indent: float
-    ) -> list[tuple[list[Any], float]]:
-        lines: list[tuple[list[Any], float]] = []
-        cur: list[tuple[str, str, str | None]] = []
+    ) -> list[tuple[list[Token], float]]:
+        lines: list[tuple[list[Token], float]] = []
+        cur: list[Token] = []
         w = 0.0
         avail = self.width - first_indent
         for tok, font, tag in _tokens(runs):

@@ -6,23 +6,22 @@ import itertools
 import json
 import math
 import re
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pypdfium2 as pdfium
-from nianbao.template.loader import Format, RuleSpec, Template
 
-from sample_scans.generator.model import Report
-from sample_scans.generator.specs import SEED, Spec
-from sample_scans.generator.typeset import Composer
+from ..template.loader import Format, RuleSpec, Template
+from .model import Report
+from .specs import SEED, Spec
+from .typeset import Composer
 
-REPO = Path(__file__).resolve().parents[2]
-REAL_PDFS = REPO.parent / "shared" / "real-pdfs"
 # Values read off the page images of shared/real-pdfs (every table cell), in template order.
 # Table 三 rows list the 7 columns (自然人 … 总计); "other" is the single （六）其他处理 row
-# where the report prints the 2019 layout.
+# where the report prints the 2019 layout. Package data: the PDFs themselves are not shipped.
 REAL: dict[str, dict[str, Any]] = json.loads(
-    (Path(__file__).with_name("real_reports.json")).read_text(encoding="utf-8")
+    resources.files(__package__).joinpath("real_reports.json").read_text(encoding="utf-8")
 )
 
 
@@ -51,9 +50,10 @@ def failed_checks(t: Template, values: dict[str, Any], t3_format: Format) -> lis
             lhs = _expand_terms(t, rule, rule.lhs, bind, t3_format)
             rhs = _expand_terms(t, rule, rule.rhs, bind, t3_format)
             vals = [values.get(p) for p in lhs + rhs]
-            if any(not isinstance(v, int | float) for v in vals):
+            nums = [v for v in vals if isinstance(v, int | float)]
+            if len(nums) < len(vals):
                 continue
-            left, right = sum(vals[: len(lhs)]), sum(vals[len(lhs) :])
+            left, right = sum(nums[: len(lhs)]), sum(nums[len(lhs) :])
             if not math.isclose(left, right):
                 out.append(
                     f"{rule.id}[{','.join(combo)}]: {rule.description} "
@@ -231,8 +231,9 @@ def subset_truth(
 # ---- the real published PDFs ------------------------------------------------------------------
 
 
-def real_truth(t: Template, name: str) -> dict[str, Any]:
-    """Truth of a real PDF from real_reports.json and the PDF's own text layer (page text)."""
+def real_truth(t: Template, name: str, pdf: Path) -> dict[str, Any]:
+    """Truth of the real PDF `pdf` (`name` in real_reports.json): its values from there, its
+    page text from the PDF's own text layer."""
     r = REAL[name]
     ad = t.tables.active_disclosure.formats["2021"]
     paths = []
@@ -244,10 +245,10 @@ def real_truth(t: Template, name: str) -> dict[str, Any]:
         )
     values: dict[str, Any] = dict(zip(paths, r["t2"], strict=True))
     apps = t.tables.applications
-    for row in apps.row_keys():
-        printed = r["t3"].get(row)
+    for key in apps.row_keys():
+        printed = r["t3"].get(key)
         for i, col in enumerate(apps.columns):
-            values[f"applications.{row}.{col.key}"] = printed[i] if printed else None
+            values[f"applications.{key}.{col.key}"] = printed[i] if printed else None
     rl = t.tables.review_litigation
     i = 0
     for g in rl.groups:
@@ -257,7 +258,7 @@ def real_truth(t: Template, name: str) -> dict[str, Any]:
     for k, v in r["items"].items():
         values[f"items.{k}"] = v
     pages = []
-    doc = pdfium.PdfDocument(str(REAL_PDFS / f"{name}.pdf"))
+    doc = pdfium.PdfDocument(str(pdf))
     try:
         for i in range(len(doc)):
             text = re.sub(r"\s+", "", doc[i].get_textpage().get_text_range())

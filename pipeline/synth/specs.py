@@ -4,17 +4,34 @@ specifications and the scan variants of each document."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
-from nianbao.template.loader import Format
+from ..template.loader import Format
 
 SEED = 20250101
+
+# The choices a report makes, one Literal each: a new phrasing or layout is a new member here
+# and a branch where the choice is read (prose.py, values.py, report.py, typeset.py).
+Font = Literal["song", "kai", "hei"]  # 仿宋-like body, 楷体 sub-headings, 黑体 headings
+StyleName = Literal["gov", "compact", "plain"]
+PageNumbers = Literal["alternate", "center", "none"]
+Level = Literal["ministry", "province", "city", "city_bureau", "county", "street", "town"]
+T3Layout = Literal["keep", "split", "split_repeat"]  # table 三 on one page, or broken (+header)
+BlankZero = Literal["none", "orgs", "all_but_total"]  # which zero cells of table 三 print blank
+Fault = Literal["t3_cell", "t4_total"]  # one deliberately wrong printed cell
+Training = Literal["T1", "T1cn", "T2", "T2cn", "T3", "T4"]  # training sessions and attendees
+Proposals = Literal["N1", "N2", "N3", "N3cn"]  # 人大代表建议 / 政协提案
+Fees = Literal["F0a", "F0b", "F0c", "F1", "F2"]  # 信息处理费
+Proactive = Literal["P1", "P2", "P3", "P4"]  # items proactively published
+Figures = Literal["A", "B", "C"]  # section 一's prose figures of table 三
+ScanOutput = Literal["pdf", "tiff", "png", "jpg"]
 
 
 @dataclass(frozen=True)
 class Style:
     """Typesetting of one report. Reports differ in size, shading and page furniture."""
 
-    name: str
+    name: StyleName
     body_size: float
     line_h: float
     head_size: float
@@ -23,13 +40,13 @@ class Style:
     table_number: float
     min_row: float
     shade: tuple[float, float, float] | None
-    header_font: str
+    header_font: Font
     border: float  # rule width in points; 0: a borderless table (web pages printed to PDF)
-    page_numbers: str  # alternate | center | none
+    page_numbers: PageNumbers
     margins: tuple[float, float, float, float]  # left, right, top, bottom
 
 
-STYLES = {
+STYLES: dict[StyleName, Style] = {
     # like the WPS-made government PDFs: 三号 body, 28 pt lines, blue-shaded headers, tall rows
     "gov": Style(
         "gov",
@@ -93,23 +110,23 @@ class Spec:
     name: str
     agency: str
     office: str
-    level: str  # ministry | province | city | city_bureau | county | street | town
+    level: Level
     year: int
     scale: int  # about how many applications a year
     t2_format: Format
     t3_format: Format
-    style: str
-    t3_layout: str = "keep"  # keep | split | split_repeat
-    blank_zero: str = "none"  # none | orgs | all_but_total
+    style: StyleName
+    t3_layout: T3Layout = "keep"
+    blank_zero: BlankZero = "none"
     makes_rules: bool = False
     rules_na: bool = False  # prints "/" across the 规章 row
-    faults: tuple[str, ...] = ()  # t3_cell | t4_total
+    faults: tuple[Fault, ...] = ()
     zero_t4: bool = False
-    training: str = "T1"
-    proposals: str | None = "N1"
-    fees: str = "F0a"
-    proactive: str = "P1"
-    figures: str = "A"
+    training: Training = "T1"
+    proposals: Proposals | None = "N1"  # None: section 六 names none
+    fees: Fees = "F0a"
+    proactive: Proactive = "P1"
+    figures: Figures = "A"
     headings: tuple[tuple[int, str], ...] = ()
     signature: bool = True
     title_one_line: bool = False
@@ -288,7 +305,7 @@ class Variant:
     tint: bool = False  # yellowish paper, colour scan
     bilevel: bool = False  # fax-like black and white
     lighting: float = 0.0  # uneven illumination (phone photo), 0..1
-    output: str = "pdf"  # pdf | tiff | png | jpg
+    output: ScanOutput = "pdf"
     pages: tuple[int, ...] | None = None  # a subset of pages (images of single pages)
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import random
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from sample_scans.generator.model import Run
-from sample_scans.generator.specs import Spec
+from .model import Run, Value, count_at
+from .specs import Level, Spec
 
 # ---- printed words the template data does not carry ----------------------------------------
 # tables.yaml keeps what a parser matches rows and columns by; the block titles, the two
@@ -19,7 +19,8 @@ T2_BLOCK_TITLES = {
     "八": "第二十条第（八）项",
     "九": "第二十条第（九）项",
 }
-T2_BLOCKS = {
+# per format: (block numeral, row keys, the header of a single-value column or None)
+T2_BLOCKS: dict[str, list[tuple[str, list[str], str | None]]] = {
     "2021": [
         ("一", ["regulations", "normative_documents"], None),
         ("五", ["licensing_decisions"], "本年处理决定数量"),
@@ -80,7 +81,7 @@ def cn_number(n: int, liang: bool = False) -> str:
 class Prose:
     """Section prose with named items and prose figures, in the phrasings real reports use."""
 
-    LEVEL_WORD: ClassVar[dict[str, str]] = {
+    LEVEL_WORD: ClassVar[dict[Level, str]] = {
         "ministry": "本部门",
         "province": "全省",
         "city": "全市",
@@ -89,7 +90,7 @@ class Prose:
         "street": "本街道",
         "town": "全镇",
     }
-    PEOPLE_WORD: ClassVar[dict[str, str]] = {
+    PEOPLE_WORD: ClassVar[dict[Level, str]] = {
         "ministry": "部",
         "province": "省",
         "city": "市",
@@ -99,7 +100,7 @@ class Prose:
         "town": "县",
     }
 
-    def __init__(self, spec: Spec, values: dict[str, Any], rng: random.Random) -> None:
+    def __init__(self, spec: Spec, values: dict[str, Value], rng: random.Random) -> None:
         self.spec, self.v, self.rng = spec, values, rng
         self.items: dict[str, int] = {}
         self.items_raw: dict[str, str] = {}
@@ -166,8 +167,10 @@ class Prose:
     # -- 一（二）依申请公开: prose figures ---------------------------------------------------
     def figures_runs(self) -> list[Run]:
         v, s = self.v, self.spec
-        new, back = v["applications.new.total"], v["applications.carried_over.total"]
-        done, fwd = v["applications.total.total"], v["applications.carried_forward.total"]
+        new = count_at(v, "applications.new.total")
+        back = count_at(v, "applications.carried_over.total")
+        done = count_at(v, "applications.total.total")
+        fwd = count_at(v, "applications.carried_forward.total")
         tags = {
             k: f"prose:{k}"
             for k in (
@@ -219,10 +222,9 @@ class Prose:
                 Run("件，均在法定期限内予以答复。"),
             ]
             self.figures["applications.new.total"] = new
-        review = v["review_litigation.review.total"]
-        lit = (
-            v["review_litigation.litigation_direct.total"]
-            + v["review_litigation.litigation_after_review.total"]
+        review = count_at(v, "review_litigation.review.total")
+        lit = count_at(v, "review_litigation.litigation_direct.total") + count_at(
+            v, "review_litigation.litigation_after_review.total"
         )
         if review or lit:
             runs += [
