@@ -97,10 +97,8 @@ def train_sections(cfg: TrainSettings, out: Path, log: Log = print) -> PassageCl
 # ---- the combined decision (headings + classifier), measured on whole documents -----------------
 def line_labels(doc: ReportDoc) -> dict[int, str]:
     """The label the pipeline gave each line: its section, front matter or noise."""
-    from ..stages.sections import front_matter_ids
-
     out = {ln.id: "noise" for ln in doc.lines}
-    out.update({i: "front_matter" for i in front_matter_ids(doc)})
+    out.update({i: "front_matter" for i in doc.front_matter})
     for s in doc.sections:
         out.update({i: f"section_{s.number}" for i in s.line_ids})
         if s.heading is not None:
