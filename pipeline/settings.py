@@ -214,7 +214,7 @@ class RenderSettings(_Section):
     min_text_chars: int  # fewer characters than this: treat the page as a scan
     min_cjk_ratio: float  # share of CJK characters a real text layer has at least
     max_garbage_ratio: float  # share of unmapped/symbol glyphs above which the layer is garbage
-    char_gap_ratio: float  # text layer: a gap wider than this many char heights splits a run
+    char_gap_ratio: float  # text layer: a gap wider than this many font heights splits a run
     pdf_suffixes: list[str]
     image_suffixes: list[str]
     # Hostile input (issue #8): limits checked before anything big is decoded.

@@ -330,11 +330,20 @@ class PdfSource:
 def _text_fragments(
     textpage: object, h_pt: float, scale: float, settings: RenderSettings
 ) -> list[Fragment]:
-    """Characters of the text layer merged into runs: same line, gaps under `char_gap_ratio`."""
+    """Characters of the text layer merged into runs: same line, gaps under `char_gap_ratio`
+    times the font's height.
+
+    Boxes are pdfium's *loose* character boxes (the font's ascent and descent, the glyph's
+    advance width), so gaps are measured against the font, never against glyph outlines: a
+    tight box depends on whether pdfium has loaded the glyph, which for a font the PDF does
+    not embed happens only once some page was rendered, so the same PDF read twice in one
+    process split "2021" and "年" into two runs the second time. (pdfium's FPDFText_GetFontSize
+    is in the font's own units on real reports, 240 for 12 pt type, so the box is the measure.)"""
     tp = textpage
     n = tp.count_chars()  # type: ignore[attr-defined]
     frags: list[Fragment] = []
     cur: list[tuple[str, BBox]] = []
+    size = 0.0  # the tallest font height (pixels) in the run
 
     def flush() -> None:
         if cur:
@@ -348,19 +357,19 @@ def _text_fragments(
         if ch in ("\r", "\n", "\ufffe"):
             flush()
             continue
-        left, bottom, right, top = tp.get_charbox(i)  # type: ignore[attr-defined]
+        left, bottom, right, top = tp.get_charbox(i, loose=True)  # type: ignore[attr-defined]
         box = BBox(left * scale, (h_pt - top) * scale, right * scale, (h_pt - bottom) * scale)
         if ch.isspace():
             continue
+        font = max(box.height, 1.0)
         if cur:
             prev = cur[-1][1]
-            height = max(prev.height, box.height, 1.0)
-            # overlap measured against the smaller box: a full stop sits low but inside its line
-            small = max(min(prev.height, box.height), 1.0)
-            same_line = prev.y_overlap(box) > 0.3 * small
+            em = max(size, font)
+            same_line = prev.y_overlap(box) > 0.3 * max(min(prev.height, box.height), 1.0)
             gap = box.x0 - prev.x1
-            if not same_line or gap > settings.char_gap_ratio * height or gap < -height:
+            if not same_line or gap > settings.char_gap_ratio * em or gap < -em:
                 flush()
+        size = font if not cur else max(size, font)
         cur.append((ch, box))
     flush()
     return frags

@@ -65,3 +65,81 @@ def test_no_page_with_text_is_judged_blank(settings: Settings, path: Path) -> No
             assert ink >= settings.render.blank_max_ink, (path.name, page.number, ink)
     finally:
         source.close()
+
+
+_ORDERS = """
+import json, sys
+import pypdfium2 as pdfium
+from nianbao.runner import Pipeline
+
+path, order = sys.argv[1], sys.argv[2]
+if order == "render-then-read":  # every page rendered first: fonts and glyphs loaded
+    pdf = pdfium.PdfDocument(path)
+    for i in range(len(pdf)):
+        pdf[i].render(scale=2)
+    pdf.close()
+pipeline = Pipeline()
+runs = 2 if order == "read-twice" else 1
+for _ in range(runs):
+    record = pipeline.run(path).model_dump(mode="json")
+    record["provenance"].pop("timings_ms")
+    print(json.dumps(record, ensure_ascii=False, sort_keys=True))
+"""
+
+
+def _nonembedded_pdf(path: Path) -> Path:
+    """A report page set in a CJK font the PDF does not embed (reportlab's CID fonts never
+    are), as many real reports are: pdfium substitutes a system font for it."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(path))
+    lines = [
+        "青禾县人民政府2021年政府信息公开工作年度报告",
+        "一、总体情况",
+        "2021年，本机关全年主动公开政府信息1200条，新收政府信息公开申请18件。",
+        "二、主动公开政府信息情况",
+        "三、收到和处理政府信息公开申请情况",
+    ]
+    for k, line in enumerate(lines):
+        c.setFont("STSong-Light", 16 if k == 0 else 12)
+        c.drawString(72, 760 - 26 * k, line)
+    c.showPage()
+    c.save()
+    return path
+
+
+@pytest.mark.slow  # two fresh processes per case
+@pytest.mark.parametrize("kind", ["nonembedded", "real"])
+def test_text_layer_records_do_not_depend_on_what_the_process_did_before(
+    tmp_path: Path, kind: str
+) -> None:
+    """pdfium's tight character boxes change once a page was rendered (glyphs of a font the
+    PDF does not embed are loaded only then), which split "2021" and "年" into two runs on the
+    second extraction. Runs are cut on loose boxes (font metrics): the same records whether
+    the PDF is read once, read twice in one process, or read after its pages were rendered."""
+    import subprocess
+    import sys
+
+    if kind == "real" and not REAL.is_dir():
+        pytest.skip("shared/real-pdfs not beside the checkout")
+    pdf = _nonembedded_pdf(tmp_path / "report.pdf") if kind == "nonembedded" else None
+    path = str(pdf or REAL / "hongze-district-2024.pdf")
+    script = tmp_path / "orders.py"
+    script.write_text(_ORDERS, encoding="utf-8")
+    out = {}
+    for order in ("read-twice", "render-then-read"):
+        done = subprocess.run(
+            [sys.executable, str(script), path, order],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        out[order] = done.stdout.splitlines()
+    first, second = out["read-twice"]
+    assert first == second
+    assert out["render-then-read"] == [first]
+    if kind == "nonembedded":
+        assert '"value": "青禾县人民政府2021年政府信息公开工作年度报告"' in first
