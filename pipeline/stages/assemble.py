@@ -23,12 +23,16 @@ from ..datamodel.record import (
     TableReport,
 )
 
-READS = frozenset(Slot)  # assemble reads everything and writes only the record
-
 
 class Assemble:
+    """The last stage: a ReportDoc in, the record out (so it is not a `Stage`); it writes no
+    slot of the document."""
+
     name = "assemble"
-    reads = READS
+    reads = frozenset(
+        {Slot.source, Slot.lines, Slot.line_text, Slot.sections, Slot.tables}
+        | {Slot.table_fields, Slot.checks, Slot.scored}
+    )
     writes: frozenset[Slot] = frozenset()
 
     def __init__(self, config_hash: str, engines: dict[str, str]) -> None:

@@ -57,4 +57,15 @@ def check_contract(stage: Stage[Any], before: dict[Slot, str], doc: ReportDoc) -
         raise ContractError(f"stage {stage.name!r} wrote {names}, outside its contract")
 
 
-__all__ = ["ContractError", "Stage", "check_contract"]
+def contract_table(stages: list[Any]) -> str:
+    """The stages' declared reads and writes as the markdown table ARCHITECTURE.md shows (a
+    test keeps the two equal)."""
+    rows = ["| stage | reads | writes |", "|---|---|---|"]
+    for stage in stages:
+        reads = ", ".join(sorted(stage.reads)) or "the input file"
+        writes = ", ".join(sorted(stage.writes)) or "(none)"
+        rows.append(f"| `{stage.name}` | {reads} | {writes} |")
+    return "\n".join(rows)
+
+
+__all__ = ["ContractError", "Stage", "check_contract", "contract_table"]

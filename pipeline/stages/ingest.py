@@ -26,7 +26,7 @@ from charset_normalizer import from_bytes
 
 from ..cells import is_value_cell
 from ..datamodel.base import ErrorCode
-from ..datamodel.document import CellObs, Line, ReportDoc, Table, TableRow
+from ..datamodel.document import CellObs, Line, ReportDoc, Slot, Table, TableRow
 from ..datamodel.record import Source
 from ..errors import InputError
 from ..hashing import sha256_file
@@ -60,7 +60,12 @@ TABLE_MARK = "\ufffctable:{}\ufffc"
 
 
 class Ingest:
+    """The first stage: a path in, a ReportDoc out (so it is not a `Stage`, whose input is a
+    document), with the same declared contract."""
+
     name = "ingest"
+    reads: frozenset[Slot] = frozenset()  # the file
+    writes = frozenset({Slot.source, Slot.lines, Slot.source_tables})
 
     def __init__(
         self, settings: IngestSettings, render: RenderSettings, template: Template

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nianbao.datamodel.document import CellObs, Line, TableRow
+from nianbao.datamodel.document import CellObs, Line, PageDoc, ReportDoc, Section, TableRow
+from nianbao.datamodel.record import Source
 from nianbao.runner import Pipeline
+from nianbao.settings import Settings
 from nianbao.stages.table_fields import fit_columns
-from nianbao.stages.tables import parse_row
+from nianbao.stages.tables import Tables, parse_row
+from nianbao.template import Template
 
 
 def test_parse_row_keeps_blank_positions_between_separators() -> None:
@@ -78,3 +81,26 @@ def test_html_rowspan_colspan_map_to_the_right_rows(pipeline: Pipeline, tmp_path
     na = apps.not_disclosed.three_safety_one_stability.natural_person
     assert na.semantic == "not_applicable" and na.value is None and na.raw == "/"
     assert apps.disclosed.total.method == "table.html"
+
+
+def test_a_refused_first_page_does_not_shift_the_pages_a_table_is_on(
+    settings: Settings, template: Template
+) -> None:
+    """Refused or failed pages are not in doc.pages: page 2 is doc.pages[0] here. Tables look
+    pages up by number (it used to index doc.pages by number - 1, which raised and lost the
+    whole tables stage)."""
+    rows = [
+        "申请人情况\t自然人\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t总计",
+        "一、本年新收政府信息公开申请数量\t5\t0\t0\t0\t0\t0\t5",
+        "二、上年结转政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t1",
+    ]
+    doc = ReportDoc(source=Source(path="two-pages.pdf", input_kind="pdf_text"))
+    doc.pages = [PageDoc(number=2, width=1654, height=2339, dpi=200, source="text_layer")]
+    doc.lines = [Line(id=i, raw=r, text=r, page=2) for i, r in enumerate(rows, 1)]
+    doc.sections = [
+        Section(number=3, key="applications", canonical="三", line_ids=[1, 2, 3]),
+    ]
+    doc = Tables(Tables.options_from(settings), template)(doc)
+    (table,) = doc.tables
+    assert table.kind == "applications" and table.source == "text_layer"
+    assert [r.cells[-1].raw for r in table.rows] == ["5", "1"]
