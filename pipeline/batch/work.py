@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import __version__
+from .._version import __version__
 from ..datamodel.base import ErrorCode
 from ..datamodel.document import ReportDoc
 from ..datamodel.record import ReportRecord, Source

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.logging import RichHandler
 
 from ..datamodel.record import ReportRecord
 from ..errors import NianbaoError
@@ -19,6 +21,28 @@ app = typer.Typer(
     add_completion=False,
 )
 err = Console(stderr=True, soft_wrap=True)
+
+
+@app.callback()
+def _main(
+    verbose: Annotated[
+        int,
+        typer.Option(
+            "--verbose",
+            "-v",
+            count=True,
+            help="log what the pipeline does to stderr: -v stage errors with their "
+            "tracebacks and warnings, -vv progress too",
+        ),
+    ] = 0,
+) -> None:
+    """Quiet by default: each record's summary line names its errors. --verbose logs them."""
+    if verbose:
+        handler = RichHandler(console=err, show_path=False, rich_tracebacks=False, markup=False)
+        logger = logging.getLogger("nianbao")
+        logger.addHandler(handler)
+        logger.setLevel(logging.WARNING if verbose == 1 else logging.DEBUG)
+
 
 # --config, as every command that runs the pipeline takes it
 ConfigOption = Annotated[

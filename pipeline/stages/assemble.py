@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import __version__
+from .._version import __version__
 from ..datamodel.document import ReportDoc, Slot, Table, TableReading
 from ..datamodel.record import (
     ErrorItem,
