@@ -49,7 +49,7 @@ def _with(settings: Settings, stage: Recognise, strict: bool) -> Pipeline:
 
 def test_a_stage_writing_outside_its_slot_fails_in_strict_mode(settings: Settings) -> None:
     assert Slot.meta_fields not in _Rogue.writes
-    with pytest.raises(ContractError, match="rogue.*meta_fields"):
+    with pytest.raises(ContractError, match=r"rogue.*meta_fields"):
         _with(settings, _Rogue(NoOptions()), strict=True).run(SEED)
 
 

@@ -86,7 +86,10 @@ def test_header_cells_anchor_columns_so_blank_cells_keep_their_place(
     settings: Settings, template: Template
 ) -> None:
     xs = [100.0 * (k + 1) for k in range(7)]
-    header = [CellObs(raw=label, bbox=(x - 30, 10, x + 30, 30)) for label, x in zip(APPLICANTS, xs)]
+    header = [
+        CellObs(raw=label, bbox=(x - 30, 10, x + 30, 30))
+        for label, x in zip(APPLICANTS, xs, strict=True)
+    ]
     # a text row with only 自然人 and 总计 printed: two values, under their headers
     row = TableRow(
         label_cells=["一、本年新收政府信息公开申请数量"],
