@@ -4,7 +4,8 @@ A truth file `<name>.truth.json` sits beside its document (tests/data/reports/, 
 `meta` (agency, year, publish_date), `values` (contract path -> value; null = not in the
 document), optionally `pages` ([{page, text}] for character error rate) and `template_version`.
 A field is right when its value equals the truth (numbers compared as numbers; a truth of null
-wants `missing`). Used by `nianbao eval` and the benchmarks.
+wants no value; a truth of "n/a" wants a not-applicable cell, "/" or "—" as printed). Used by
+`nianbao eval` and the benchmarks.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ GROUPS = {
     "review_litigation": "table 四",
     "items": "items",
 }
+NOT_APPLICABLE = "n/a"  # a truth file's value for a "/" cell
 BINS = [0.0, 0.5, 0.8, 0.9, 0.95, 0.99, 1.0001]
 _SPACE = re.compile(r"\s+")
 
@@ -47,9 +49,12 @@ class FieldResult:
     confidence: float
     flagged: bool
     raw_score: float | None = None  # before calibration (pipeline/confidence.py)
+    semantic: str | None = None
 
     @property
     def correct(self) -> bool:
+        if self.truth == NOT_APPLICABLE:
+            return self.semantic == "not_applicable"
         if isinstance(self.truth, int | float) and isinstance(self.value, int | float):
             return abs(float(self.truth) - float(self.value)) < 1e-6
         return bool(self.truth == self.value)
@@ -96,6 +101,7 @@ def compare(
                 confidence=got.confidence,
                 flagged=got.review.needed,
                 raw_score=None if confidence is None else raw_score(got, confidence),
+                semantic=got.semantic.value,
             )
         )
     return out

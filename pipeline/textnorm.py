@@ -9,10 +9,12 @@ Two forms of a string are used:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
 import cn2an
+import opencc
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\u201c\u201d\u2018\u2019"
 _CJK_SPACE = re.compile(rf"(?<=[{_CJK}]) +(?=[{_CJK}])")
@@ -34,9 +36,22 @@ def clean_line(text: str) -> str:
     return _CJK_SPACE.sub("", text).strip(" ")
 
 
+@functools.cache
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional characters as their simplified forms (OpenCC t2s), for matching only: a
+    report mirrored in traditional script (政府信息公開工作年度報告) has the same labels. Values
+    keep the characters as printed."""
+    return _t2s().convert(text) if text else text
+
+
 def match_key(text: str) -> str:
-    """Comparison form for labels: NFKC, no whitespace, unified quotes and commas."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    """Comparison form for labels: NFKC, simplified script, no whitespace, unified quotes and
+    commas."""
+    text = to_simplified(unicodedata.normalize("NFKC", text)).translate(_QUOTES)
     text = re.sub(r"\s+", "", text)
     return text.replace("、", ",").replace("，", ",")
 

@@ -17,7 +17,7 @@ import spacy
 from spacy.language import Language
 
 from ..errors import ConfigError
-from ..textnorm import clean_line
+from ..textnorm import clean_line, to_simplified
 
 LABELS = (
     "front_matter",
@@ -34,8 +34,9 @@ MAX_CHARS = 400  # a passage longer than this is classified by its beginning
 
 
 def passage_text(text: str) -> str:
-    """The form a passage is classified in, the same at training and at run time."""
-    return clean_line(text)[:MAX_CHARS]
+    """The form a passage is classified in, the same at training and at run time (simplified
+    script: the classifier learnt simplified words)."""
+    return to_simplified(clean_line(text)[:MAX_CHARS])
 
 
 def blank_pipeline(ngram_size: int, hash_length: int) -> Language:

@@ -32,7 +32,7 @@ from ..errors import InputError
 from ..hashing import sha256_file
 from ..settings import IngestSettings, RenderSettings
 from ..template import Template
-from ..textnorm import clean_line
+from ..textnorm import clean_line, to_simplified
 
 # Magic numbers of page formats (read by the pages stage) and of formats nianbao does not read.
 _PAGE_MAGIC = {
@@ -266,8 +266,10 @@ class Ingest:
 
     @staticmethod
     def _common_share(text: str) -> float:
-        """Share of ideographs among the 3,755 common ones (GB2312 level 1); 1.0 without any."""
-        chars = _CJK.findall(text[:200_000])
+        """Share of ideographs among the 3,755 common ones (GB2312 level 1), counting a
+        traditional character by its simplified form (a mirror page in traditional script is
+        readable Chinese); 1.0 without any."""
+        chars = _CJK.findall(to_simplified(text[:200_000]))
         if len(chars) < 50:
             return 1.0
         common = 0
