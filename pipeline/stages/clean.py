@@ -26,6 +26,8 @@ from ..textnorm import clean_line, match_key, split_enumerator
 from .base import Stage
 
 _SENTENCE = re.compile(r"[。；！？，,;]")
+_MD_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_MD_BREAK = re.compile(r"<br\s*/?>", re.I)
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
@@ -50,6 +52,8 @@ class Clean(Stage[CleanOptions]):
         self.furniture = [re.compile(p) for p in noise.furniture]
         self.nav_item = [re.compile(p) for p in noise.navigation_item]
         self.bullet = re.compile(noise.bullet)
+        self.md_blank = set(noise.markdown_blank_cells)
+        self.md_header = [re.compile(p) for p in noise.markdown_placeholder_headers]
         self.never_nav = [re.compile(p) for p in noise.never_navigation]
         label_alt = "|".join(map(re.escape, noise.pasted_page_labels))
         self.pasted_label = re.compile(rf"^\s*({label_alt})\s*[:：]")
@@ -67,6 +71,8 @@ class Clean(Stage[CleanOptions]):
             line.text = self._normalise(line.raw, markdown)
             if markdown and _MD_RULE.match(line.raw):
                 line.noise = "markdown_rule"
+            elif markdown and self._made_up_header(line.text):
+                line.noise = "markdown_header"
             elif line.text and any(p.search(line.text) for p in self.furniture):
                 line.noise = "furniture"
         self._mark_navigation(doc.lines)
@@ -74,12 +80,24 @@ class Clean(Stage[CleanOptions]):
         return doc
 
     def _normalise(self, raw: str, markdown: bool) -> str:
+        """Markdown written by PDF converters: heading marks and **bold** go; a pipe-table row
+        becomes tab-separated cells (empty cells kept as positions), with `<br>` inside a cell
+        dropped and a lone dash, the converter's blank cell, read as blank."""
         text = raw
         if markdown:
             text = re.sub(r"^\s{0,3}(#{1,6}|>)\s*", "", text)
+            text = _MD_BOLD.sub(r"\1", text)
             if text.strip().startswith("|"):
-                text = "\t".join(c.strip() for c in text.strip().strip("|").split("|"))
+                cells = [_MD_BREAK.sub("", c).strip() for c in text.strip().strip("|").split("|")]
+                cells = ["" if c in self.md_blank else c for c in cells]
+                text = "\t".join(cells)
         return clean_line(text)
+
+    def _made_up_header(self, text: str) -> bool:
+        """The header a converter invents for a table it writes one row at a time
+        (类别 | 数据1 | … | 数据6 | 总计): no label of the report's own, only placeholders."""
+        cells = [c for c in text.split("\t") if c]
+        return len(cells) >= 3 and all(any(p.fullmatch(c) for p in self.md_header) for c in cells)
 
     # ---- navigation --------------------------------------------------------------------------
     def _is_nav_item(self, text: str) -> bool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import re
 import stat
 from collections import defaultdict
@@ -145,9 +146,9 @@ class Ingest:
                     f"{self.settings.max_table_cells} cells; read up to there",
                 )
         else:
-            md = path.suffix.lower() in (".md", ".markdown")
-            source.media_type = "text/markdown" if md else "text/plain"
             raws = text.splitlines()
+            md = path.suffix.lower() in (".md", ".markdown") or _markdown_tables(raws)
+            source.media_type = "text/markdown" if md else "text/plain"
             if self._too_many_lines(doc, path, len(raws)):
                 return doc
             doc.lines = [Line(id=i, raw=raw) for i, raw in enumerate(raws, 1)]
@@ -375,6 +376,19 @@ class Ingest:
             return False
         words = re.split(r"[^a-z]+", attrs)
         return any(w in words for w in self.noise.html_drop_class_words)
+
+
+_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$")
+
+
+def _markdown_tables(raws: list[str]) -> bool:
+    """A text holding markdown pipe tables (a `| ... |` row above a `|---|---|` rule): what
+    PDF-to-markdown converters write, whatever the file's suffix (.txt often)."""
+    return any(
+        _PIPE_RULE.match(line) and _PIPE_ROW.match(prev)
+        for prev, line in itertools.pairwise(raws)
+    )
 
 
 def _depth(root: Tag, limit: int) -> int:

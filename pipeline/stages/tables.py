@@ -49,8 +49,17 @@ def split_cells(text: str) -> tuple[list[str], bool]:
 
 
 def parse_row(line: Line) -> TableRow | None:
-    """A TableRow when the line ends with at least one value cell, else None."""
+    """A TableRow when the line ends with at least one value cell, else None. A separated
+    label whose cells are all empty (| 1.属于国家秘密 | - | - | … |, a row with nothing to
+    report) is a row of blanks: its cells are positions the source printed."""
     cells, separated = split_cells(line.text)
+    if separated and _blank_row(cells):
+        label = [c for c in cells if c]
+        return TableRow(
+            label_cells=label,
+            cells=[CellObs(raw="", line_id=line.id) for c in cells[cells.index(label[-1]) + 1 :]],
+            line_ids=[line.id],
+        )
     trailing = 0
     while cells and not cells[-1]:
         cells.pop()
@@ -206,6 +215,21 @@ class Tables(Stage[TablesOptions]):
             table.rows.append(row)
         table.header_text = "".join(header)
         return table
+
+
+def _blank_row(cells: list[str]) -> bool:
+    """A label (one cell, or group stub cells and a row label, side by side) followed by at
+    least two empty cells and nothing else: a table row whose every cell was left blank. Labels
+    with empty cells between them (行政复议 | | | | 行政诉讼 | …) are a header, not a row."""
+    filled = [k for k, c in enumerate(cells) if c]
+    if not filled or len(cells) - filled[-1] - 1 < 2:
+        return False
+    side_by_side = filled == list(range(filled[0], filled[-1] + 1))
+    return (
+        side_by_side
+        and len(filled) <= 3
+        and all(not is_value_cell(cells[k], blank_ok=False) for k in filled)
+    )
 
 
 def _header_cells(line: Line) -> list[CellObs]:

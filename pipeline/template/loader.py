@@ -158,6 +158,8 @@ class NoiseSpec(_Strict):
     html_drop_tags: list[str]
     html_drop_class_words: list[str]
     html_block_tags: list[str]
+    markdown_blank_cells: list[str]
+    markdown_placeholder_headers: list[str]
 
 
 class Template(_Strict):
