@@ -26,40 +26,24 @@ cells off, relations that disagree) is left failed.
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Callable, Iterator
-
-from pydantic import BaseModel
+from typing import Any
 
 from ..datamodel.base import Feature, ReviewReason, reason
 from ..datamodel.document import Relations, Repair, ReportDoc, Slot
-from ..datamodel.record import CheckRecord, ReportField, Semantic, Severity
+from ..datamodel.record import CheckRecord, ReportField, Semantic
 from ..settings import Settings, TableSettings
 from ..template import Template
-from ..template.loader import Format, RuleSpec
+from ..template.loader import Binding, Format, RuleSpec
 from .base import Stage
 
 _NUMERIC = {Semantic.number, Semantic.zero, Semantic.blank}
 Fields = dict[str, ReportField]
 
 
-class Binding(BaseModel):
-    """One check a rule expands into: the binding's label and the paths of each side."""
-
-    rule_id: str
-    label: str
-    lhs: list[str]
-    rhs: list[str]
-
-    def record(self, severity: Severity, **kw: object) -> CheckRecord:
-        return CheckRecord.of(self.rule_id, self.label, severity=severity, **kw)
-
-
-def _expand(term: str, bindings: dict[str, str]) -> str:
-    for name, value in bindings.items():
-        term = term.replace("{" + name + "}", value)
-    return term
+def _record(b: Binding, rule: RuleSpec, **kw: Any) -> CheckRecord:
+    return CheckRecord.of(b.rule_id, b.label, severity=rule.severity, passed=None, **kw)
 
 
 def _sides(fields: Fields, b: Binding) -> tuple[float, float] | None:
@@ -151,44 +135,14 @@ class Checks(Stage[TableSettings]):
             return reading.format
         return "2019" if doc.template.version == "2019" else "2021"
 
-    # ---- expanding rules ---------------------------------------------------------------------
-    def _terms(
-        self, terms: list[str], binding: dict[str, str], rule: RuleSpec, fmt: Format
-    ) -> list[str]:
-        paths = []
-        for term in terms:
-            term = _expand(term, binding)
-            for name, list_name in rule.sum_over.items():
-                if "{" + name + "}" in term:
-                    paths += [
-                        _expand(term, {name: v}) for v in self.template.named_list(list_name, fmt)
-                    ]
-                    break
-            else:
-                paths.append(term)
-        return paths
-
-    def _bindings(self, rule: RuleSpec, fmt: Format) -> Iterator[Binding]:
-        """Each binding of the rule's placeholders: its label and the paths of both sides."""
-        names = list(rule.for_each)
-        lists = [self.template.named_list(rule.for_each[n], fmt) for n in names]
-        for combo in itertools.product(*lists):
-            binding = dict(zip(names, combo, strict=True))
-            yield Binding(
-                rule_id=rule.id,
-                label=",".join(combo),
-                lhs=self._terms(rule.lhs, binding, rule, fmt),
-                rhs=self._terms(rule.rhs, binding, rule, fmt),
-            )
-
     # ---- the rule kinds ----------------------------------------------------------------------
     def _equation(self, fields: Fields, rule: RuleSpec, fmt: Format) -> list[CheckRecord]:
         """sum(lhs) == sum(rhs) per binding; a blank total beside a positive sum is not a
         contradiction; a failure where every cell was read cleanly names the source."""
         out = []
-        for b in self._bindings(rule, fmt):
+        for b in self.template.bindings(rule, fmt):
             paths = b.lhs + b.rhs
-            record = b.record(rule.severity, passed=None, fields=paths)
+            record = _record(b, rule, fields=paths)
             out.append(record)
             sides = _sides(fields, b)
             if sides is None:
@@ -217,7 +171,7 @@ class Checks(Stage[TableSettings]):
         """sum(lhs) >= sum(rhs) per binding the document has cells of."""
         out = []
         for b in self._present(fields, rule, fmt):
-            record = b.record(rule.severity, passed=None, fields=b.lhs + b.rhs)
+            record = _record(b, rule, fields=b.lhs + b.rhs)
             out.append(record)
             sides = _sides(fields, b)
             if sides is None:
@@ -233,7 +187,7 @@ class Checks(Stage[TableSettings]):
         out = []
         for b in self._present(fields, rule, fmt):
             paths = b.lhs + b.rhs
-            record = b.record(rule.severity, passed=None, fields=paths)
+            record = _record(b, rule, fields=paths)
             out.append(record)
             got = [fields.get(p) for p in paths]
             if all(f is not None and f.semantic != Semantic.missing for f in got):
@@ -244,7 +198,7 @@ class Checks(Stage[TableSettings]):
 
     def _present(self, fields: Fields, rule: RuleSpec, fmt: Format) -> Iterator[Binding]:
         """Bindings with at least one cell in the document (none: the other table format)."""
-        for b in self._bindings(rule, fmt):
+        for b in self.template.bindings(rule, fmt):
             got = [fields.get(p) for p in b.lhs + b.rhs]
             if not all(f is None or f.semantic == Semantic.missing for f in got):
                 yield b
@@ -351,8 +305,8 @@ class Checks(Stage[TableSettings]):
     def _lhs_count(self, check: CheckRecord, fmt: Format) -> int:
         """How many of the check's fields are its left side (its rule expanded again)."""
         rule = next(r for r in self.template.rules if r.id == check.rule_id)
-        binding = dict(zip(rule.for_each, check.binding.split(","), strict=True))
-        return len(self._terms(rule.lhs, binding, rule, fmt))
+        b = next(b for b in self.template.bindings(rule, fmt) if b.label == check.binding)
+        return len(b.lhs)
 
     def _axes(
         self, checks: list[CheckRecord], fields: Fields

@@ -386,8 +386,7 @@ def _markdown_tables(raws: list[str]) -> bool:
     """A text holding markdown pipe tables (a `| ... |` row above a `|---|---|` rule): what
     PDF-to-markdown converters write, whatever the file's suffix (.txt often)."""
     return any(
-        _PIPE_RULE.match(line) and _PIPE_ROW.match(prev)
-        for prev, line in itertools.pairwise(raws)
+        _PIPE_RULE.match(line) and _PIPE_ROW.match(prev) for prev, line in itertools.pairwise(raws)
     )
 
 

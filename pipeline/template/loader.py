@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -114,6 +115,15 @@ class RuleSpec(_Strict):
     axis: Literal["row", "column"] | None = None
 
 
+class Binding(BaseModel):
+    """One check a rule expands into: the binding's label and the paths of each side."""
+
+    rule_id: str
+    label: str
+    lhs: list[str]
+    rhs: list[str]
+
+
 class QuantitySpec(_Strict):
     number: str
     approx_after: list[str]
@@ -203,6 +213,39 @@ class Template(_Strict):
                 f"rules.yaml names an unknown list {name!r}; known: {sorted(lists)}"
             ) from None
 
+    def bindings(self, rule: RuleSpec, fmt: Format) -> list[Binding]:
+        """Each binding of a rule's `for_each` placeholders: its label ("disclosed", "review",
+        "" for a rule without placeholders) and the paths of each side, with every `sum_over`
+        placeholder expanded over its list (the checks stage and the table decoder use these)."""
+        names = list(rule.for_each)
+        lists = [self.named_list(rule.for_each[n], fmt) for n in names]
+        out = []
+        for combo in itertools.product(*lists):
+            binding = dict(zip(names, combo, strict=True))
+            out.append(
+                Binding(
+                    rule_id=rule.id,
+                    label=",".join(combo),
+                    lhs=self._terms(rule.lhs, binding, rule, fmt),
+                    rhs=self._terms(rule.rhs, binding, rule, fmt),
+                )
+            )
+        return out
+
+    def _terms(
+        self, terms: list[str], binding: dict[str, str], rule: RuleSpec, fmt: Format
+    ) -> list[str]:
+        paths = []
+        for term in terms:
+            term = _expand(term, binding)
+            for name, list_name in rule.sum_over.items():
+                if "{" + name + "}" in term:
+                    paths += [_expand(term, {name: v}) for v in self.named_list(list_name, fmt)]
+                    break
+            else:
+                paths.append(term)
+        return paths
+
     def table_field_paths(self) -> list[str]:
         """Every table field path of the record, in template order."""
         paths = self._active_disclosure_paths("2021") + self._active_disclosure_paths("2019")
@@ -237,6 +280,12 @@ class Template(_Strict):
             apps = self.tables.applications
             return {f"{kind}.{r.key}.{c.key}" for r in apps.rows_for(fmt) for c in apps.columns}
         return {p for p in self.table_field_paths() if p.startswith(kind + ".")}
+
+
+def _expand(term: str, bindings: dict[str, str]) -> str:
+    for name, value in bindings.items():
+        term = term.replace("{" + name + "}", value)
+    return term
 
 
 def _read(name: str) -> dict[str, Any]:
