@@ -33,6 +33,12 @@ The features, set by the stage that knows them:
   relation checks, in a document misread elsewhere (stages/score.py).
 - not_a_number (0/1): a table cell (always a count or amount) read as text ("gnend"):
   always reviewed, whatever the OCR confidence.
+- decoded (0/1): the cell was placed by the template-constrained decoder (pipeline/decode.py)
+  from the order of a torn table's values, its labels and the 勾稽 relations, not by the
+  table's own rows. unlabelled_row (0/1): no label in front of the decoded row named it.
+  dropped_blank (0/1): a blank the source did not print, inferred from the row's other values.
+  decoder_ambiguous (0/1): another decoding fits about as well and reads this cell otherwise:
+  always reviewed (`ambiguous_decoding`).
 - not_found / row_not_found / table_not_found: the value is absent (semantic `missing`); a row
   or table the report has but that could not be read needs review; `required` marks a value
   every report has (agency, year, publish date, title), so its absence needs review;
@@ -71,6 +77,7 @@ ALWAYS_REVIEW: dict[Feature, ReviewReason] = {
     Feature.not_a_number: ReviewReason.not_a_number,
     Feature.reread_disagrees: ReviewReason.reread_disagrees,
     Feature.slash_like: ReviewReason.slash_read_as_digit,
+    Feature.decoder_ambiguous: ReviewReason.ambiguous_decoding,
 }
 # An always-review feature the 勾稽 relations settle: the column of a cell whose row and column
 # relations all pass is not in doubt (stages/checks.py); the score still weighs both.

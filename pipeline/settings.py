@@ -110,6 +110,22 @@ class MetaSettings(_Section):
     year_lines: int = 30  # the first body lines searched for a year when the title has none
 
 
+class DecoderSettings(_Section):
+    """The template-constrained table decoder (pipeline/decode.py): weights of its evidence
+    and when its reading replaces the one the table's own structure gives."""
+
+    min_label_score: float = 62.0  # 0..100: a label naming a template row at least this well
+    full_row: float = 3.0  # a row printing all its columns whose total is the sum of the rest
+    partial_row: float = 1.0  # ... a row that dropped blank cells, adding up
+    row_sum_fails: float = -2.0  # a row whose total is not the sum of its other values
+    label: float = 2.0  # times (score/100) of a label in front of a row that names it
+    other_label: float = -1.0  # labels in front of a row that all name other rows
+    skip_row: float = -4.0  # a template row the values skip (the tail of a cut table is free)
+    drop_value: float = -3.0  # a value that belongs to no row (page number, noise)
+    beam: int = 64  # column choices kept while placing the values of rows that dropped blanks
+    min_margin: float = 2.0  # a decoding within this score of the next best is ambiguous
+
+
 class NlpSettings(_Section):
     segmenter: Literal["jieba", "char"]
     batch_size: int
@@ -148,6 +164,10 @@ class ConfidenceWeights(_Section):
     position_confirmed: float
     late: float
     document_doubt: float
+    decoded: float = -0.5
+    unlabelled_row: float = -0.5
+    dropped_blank: float = -1.0
+    decoder_ambiguous: float = -3.0
 
 
 class ConfidenceSettings(_Section):
@@ -358,6 +378,7 @@ class Settings(_Section):
     grid: GridSettings
     nlp: NlpSettings
     meta: MetaSettings = MetaSettings()
+    decoder: DecoderSettings = DecoderSettings()
     confidence: ConfidenceSettings
     db: DbSettings
     batch: BatchSettings

@@ -135,6 +135,11 @@ class Feature(StrEnum):
     reread_disagrees = "reread_disagrees"
     slash_like = "slash_like"
     not_a_number = "not_a_number"
+    # the template-constrained decoder (pipeline/decode.py)
+    decoded = "decoded"
+    unlabelled_row = "unlabelled_row"
+    dropped_blank = "dropped_blank"
+    decoder_ambiguous = "decoder_ambiguous"
     # absence
     not_found = "not_found"
     row_not_found = "row_not_found"
@@ -165,6 +170,7 @@ class ReviewReason(StrEnum):
     not_a_number = "not_a_number"
     reread_disagrees = "reread_disagrees"
     slash_read_as_digit = "slash_read_as_digit"
+    ambiguous_decoding = "ambiguous_decoding"
     not_found = "not_found"
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
+from pydantic import BaseModel, ConfigDict
 from rapidfuzz import fuzz
 
 from ..align import monotone_alignment
@@ -35,7 +36,8 @@ from ..datamodel.document import (
     TableRow,
 )
 from ..datamodel.record import ReportField, Semantic, TemplateInfo
-from ..settings import Settings, TableSettings
+from ..decode import Decoder, Decoding, GridSpec, table_tokens
+from ..settings import DecoderSettings, Settings, TableSettings
 from ..template import RowSpec, Template
 from ..template.loader import Format
 from ..textnorm import match_key, split_enumerator
@@ -50,6 +52,7 @@ METHOD = {
     "grid_ocr": Method.table_grid_ocr,
 }
 GRID_SOURCES = ("html", "grid_text_layer", "grid_ocr")
+Quality = tuple[int, int]  # (-failed relations, cells with a value): larger is better
 
 
 class Match(NamedTuple):
@@ -176,14 +179,23 @@ def label_score(observed: str, spec: str) -> float:
     return float(score)
 
 
-class TableFields(Stage[TableSettings]):
+class TableFieldsOptions(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    tables: TableSettings
+    decoder: DecoderSettings
+
+
+class TableFields(Stage[TableFieldsOptions]):
     name = "table_fields"
     reads = frozenset({Slot.tables, Slot.lines, Slot.line_text, Slot.sections})
     writes = frozenset({Slot.table_fields})
 
-    def __init__(self, options: TableSettings, template: Template) -> None:
+    def __init__(self, options: TableFieldsOptions, template: Template) -> None:
         super().__init__(options)
-        self.settings = options
+        self.settings = options.tables
+        self.decoder = options.decoder
+        self.template = template
         self.t = template.tables
         self.group_keys = [match_key(lab) for g in self.t.applications.groups for lab in g.labels]
         self.spec_keys: dict[str, list[str]] = {}
@@ -193,8 +205,8 @@ class TableFields(Stage[TableSettings]):
                 self.paths_2021.setdefault(path.split(".")[0], []).append(path)
 
     @classmethod
-    def options_from(cls, settings: Settings) -> TableSettings:
-        return settings.tables
+    def options_from(cls, settings: Settings) -> TableFieldsOptions:
+        return TableFieldsOptions(tables=settings.tables, decoder=settings.decoder)
 
     def __call__(self, doc: ReportDoc) -> ReportDoc:
         by_kind: dict[str, Table] = {}
@@ -264,7 +276,10 @@ class TableFields(Stage[TableSettings]):
         row_score: float,
         anchors: list[float] | None = None,
         ambiguous: bool = False,
+        out: dict[str, ReportField] | None = None,
     ) -> None:
+        """The row's cells as fields of `paths` (into `out`, by default the document's)."""
+        out = doc.fields if out is None else out
         grid = table.source in GRID_SOURCES
         if grid:
             anchors = None  # the rules fix the columns
@@ -278,37 +293,49 @@ class TableFields(Stage[TableSettings]):
             row_text = doc.line(evidence_line).text if evidence_line else row.label
         for path, cell in zip(paths, fit.cells, strict=True):
             features = {
-                "label_score": row_score / 100,
-                "position_uncertain": float(not fit.certain),
-                "label_ambiguous": float(ambiguous),
+                Feature.label_score: row_score / 100,
+                Feature.position_uncertain: float(not fit.certain),
+                Feature.label_ambiguous: float(ambiguous),
             }
             if cell is None:
-                doc.fields[path] = ReportField(
+                out[path] = ReportField(
                     method=METHOD[table.source],
                     evidence=doc.evidence(evidence_line, row_text),
                     features=features,
                 )
                 continue
-            value, semantic = read_cell(cell.raw)
-            features.update(cell.grid)
-            if table.source in ("ocr", "grid_ocr"):
-                # OCR evidence: how sure the engine was, and whether "blank" may be a missed digit
-                features[Feature.ocr_confidence] = (
-                    cell.confidence if cell.confidence is not None else 1.0
-                )
-                features[Feature.ocr_blank] = float(semantic == Semantic.blank)
-            if confusable(cell.raw):
-                features[Feature.ocr_confusable] = 1.0
-            if semantic == Semantic.text:
-                features[Feature.not_a_number] = 1.0  # every template cell is a count or amount
-            doc.fields[path] = ReportField(
-                value=value,
-                raw=cell.raw,
-                semantic=semantic,
-                method=METHOD[table.source],
-                evidence=doc.evidence(cell.line_id or evidence_line, row_text, cell.bbox),
-                features=features,
+            out[path] = self._cell_field(doc, table, cell, evidence_line, row_text, features)
+
+    @staticmethod
+    def _cell_field(
+        doc: ReportDoc,
+        table: Table,
+        cell: CellObs,
+        evidence_line: int | None,
+        row_text: str,
+        features: dict[Feature, float],
+    ) -> ReportField:
+        """One read cell as a field: its value and what the reading says about it."""
+        value, semantic = read_cell(cell.raw)
+        features.update({Feature(k): v for k, v in cell.grid.items()})
+        if table.source in ("ocr", "grid_ocr"):
+            # OCR evidence: how sure the engine was, and whether "blank" may be a missed digit
+            features[Feature.ocr_confidence] = (
+                cell.confidence if cell.confidence is not None else 1.0
             )
+            features[Feature.ocr_blank] = float(semantic == Semantic.blank)
+        if confusable(cell.raw):
+            features[Feature.ocr_confusable] = 1.0
+        if semantic == Semantic.text:
+            features[Feature.not_a_number] = 1.0  # every template cell is a count or amount
+        return ReportField(
+            value=value,
+            raw=cell.raw,
+            semantic=semantic,
+            method=METHOD[table.source],
+            evidence=doc.evidence(cell.line_id or evidence_line, row_text, cell.bbox),
+            features=features,
+        )
 
     def _flag_unread_tables(self, doc: ReportDoc, read: set[str]) -> None:
         """A section that holds a statutory table was found but its table was not read: its
@@ -390,11 +417,20 @@ class TableFields(Stage[TableSettings]):
         )
         if table.header_cells and anchors is None:
             reading.notes.append("column headers not all found: columns placed by count")
+        regular: dict[str, ReportField] = {}
         for oi, si, score, ambiguous in aligned[fmt]:
             paths = [f"applications.{rows[si].key}.{c}" for c in cols]
-            self._emit(doc, table, data_rows[oi], paths, score, anchors, ambiguous)
-        self._mark_rows_not_found(doc, [f"applications.{r.key}.{c}" for r in rows for c in cols])
+            self._emit(doc, table, data_rows[oi], paths, score, anchors, ambiguous, regular)
         self._report(reading, data_rows, aligned[fmt], len(rows))
+        decoded = self._decode(doc, table, "applications", fmt)
+        if decoded is not None and decoded[1] > self._quality(regular, "applications", fmt):
+            fields, _, fmt, note = decoded
+            reading.format, reading.notes = fmt, [note]
+            rows = spec.rows_for(fmt)
+        else:
+            fields = regular
+        doc.fields.update(fields)
+        self._mark_rows_not_found(doc, [f"applications.{r.key}.{c}" for r in rows for c in cols])
         margin = abs(totals["2021"] - totals["2019"]) / max(totals["2021"], totals["2019"], 1)
         return fmt, min(1.0, 0.5 + 10 * margin)
 
@@ -421,6 +457,113 @@ class TableFields(Stage[TableSettings]):
         reading.confidence = row_score / 100
         if len(merged.cells) != len(paths):
             reading.notes.append(f"{len(merged.cells)} cells for {len(paths)} columns")
+
+    # ---- the template-constrained decoder ------------------------------------------------------
+    def _grid_spec(self, kind: str, fmt: Format) -> GridSpec:
+        if kind == "applications":
+            apps = self.t.applications
+            rows = [(r.key, r.labels) for r in apps.rows_for(fmt)]
+            columns = [c.key for c in apps.columns]
+        else:
+            rl = self.t.review_litigation
+            rows = [(g.key, g.labels) for g in rl.groups]
+            columns = [c.key for c in rl.columns]
+        relations = [
+            b
+            for rule in self.template.rules
+            if rule.kind == "equation"
+            for b in self.template.bindings(rule, fmt)
+            if all(p.startswith(kind + ".") for p in b.lhs + b.rhs)
+        ]
+        return GridSpec(prefix=kind, rows=rows, columns=columns, relations=relations)
+
+    def _decode(
+        self, doc: ReportDoc, table: Table, kind: str, fmt: Format
+    ) -> tuple[dict[str, ReportField], Quality, Format, str] | None:
+        """The table read by the decoder (pipeline/decode.py) from its stream of labels and
+        values: (fields, quality, format, note). The format the labels gave is tried first;
+        the other one only when it decodes with fewer failed relations."""
+        tokens = table_tokens(table.rows)
+        partial = table.source not in GRID_SOURCES  # text may have dropped blank cells
+        other: Format = "2019" if fmt == "2021" else "2021"
+        formats = (fmt, other) if kind == "applications" else (fmt,)
+        found: list[tuple[Quality, float, Format, Decoder, Decoding]] = []
+        for fmt in formats:
+            spec = self._grid_spec(kind, fmt)
+
+            def score(text: str, row: int, spec: GridSpec = spec) -> float:
+                key = match_key(text)
+                return max(label_score(key, match_key(lab)) for lab in spec.rows[row][1])
+
+            decoder = Decoder(spec, self.decoder, score)
+            decoding = decoder.decode(tokens, partial)
+            if decoding is not None:
+                filled = sum(len(spec.columns) for _ in decoding.segments)
+                quality = (-decoding.failed, filled)
+                found.append((quality, decoding.score, fmt, decoder, decoding))
+        if not found:
+            return None
+        labels_format = found[0]
+        quality, _, fmt, decoder, decoding = min(
+            found, key=lambda f: (-f[0][0], f is not labels_format)
+        )  # fewer failed relations, then the labels' format
+        spec = decoder.spec
+        doubtful = decoder.doubtful(decoding)
+        out: dict[str, ReportField] = {}
+        for seg in decoding.segments:
+            by_col = dict(zip(seg.columns, seg.values, strict=True))
+            row_text = " | ".join(tok.cell.raw for tok in seg.values if tok.cell is not None)
+            for col in range(len(spec.columns)):
+                path = spec.path(seg.row, col)
+                features: dict[Feature, float] = {Feature.decoded: 1.0}
+                if seg.label:
+                    features[Feature.label_score] = seg.label / 100
+                else:
+                    features[Feature.unlabelled_row] = 1.0
+                if path in doubtful:
+                    features[Feature.decoder_ambiguous] = 1.0
+                token = by_col.get(col)
+                if token is None or token.cell is None:  # a blank the source did not print
+                    first = seg.values[0].cell
+                    line = first.line_id if first is not None else None
+                    features[Feature.dropped_blank] = 1.0
+                    out[path] = ReportField(
+                        value=0,
+                        raw="",
+                        semantic=Semantic.blank,
+                        method=METHOD[table.source],
+                        evidence=doc.evidence(line, row_text),
+                        features=features,
+                    )
+                    continue
+                cell = token.cell
+                out[path] = self._cell_field(doc, table, cell, cell.line_id, row_text, features)
+        note = (
+            f"decoded by the template: {len(decoding.segments)} rows, "
+            f"{decoding.held} of {decoding.assessable} relations hold"
+            + (f", {len(decoding.dropped)} values left out" if decoding.dropped else "")
+        )
+        return out, quality, fmt, note
+
+    def _quality(self, fields: dict[str, ReportField], kind: str, fmt: Format) -> Quality:
+        """(-failed relations, cells with a value) of a reading: the decoder's replaces the
+        reading of the table's own structure only when it fails fewer relations, or as few
+        and places more cells."""
+        held = failed = 0
+        for b in self._grid_spec(kind, fmt).relations:
+            got = [fields.get(p) for p in b.lhs + b.rhs]
+            if any(f is None or not isinstance(f.value, int | float) for f in got):
+                continue
+            numbers = [
+                float(f.value) for f in got if f is not None and isinstance(f.value, int | float)
+            ]
+            left, right = sum(numbers[: len(b.lhs)]), sum(numbers[len(b.lhs) :])
+            if abs(left - right) < 1e-6:
+                held += 1
+            else:
+                failed += 1
+        filled = sum(1 for f in fields.values() if isinstance(f.value, int | float))
+        return (-failed, filled)
 
     @staticmethod
     def _report(

@@ -66,9 +66,13 @@ def test_table_three_rows_find_their_template_rows_in_order(
     assert doc.template.version == "2021"
 
 
-def test_a_text_row_short_of_cells_is_placed_but_marked_uncertain(
+def test_a_text_row_short_of_cells_is_decoded_and_sent_to_review(
     settings: Settings, template: Template
 ) -> None:
+    """Three values for seven columns (blank cells dropped by the extraction): 5 + 1 = 6 says
+    the last is the total; which organisations the 5 and the 1 are is not printed. The decoder
+    places them left-most (blank 法人 columns are far more common than a blank 自然人) and the
+    row goes to review, its cells marked as decoded and their blanks as inferred."""
     table = Table(
         id=1,
         source="flattened_text",
@@ -76,10 +80,17 @@ def test_a_text_row_short_of_cells_is_placed_but_marked_uncertain(
         rows=[_row("一、本年新收政府信息公开申请数量", ["5", "1", "6"])],
     )
     doc = _run(settings, template, _doc(table))
-    total = doc.fields["applications.new.total"]
-    assert total.value == 6 and total.features[Feature.position_uncertain] == 1.0
-    missing = doc.fields["applications.new.natural_person"]  # padded on the left: no cell
-    assert missing.value is None and missing.features[Feature.position_uncertain] == 1.0
+    values = [
+        doc.fields[f"applications.new.{c}"].value
+        for c in ("natural_person", "commercial", "research", "total")
+    ]
+    assert values == [5, 1, 0, 6]
+    research = doc.fields["applications.new.research"]
+    assert research.features[Feature.dropped_blank] == 1.0
+    assert all(
+        doc.fields[f"applications.new.{c}"].features[Feature.decoder_ambiguous] == 1.0
+        for c in ("natural_person", "commercial", "total")
+    )
 
 
 def test_header_cells_anchor_columns_so_blank_cells_keep_their_place(

@@ -1,0 +1,357 @@
+"""Template-constrained decoding of a statutory table from a stream of labels and values.
+
+Poor extractions tear a table apart: labels on lines of their own, the vertical group label cut
+into pieces between rows, rows of numbers with no label, one cell per line, blank cells dropped.
+What survives is the ORDER: the values still come row by row, column by column, in the
+template's order. The decoder finds the assignment of the values to the template's cells that
+best agrees with the label evidence and with the 勾稽 relations:
+
+1. Segmentation (dynamic programming over values x template rows): each template row takes the
+   next k values (all its columns, or, where blanks were dropped, 2..k-1 applicants and its
+   total), or is skipped; a value may be dropped as noise. A row whose total equals the sum of
+   its other values scores; a label in the gap before a row that names it scores, one that
+   names another row costs. The two best segmentations are kept: their difference is the
+   decoding's margin.
+2. Columns of partial rows (a beam over the few rows that lost blanks): which applicant columns
+   the printed values are in, chosen by the column relations (一+二 = 七+四 per column, 七 = the
+   sum of the leaf rows); ties go to the left-most columns (blank cells are the right-hand
+   organisations far more often than 自然人) and the row is marked ambiguous.
+3. Every relation of the template is evaluated on the result: held, failed, not assessable.
+
+The weights are configs `decoder:`. Pure functions and small data classes: no stage state; the
+table_fields stage decides when a decoding replaces the reading of the table's own structure.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .cells import read_cell
+from .datamodel.document import CellObs, TableRow
+from .datamodel.record import Semantic
+from .settings import DecoderSettings
+from .template.loader import Binding
+
+_VALUE_SEMANTICS = {Semantic.number, Semantic.zero, Semantic.blank, Semantic.not_applicable}
+
+
+@dataclass(frozen=True)
+class Token:
+    """One piece of a table region in reading order: a label text or a value cell."""
+
+    label: str | None  # label text (None for a value)
+    cell: CellObs | None  # value cell (None for a label)
+    number: float = 0.0  # a value's number (blank and "/" count 0 in the relations)
+
+    @property
+    def is_value(self) -> bool:
+        return self.cell is not None
+
+
+def table_tokens(rows: list[TableRow]) -> list[Token]:
+    """A table's rows as one stream: each row's label cells, then its value cells."""
+    out: list[Token] = []
+    for row in rows:
+        out += [Token(label=text, cell=None) for text in row.label_cells if text.strip()]
+        for cell in row.cells:
+            value, semantic = read_cell(cell.raw)
+            if semantic not in _VALUE_SEMANTICS:
+                out.append(Token(label=cell.raw, cell=None))  # text in a value position
+                continue
+            number = float(value) if isinstance(value, int | float) else 0.0
+            out.append(Token(label=None, cell=cell, number=number))
+    return out
+
+
+@dataclass(frozen=True)
+class GridSpec:
+    """A template table as the decoder sees it: rows (key, labels) in order, columns in order
+    with the total last, and the equations over its paths."""
+
+    prefix: str  # "applications"
+    rows: list[tuple[str, list[str]]]
+    columns: list[str]  # the last one is the row total
+    relations: list[Binding]
+
+    def path(self, row: int, col: int) -> str:
+        return f"{self.prefix}.{self.rows[row][0]}.{self.columns[col]}"
+
+
+@dataclass
+class Segment:
+    """The values one template row took."""
+
+    row: int
+    values: list[Token]
+    columns: list[int]  # column index of each value
+    label: float = 0.0  # 0..100: how well a label in front of the row named it (0: none)
+    ambiguous: bool = False  # another choice of columns satisfies the relations as well
+
+
+@dataclass
+class Decoding:
+    segments: list[Segment]
+    score: float
+    runner_up: float | None  # score of the best segmentation that differs
+    dropped: list[Token] = field(default_factory=list)
+    rival: list[Segment] = field(default_factory=list)  # that segmentation
+    held: int = 0  # relations that hold on the decoded values
+    failed: int = 0
+    assessable: int = 0
+
+    @property
+    def margin(self) -> float:
+        return math.inf if self.runner_up is None else self.score - self.runner_up
+
+    def cells(self, spec: GridSpec, rival: bool = False) -> dict[str, Token | None]:
+        """path -> its value token (None: a blank the source dropped) for every decoded row
+        (of the runner-up segmentation with `rival`)."""
+        out: dict[str, Token | None] = {}
+        for seg in self.rival if rival else self.segments:
+            by_col = dict(zip(seg.columns, seg.values, strict=True))
+            for col in range(len(spec.columns)):
+                out[spec.path(seg.row, col)] = by_col.get(col)
+        return out
+
+
+# ---- 1. segmentation --------------------------------------------------------------------------
+
+_Back = tuple[int, int, str, int] | None  # (prev i, prev j, move, k)
+
+
+class Decoder:
+    def __init__(
+        self,
+        spec: GridSpec,
+        settings: DecoderSettings,
+        label_score: Callable[[str, int], float],
+    ) -> None:
+        """`label_score(text, row)`: 0..100, how well a label text names template row `row`."""
+        self.spec = spec
+        self.s = settings
+        self.label_score = label_score
+
+    def decode(self, tokens: list[Token], partial: bool) -> Decoding | None:
+        """The best decoding of `tokens`, or None when there are no values. `partial`: the
+        source may have dropped blank cells (text without separators), so a row may print
+        fewer values than it has columns."""
+        values = [k for k, t in enumerate(tokens) if t.is_value]
+        if not values:
+            return None
+        anchors = self._anchors(tokens, values)
+        best = self._segment(tokens, values, anchors, partial)
+        if best is None:
+            return None
+        decoding = best
+        self._columns(decoding)
+        self._relations(decoding)
+        return decoding
+
+    def _anchors(self, tokens: list[Token], values: list[int]) -> list[list[tuple[int, float]]]:
+        """For each value i: the (row, score) of the labels between value i-1 and value i."""
+        n_rows = len(self.spec.rows)
+        out: list[list[tuple[int, float]]] = []
+        prev = -1
+        for pos in values:
+            found: list[tuple[int, float]] = []
+            for tok in tokens[prev + 1 : pos]:
+                if tok.label is None:
+                    continue
+                scores = [self.label_score(tok.label, r) for r in range(n_rows)]
+                best = max(range(n_rows), key=lambda r: scores[r])
+                if scores[best] >= self.s.min_label_score:
+                    found.append((best, scores[best]))
+            out.append(found)
+            prev = pos
+        return out
+
+    def _label_gain(self, anchors: list[tuple[int, float]], row: int) -> float:
+        """A label in front of the row that names it scores; labels that name others cost."""
+        if not anchors:
+            return 0.0
+        named = [sc for r, sc in anchors if r == row]
+        return self.s.label * max(named) / 100 if named else self.s.other_label
+
+    def _segment(
+        self,
+        tokens: list[Token],
+        values: list[int],
+        anchors: list[list[tuple[int, float]]],
+        partial: bool,
+    ) -> Decoding | None:
+        """Two-best dynamic programme over (values consumed, template rows done)."""
+        s = self.s
+        n_vals, n_rows, n_cols = len(values), len(self.spec.rows), len(self.spec.columns)
+        sizes = [n_cols] + (list(range(n_cols - 1, 1, -1)) if partial else [])
+        nums = [tokens[v].number for v in values]
+        prefix = [0.0, *itertools.accumulate(nums)]
+        # row gain by (first value, size): the last value is the row total
+        gain: dict[tuple[int, int], float] = {}
+        for i in range(n_vals):
+            for k in sizes:
+                if i + k <= n_vals:
+                    rest = prefix[i + k - 1] - prefix[i]
+                    adds_up = abs(nums[i + k - 1] - rest) < 1e-6
+                    full = s.full_row if k == n_cols else s.partial_row
+                    gain[i, k] = full if adds_up else s.row_sum_fails
+        labels = [[self._label_gain(anchors[i], j) for j in range(n_rows)] for i in range(n_vals)]
+        # best[i][j]: the two best (score, back) entries
+        best: list[list[list[tuple[float, _Back]]]] = [
+            [[] for _ in range(n_rows + 1)] for _ in range(n_vals + 1)
+        ]
+        best[0][0] = [(0.0, None)]
+
+        def push(i: int, j: int, score: float, back: _Back) -> None:
+            cell = best[i][j]
+            if len(cell) < 2:
+                cell.append((score, back))
+                if len(cell) == 2 and cell[1][0] > cell[0][0]:
+                    cell.reverse()
+            elif score > cell[1][0]:
+                cell[1] = (score, back)
+                if score > cell[0][0]:
+                    cell.reverse()
+
+        for i in range(n_vals + 1):
+            for j in range(n_rows + 1):
+                for rank, (score, _) in enumerate(best[i][j]):
+                    if i < n_vals:  # a value that belongs to no row (page number, noise)
+                        push(i + 1, j, score + s.drop_value, (i, j, "drop", rank))
+                    if j < n_rows:
+                        skip = 0.0 if i == n_vals else s.skip_row
+                        push(i, j + 1, score + skip, (i, j, "skip", rank))
+                        if i < n_vals:
+                            lab = labels[i][j]
+                            for k in sizes:
+                                g = gain.get((i, k))
+                                if g is not None:
+                                    push(i + k, j + 1, score + g + lab, (i, j, f"take{k}", rank))
+        ends = sorted(
+            ((e[0], j, r) for j in range(n_rows + 1) for r, e in enumerate(best[n_vals][j])),
+            key=lambda e: -e[0],
+        )
+        if not ends:
+            return None
+        score, j_end, rank = ends[0]
+        segments, dropped = self._trace(tokens, values, anchors, best, n_vals, j_end, rank)
+        runner, rival = None, []
+        for other, j, r in ends[1:]:
+            alternative = self._trace(tokens, values, anchors, best, n_vals, j, r)[0]
+            if alternative != segments:
+                runner, rival = other, alternative
+                break
+        return Decoding(
+            segments=segments, score=score, runner_up=runner, dropped=dropped, rival=rival
+        )
+
+    def _trace(
+        self,
+        tokens: list[Token],
+        values: list[int],
+        anchors: list[list[tuple[int, float]]],
+        best: list[list[list[tuple[float, _Back]]]],
+        i: int,
+        j: int,
+        rank: int,
+    ) -> tuple[list[Segment], list[Token]]:
+        segments: list[Segment] = []
+        dropped: list[Token] = []
+        back = best[i][j][rank][1]
+        while back is not None:
+            pi, pj, move, prank = back
+            if move == "drop":
+                dropped.append(tokens[values[pi]])
+            elif move.startswith("take"):
+                vals = [tokens[values[x]] for x in range(pi, i)]
+                label = max((sc for r, sc in anchors[pi] if r == pj), default=0.0)
+                n_cols = len(self.spec.columns)
+                cols = [*range(len(vals) - 1), n_cols - 1]
+                segments.append(Segment(row=pj, values=vals, columns=cols, label=label))
+            i, j, rank = pi, pj, prank
+            back = best[i][j][rank][1]
+        segments.reverse()
+        dropped.reverse()
+        return segments, dropped
+
+    # ---- 2. columns of rows that dropped blanks ----------------------------------------------
+    def _columns(self, decoding: Decoding) -> None:
+        n_cols = len(self.spec.columns)
+        partial = [seg for seg in decoding.segments if len(seg.values) < n_cols]
+        if not partial:
+            return
+        beam: list[tuple[list[list[int]], int]] = [([], 0)]  # (choices so far, prior cost)
+        for seg in partial:
+            options = [
+                [*combo, n_cols - 1]
+                for combo in itertools.combinations(range(n_cols - 1), len(seg.values) - 1)
+            ]
+            beam = [
+                ([*choice, opt], cost + sum(opt[:-1])) for choice, cost in beam for opt in options
+            ]
+            beam.sort(key=lambda b: b[1])
+            del beam[self.s.beam :]
+        ranked = []
+        for choice, cost in beam:
+            for seg, cols in zip(partial, choice, strict=True):
+                seg.columns = cols
+            held, failed, _ = self._evaluate(decoding)
+            ranked.append((failed - held, cost, choice))
+        ranked.sort(key=lambda r: (r[0], r[1]))
+        top = ranked[0]
+        for seg, cols in zip(partial, top[2], strict=True):
+            seg.columns = cols
+        equal = [r for r in ranked[1:] if r[0] == top[0]]
+        for k, seg in enumerate(partial):
+            seg.ambiguous = any(r[2][k] != top[2][k] for r in equal)
+
+    # ---- 3. relations --------------------------------------------------------------------------
+    def _evaluate(self, decoding: Decoding) -> tuple[int, int, int]:
+        cells = decoding.cells(self.spec)
+        values = {p: (t.number if t is not None else 0.0) for p, t in cells.items()}
+        held = failed = assessable = 0
+        for b in self.spec.relations:
+            paths = b.lhs + b.rhs
+            if not all(p in values for p in paths):
+                continue
+            assessable += 1
+            left = sum(values[p] for p in b.lhs)
+            right = sum(values[p] for p in b.rhs)
+            if math.isclose(left, right, abs_tol=1e-6):
+                held += 1
+            else:
+                failed += 1
+        return held, failed, assessable
+
+    def _relations(self, decoding: Decoding) -> None:
+        decoding.held, decoding.failed, decoding.assessable = self._evaluate(decoding)
+
+    def doubtful(self, decoding: Decoding) -> set[str]:
+        """Paths whose value is not settled: a row whose columns another choice fits as well,
+        or, when the next-best segmentation scores within `min_margin`, every path it reads
+        differently (rows of zeros placed one row apart read the same)."""
+        out = {
+            self.spec.path(seg.row, c)
+            for seg in decoding.segments
+            if seg.ambiguous
+            for c in range(len(self.spec.columns))
+        }
+        if decoding.margin < self.s.min_margin:
+            mine, theirs = decoding.cells(self.spec), decoding.cells(self.spec, rival=True)
+            for path in mine.keys() | theirs.keys():
+                if _number(mine, path) != _number(theirs, path):
+                    out.add(path)
+        return out
+
+
+def _number(cells: dict[str, Token | None], path: str) -> float | None:
+    """The value a decoding gives `path`: its token's, 0 for a dropped blank, None if absent."""
+    if path not in cells:
+        return None
+    token = cells[path]
+    return token.number if token is not None else 0.0
+
+
+__all__ = ["Decoder", "Decoding", "GridSpec", "Segment", "Token", "table_tokens"]
