@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from alembic import context
 
-from ..models import Base
+# alembic loads this file by path, outside the package: a relative import has no parent here
+from nianbao.db.models import Base
 
 connection = context.config.attributes["connection"]
 context.configure(
