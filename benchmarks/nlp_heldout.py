@@ -29,16 +29,16 @@ from nianbao.nlp.train import (
     train_sections,
 )
 from nianbao.runner import Pipeline
-from nianbao.settings import load_settings, load_train_settings, repo_path
+from nianbao.settings import load_settings, load_train_settings
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--train-config", default="configs/train/default.yaml")
+    ap.add_argument("--train-config", help="YAML merged over the training defaults")
     ap.add_argument("--retrain", action="store_true")
     ap.add_argument("--plot", type=Path, help="reliability diagram PNG")
     args = ap.parse_args()
-    cfg = load_train_settings(repo_path(args.train_config))
+    cfg = load_train_settings(args.train_config)
     from nianbao.nlp.train import heldout_report
 
     pipeline = Pipeline(load_settings())

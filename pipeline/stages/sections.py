@@ -27,7 +27,7 @@ import math
 
 from ..datamodel.document import Heading, Line, ReportDoc, Section
 from ..nlp.sections import LABELS, NOISE, PassageClassifier
-from ..settings import SectionSettings, repo_path
+from ..settings import SectionSettings
 from ..template import Template
 
 FRONT = 0  # decoded state 0 is the front matter; states 1..6 are the sections
@@ -40,11 +40,8 @@ class Sections:
     def __init__(self, settings: SectionSettings, template: Template) -> None:
         self.settings = settings
         self.template = template
-        self.classifier = (
-            PassageClassifier.load(repo_path(settings.model), settings.batch_size)
-            if settings.model
-            else None
-        )
+        model = settings.model_path()
+        self.classifier = PassageClassifier.load(model, settings.batch_size) if model else None
 
     def __call__(self, doc: ReportDoc) -> ReportDoc:
         lines = [ln for ln in doc.lines if ln.noise is None]

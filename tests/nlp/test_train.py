@@ -6,11 +6,11 @@ from pathlib import Path
 
 from nianbao.nlp.train import fit_calibration, heldout_report
 from nianbao.runner import Pipeline
-from nianbao.settings import load_settings, load_train_settings, repo_path
+from nianbao.settings import TrainSettings, load_settings
 
 
 def test_heldout_report_and_calibration_on_noisy_documents(tmp_path: Path) -> None:
-    cfg = load_train_settings(repo_path("configs/train/default.yaml"))
+    cfg = TrainSettings()
     rates = {k: 0.6 for k in cfg.noise.rates}  # every document gets some errors
     noisy = cfg.noise.model_copy(update={"clean_share": 0.0, "rates": rates})
     cfg = cfg.model_copy(
