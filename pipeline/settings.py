@@ -509,9 +509,10 @@ class Settings(_Section):
     review: ReviewSettings = Field(default_factory=ReviewSettings)
     sections: SectionSettings = Field(default_factory=SectionSettings)
     calibration: CalibrationSettings = Field(default_factory=CalibrationSettings)
-    # The folder relative model paths (sections.model, calibration.path) resolve against;
-    # None: $NIANBAO_MODELS, else the models shipped in the package (pipeline/paths.py). Where,
-    # not what: left out of the digest, which covers the model files' bytes.
+    # The folder relative model paths (sections.model, calibration.path) resolve against (a
+    # relative one: from the working directory); None: $NIANBAO_MODELS, else the models shipped
+    # in the package (pipeline/paths.py). Where, not what: left out of the digest, which covers
+    # the model files' bytes.
     models_dir: str | None = None
 
     _digest: str | None = PrivateAttr(default=None)  # settings are frozen: computed once
