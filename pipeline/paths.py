@@ -27,7 +27,13 @@ _PACKAGED_MODELS = f"{__package__}._models"
 
 def packaged_models_dir() -> Path:
     """The models shipped with the package (package data of `nianbao._models`)."""
-    return Path(str(resources.files(_PACKAGED_MODELS)))
+    try:
+        return Path(str(resources.files(_PACKAGED_MODELS)))
+    except ModuleNotFoundError as exc:  # an editable install made before models/ was mapped
+        raise ConfigError(
+            f"{_PACKAGED_MODELS} is not installed: reinstall nianbao (pip install -e . in a "
+            f"checkout) or set ${MODELS_ENV} to a folder with the models"
+        ) from exc
 
 
 def models_dir(configured: str | None = None) -> Path:
