@@ -47,6 +47,8 @@ from tests.reliability.isolation import ForkServer, snapshot  # noqa: E402
 # Caches beside the code (bytecode, tools): not documents' output, not counted as stray files.
 # Prepared OCR model dirs go to the user cache dir, outside the checkout.
 CACHES = ("__pycache__", ".git", ".pytest_cache", ".mypy_cache", ".ruff_cache")
+# The Python environment (a .venv inside the checkout): installed packages, not documents' output.
+ENVIRONMENT = str(Path(sys.prefix).resolve())
 
 
 def batch_available() -> bool:
@@ -185,7 +187,7 @@ def main() -> None:
     good = controls(corpus / "controls")
     generated_s = time.monotonic() - t0
     targets = traversal_targets(corpus / "hostile")
-    skip = (*CACHES, str(out))
+    skip = (*CACHES, ENVIRONMENT, str(out))
     before = snapshot(top, Path.cwd(), ROOT, skip=skip)
     before_targets = {t for t in targets if t.exists()}
 

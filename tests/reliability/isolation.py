@@ -163,12 +163,17 @@ class ForkServer:
 
 def snapshot(*dirs: Path, skip: tuple[str, ...] = ()) -> set[Path]:
     """Every path under `dirs` (symlinks not followed), except directories named in `skip`
-    or equal to one of them given as a full path."""
+    or equal to one of them given as a full path. A folder given twice, or inside another one
+    given, is walked once."""
+    tops = list(dict.fromkeys(Path(d).resolve() for d in dirs))
+    tops = [t for t in tops if not any(t != o and t.is_relative_to(o) for o in tops)]
+    names = {s for s in skip if os.sep not in s}
+    paths = {str(Path(s).resolve()) for s in skip if os.sep in s}
     seen: set[Path] = set()
-    for top in dirs:
+    for top in tops:
         for base, subdirs, files in os.walk(top):
             here = Path(base)
-            subdirs[:] = [d for d in subdirs if d not in skip and str(here / d) not in skip]
+            subdirs[:] = [d for d in subdirs if d not in names and str(here / d) not in paths]
             seen.update(here / f for f in files)
             seen.update(here / d for d in subdirs)
     return seen
