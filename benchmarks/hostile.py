@@ -12,9 +12,11 @@ Two ways to run, chosen by --mode (default `auto`: batch when the CLI has it):
 - `batch`: `python -m pipeline.cli batch <corpus> --db sqlite:///<out>/hostile.db` then
   `python -m pipeline.cli export --format jsonl`; the batch command's own per-document time
   and memory guards apply (configs `batch:`), set from --timeout/--memory-mb via a config file.
-- `fork`: one Pipeline is built, then each document runs in a forked child with a wall-clock
-  limit (killed past it) and an RSS limit (polled from /proc, killed over it); the child writes
-  the record JSON into the output folder. A child that dies without a record is a crash.
+- `fork`: one Pipeline is built in a fork server (a spawned interpreter,
+  tests/reliability/isolation.py), then each document runs in a child forked from it with a
+  wall-clock limit (killed past it) and an RSS limit (polled from /proc, killed over it); the
+  child writes the record JSON into the output folder. A child that dies without a record is a
+  crash.
 
 "Outside the output folder": every file under the run's temporary root (except the corpus and
 the output folder), the working directory, and the archive traversal targets are snapshotted
@@ -40,11 +42,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.reliability.hostile import Hostile, controls, generate, traversal_targets  # noqa: E402
-from tests.reliability.isolation import run_isolated, snapshot  # noqa: E402
+from tests.reliability.isolation import ForkServer, snapshot  # noqa: E402
 
-# Caches the pipeline keeps beside the code on first use (prepared OCR model dirs, bytecode):
-# not documents' output, not counted as stray files.
-CACHES = ("__pycache__", ".git", ".pytest_cache", ".mypy_cache", ".ruff_cache", "models")
+# Caches beside the code (bytecode, tools): not documents' output, not counted as stray files.
+# Prepared OCR model dirs go to the user cache dir, outside the checkout.
+CACHES = ("__pycache__", ".git", ".pytest_cache", ".mypy_cache", ".ruff_cache")
+# The Python environment (a .venv inside the checkout): installed packages, not documents' output.
+ENVIRONMENT = str(Path(sys.prefix).resolve())
 
 
 def batch_available() -> bool:
@@ -62,13 +66,16 @@ def batch_available() -> bool:
 def run_forked(
     inputs: list[Path], out: Path, timeout: float, memory_mb: float
 ) -> tuple[dict[str, Any], dict[Path, dict[str, Any]]]:
-    from nianbao.runner import Pipeline
+    from nianbao.settings import load_settings
 
-    pipeline = Pipeline()
     stats: dict[str, Any] = {"crashes": [], "hangs": [], "memory_kills": [], "peak_rss_mb": 0.0}
     records: dict[Path, dict[str, Any]] = {}
-    for n, path in enumerate(inputs):
-        outcome = run_isolated(pipeline, path, out / f"{n:04d}.json", timeout, memory_mb)
+    with ForkServer(load_settings()) as server:
+        outcomes = [
+            (path, server.run(path, out / f"{n:04d}.json", timeout, memory_mb))
+            for n, path in enumerate(inputs)
+        ]
+    for path, outcome in outcomes:
         stats["peak_rss_mb"] = max(stats["peak_rss_mb"], outcome.peak_mb)
         if outcome.killed == "timeout":
             stats["hangs"].append(str(path))
@@ -180,7 +187,7 @@ def main() -> None:
     good = controls(corpus / "controls")
     generated_s = time.monotonic() - t0
     targets = traversal_targets(corpus / "hostile")
-    skip = (*CACHES, str(out))
+    skip = (*CACHES, ENVIRONMENT, str(out))
     before = snapshot(top, Path.cwd(), ROOT, skip=skip)
     before_targets = {t for t in targets if t.exists()}
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from nianbao.cli.train import print_heldout
 from nianbao.runner import Pipeline
-from nianbao.settings import load_settings, load_train_settings, repo_path
+from nianbao.settings import load_settings, load_train_settings
 from nianbao.training.documents import labelled_docs
 from nianbao.training.heldout import heldout_report
 from nianbao.training.sections import passages, score_classifier, train_sections
@@ -28,11 +28,11 @@ from nianbao.training.sections import passages, score_classifier, train_sections
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--train-config", default="configs/train/default.yaml")
+    ap.add_argument("--train-config", help="YAML merged over the training defaults")
     ap.add_argument("--retrain", action="store_true")
     ap.add_argument("--plot", type=Path, help="reliability diagram PNG")
     args = ap.parse_args()
-    cfg = load_train_settings(repo_path(args.train_config))
+    cfg = load_train_settings(args.train_config)
     pipeline = Pipeline(load_settings())
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:

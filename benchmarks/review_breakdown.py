@@ -19,7 +19,7 @@ from pathlib import Path
 
 from nianbao.evaluate import compare
 from nianbao.runner import Pipeline
-from nianbao.settings import load_settings, load_train_settings, repo_path
+from nianbao.settings import load_settings, load_train_settings
 from nianbao.training.documents import labelled_docs, run_labelled
 
 
@@ -31,9 +31,9 @@ def reason_set(reasons: list[str]) -> str:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--split", choices=["heldout", "calibration"], default="heldout")
-    ap.add_argument("--train-config", default="configs/train/default.yaml")
+    ap.add_argument("--train-config", help="YAML merged over the training defaults")
     args = ap.parse_args()
-    cfg = load_train_settings(repo_path(args.train_config))
+    cfg = load_train_settings(args.train_config)
     if args.split == "heldout":
         docs = labelled_docs("heldout", cfg.heldout_seed, cfg.heldout_docs, noise=cfg.noise)
     else:

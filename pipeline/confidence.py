@@ -60,7 +60,7 @@ import math
 from .calibration import Calibration
 from .datamodel.base import Feature, Features, Method, ReviewReason
 from .datamodel.record import ReportField, Semantic
-from .settings import CalibrationSettings, ConfidenceSettings, repo_path
+from .settings import CalibrationSettings, ConfidenceSettings
 
 PASSED_CAP = 2.0
 # Features that send a field to review whatever its confidence, with the reason they give.
@@ -137,9 +137,8 @@ class Scorer:
 
     def __init__(self, settings: ConfidenceSettings, calibration: CalibrationSettings) -> None:
         self.settings = settings
-        self.calibration = (
-            Calibration.load(repo_path(calibration.path)) if calibration.path else None
-        )
+        path = calibration.file_path()
+        self.calibration = Calibration.load(path) if path else None
 
     def apply(self, field: ReportField) -> None:
         raw = score(field, self.settings)

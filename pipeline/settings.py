@@ -1,8 +1,11 @@
-"""One settings model for the whole pipeline, loaded from configs/*.yaml.
+"""One settings model for the whole pipeline: every value has its default here, on the field.
 
-configs/default.yaml holds every value (the model has no defaults of its own, so there is one
-source of truth); a user file passed with --config is deep-merged over it. Each stage receives
-only its own sub-model; no stage imports this module's loader.
+`Settings()` is the default configuration; configs/default.yaml (and configs/ocr/<kind>.yaml,
+configs/train/default.yaml) list the same values with their comments for users to copy from,
+and tests/test_settings.py fails when a file and the defaults here disagree. A user file passed
+with --config (or $NIANBAO_CONFIG) is deep-merged over the defaults. Each stage receives only
+its own sub-model; no stage imports this module's loader. Nothing here refers to a checkout:
+model files are found through pipeline/paths.py.
 """
 
 from __future__ import annotations
@@ -14,12 +17,11 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from .datamodel.base import Feature, Method
 from .errors import ConfigError
-
-DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "configs" / "default.yaml"
+from .paths import model_path
 
 
 class _Section(BaseModel):
@@ -27,77 +29,102 @@ class _Section(BaseModel):
 
 
 class IngestSettings(_Section):
-    max_bytes: int
-    text_suffixes: list[str]
-    html_suffixes: list[str]
+    max_bytes: int = 52428800  # 50 MiB: larger text/HTML files are refused with an error record
+    text_suffixes: list[str] = [".txt", ".text", ".md", ".markdown"]  # read as plain text
+    html_suffixes: list[str] = [".html", ".htm", ".shtml", ".xhtml"]  # read as web pages
     # Share of characters that must decode cleanly for a file to count as text at all.
-    min_clean_ratio: float
+    min_clean_ratio: float = 0.9
     # Share of control characters above which a file is treated as binary.
-    max_control_ratio: float
-    min_common_hanzi: float  # readable Chinese: this share of ideographs are common ones
-    other_encodings: list[str]  # tried when UTF-8/GB18030 give rare characters
-    mojibake_max_cjk_ratio: float  # text with fewer ideographs may be mojibake...
-    mojibake_min_cjk_ratio: float  # ... and is repaired when the re-reading has this many
-    # Hostile input (issue #8): HTML nested deeper than this is refused before it is walked;
-    # one HTML table expanding (rowspan x colspan) to more grid cells than this is cut there.
-    max_html_depth: int
-    max_table_cells: int
-    max_lines: int  # a text with more lines than this is refused (`too_large`): not a report
+    max_control_ratio: float = 0.02
+    # readable Chinese: this share of ideographs are common ones (real text: >99% of ideographs
+    # are among GB2312's 3,755 common ones)
+    min_common_hanzi: float = 0.8
+    other_encodings: list[str] = ["big5"]  # tried when UTF-8/GB18030 give rare characters
+    # text with fewer ideographs than this share may be UTF-8/GBK decoded as cp1252/latin-1...
+    mojibake_max_cjk_ratio: float = 0.05
+    # ... and is repaired (error mojibake_repaired) when the re-reading has this many
+    mojibake_min_cjk_ratio: float = 0.3
+    # Hostile input (issue #8): HTML nested deeper than this is refused before it is walked
+    # (walking it is quadratic); one HTML table expanding (rowspan x colspan) to more grid cells
+    # than this is cut there.
+    max_html_depth: int = 400
+    max_table_cells: int = 20000
+    # a text with more lines than this is refused (`too_large`): not a report (the longest
+    # seen have ~3000)
+    max_lines: int = 20000
 
 
 class CleanSettings(_Section):
-    nav_min_items: int
-    short_line_max_chars: int
-    pasted_min_labels: int
-    pasted_window: int
+    nav_min_items: int = 3  # navigation items needed to call a run of short lines navigation
+    short_line_max_chars: int = 24  # a line this short with no sentence punctuation may be nav
+    pasted_min_labels: int = 2  # metadata labels (标题, 索引号, ...) that reveal a pasted page
+    pasted_window: int = 6  # ... within this many lines
 
 
 class HeadingSettings(_Section):
-    min_score: float  # 0..100, rapidfuzz ratio against the template heading
-    max_chars: int  # a heading line is short
-    join_max_chars: int  # a line this short may be the first half of a split heading
+    min_score: float = 80  # 0..100, rapidfuzz ratio of a line's body against the heading
+    max_chars: int = 48  # a heading line is short
+    join_max_chars: int = 30  # a line this short may be the first half of a split heading
 
 
 class TableSettings(_Section):
-    min_label_score: float  # 0..100, fuzzy score for a row label to count as a match
-    ambiguity_margin: float  # another template row scoring this close makes a match ambiguous
-    anchor_min_score: float  # 0..100: a header stack must match its column label this well
-    anchor_tolerance: float  # share of the column spacing a value may sit off its column
-    clean_label_score: float  # 0..1: a cell read with this label score counts as cleanly read
-    clean_ocr_confidence: float  # 0..1: ... and an OCR'd cell with this confidence (not re-read)
-    min_values_for_row: int  # a line needs this many value cells to be a table row
+    min_label_score: float = 62  # 0..100, fuzzy score for a row label to match the template
+    ambiguity_margin: float = 5  # another template row scoring this close: the match is ambiguous
+    anchor_min_score: float = 60  # 0..100: a header stack must match its column label this well
+    anchor_tolerance: float = 0.6  # share of the column spacing a value may sit off its column
+    # 0..1: failed checks on cells read with this label score count as "source inconsistent"...
+    clean_label_score: float = 0.9
+    # 0..1: ... and an OCR'd cell with this confidence, neither cut nor re-read
+    clean_ocr_confidence: float = 0.95
+    min_values_for_row: int = 1  # a line needs this many value cells to be a table row
 
 
 class GridSettings(_Section):
-    """Ruled-grid tables (pipeline/engines/tables): detection, cell filling, re-reading."""
+    """Ruled-grid tables (pipeline/engines/tables): detection, cell filling, re-reading.
 
-    enabled: bool
-    camelot: bool  # text-layer PDFs: camelot lattice gives the grid
-    min_rule_inches: float  # shorter dark runs are not rules (glyph strokes are shorter)
-    rule_gap_inches: float  # gaps up to this long inside a broken rule are bridged
-    threshold_block: int  # adaptive threshold neighbourhood (odd, pixels)
-    threshold_offset: float  # ... and offset (how much darker than the neighbourhood)
-    merge_inches: float  # rule positions closer than this are one boundary
-    min_cell_inches: float  # no cell is thinner: closer rules are one boundary (the longer)
-    edge_coverage: float  # share of a cell side a rule must cover to separate two cells
-    open_edge_share: float  # this share of the side rules running on past the last rule: open row
-    min_rows: int  # a grid needs this many rows and columns
-    min_cols: int
-    cell_share: float  # a fragment with this share of its area in one cell belongs to it
-    reread: bool  # re-read doubtful digit cells from their crop (OCR pages)
-    reread_below: float  # OCR confidence under which a digit cell is re-read
-    reread_unfiltered: bool  # crops from the page as scanned (deskewed, not denoised)
-    reread_min_confidence: float  # a re-read counts only at this confidence or more
-    ink_contrast: int  # grey levels under a cell's background (median) that are ink
-    min_ink_share: float  # a cell with less ink than this share is blank (not re-read)
-    speck_share: float  # marks under this share of the cell's largest are noise specks
-    reread_pad_share: float  # crop = the marks' box padded by this share of its height
-    reread_min_height_px: int  # ... enlarged to at least this height (recogniser input)
-    slash_lean_degrees: float  # a cell read as 1 whose mark leans more is a "/" (n/a)
-    stroke_min_elongation: float  # 0..1: a mark this elongated is a stroke (lean measurable)
-    digit_column_share: float  # a column is numeric when this share of its filled cells is
-    continuation_inches: float  # a grid this close to the page end may continue on the next page
-    same_edge_inches: float  # ... when the next page's first grid has the same left/right edges
+    On scans the rules are found with OpenCV morphology after deskew, on text-layer PDFs camelot
+    lattice finds them. Lengths are in inches (scaled by the page dpi)."""
+
+    enabled: bool = True  # read the statutory tables as ruled grids
+    camelot: bool = True  # text-layer PDFs: camelot lattice gives the grid
+    # shorter dark runs are not rules (vertical glyph strokes of 10.5pt text are ~0.14in)
+    min_rule_inches: float = 0.2
+    rule_gap_inches: float = 0.04  # gaps up to this long inside a faint or broken rule are bridged
+    threshold_block: int = 15  # adaptive threshold neighbourhood (odd, pixels)
+    threshold_offset: float = -2  # ... and offset (how much darker than the neighbourhood)
+    merge_inches: float = 0.03  # rule positions closer than this are one boundary
+    min_cell_inches: float = 0.12  # no cell is thinner: closer rules are one boundary (the longer)
+    edge_coverage: float = 0.5  # share of a cell side a rule must cover to separate two cells
+    # this share of the side rules running on past the last cross rule (a table cut by the page
+    # end): the open row (or column) is kept
+    open_edge_share: float = 0.5
+    min_rows: int = 2  # a grid needs this many rows and columns
+    min_cols: int = 2
+    cell_share: float = 0.7  # a fragment with this share of its area in one cell belongs to it
+    reread: bool = True  # re-read doubtful digit cells from their crop (OCR pages)
+    reread_below: float = 0.9  # OCR confidence under which a digit cell is re-read
+    # crops from the page as scanned (deskewed, not denoised: a median erases thin strokes)
+    reread_unfiltered: bool = True
+    reread_min_confidence: float = 0.6  # a re-read counts only at this confidence or more
+    # grey levels under a cell's background (median) that are ink (faded print, grey 120-140 on
+    # 250, is ink: a fixed level is not)
+    ink_contrast: int = 60
+    # a cell with less ink than this share is blank (not re-read); a small digit in a wide
+    # 150-dpi cell is 0.002
+    min_ink_share: float = 0.001
+    speck_share: float = 0.03  # marks under this share of the cell's largest are noise specks
+    reread_pad_share: float = 0.25  # crop = the marks' box padded by this share of its height
+    # ... enlarged to at least this height (PP-OCR recognisers read 48-pixel-high lines)
+    reread_min_height_px: int = 48
+    # a cell read as 1 whose mark leans more is a "/" (n/a): printed 1s lean <= 7 degrees after
+    # deskew, "/" 25-30
+    slash_lean_degrees: float = 15
+    stroke_min_elongation: float = 0.8  # 0..1: a mark this elongated is a stroke (lean measurable)
+    digit_column_share: float = 0.34  # a column is numeric when this share of its filled cells is
+    # a grid ending within this of the page bottom may continue on the next page ...
+    continuation_inches: float = 2.5
+    # ... when the next page's first grid has these same left/right edges
+    same_edge_inches: float = 0.15
 
 
 class MetaSettings(_Section):
@@ -127,8 +154,8 @@ class DecoderSettings(_Section):
 
 
 class NlpSettings(_Section):
-    segmenter: Literal["jieba", "char"]
-    batch_size: int
+    segmenter: Literal["jieba", "char"] = "jieba"  # spaCy's zh tokenizer: jieba (word) or char
+    batch_size: int = 64  # texts per spaCy batch (speed only)
 
 
 class ConfidenceWeights(_Section):
@@ -140,225 +167,358 @@ class ConfidenceWeights(_Section):
     themselves: `label_score` weighs (label_score - 1), `ocr_doubt` weighs (1 - ocr_confidence)
     and `parse_doubt` weighs (1 - parse_accuracy); `checks_passed` counts are capped."""
 
-    label_score: float
-    position_uncertain: float
-    checks_passed: float
-    checks_failed: float
-    ocr_doubt: float
-    parse_doubt: float
-    approximate: float
-    chinese_numeral: float
-    conflict: float
-    corroborated: float
-    ocr_blank: float
-    ocr_confusable: float
-    label_ambiguous: float
-    grid_cell: float
-    cell_reread: float
-    cell_split: float
-    inferred_rule: float
-    repaired: float
-    reread_disagrees: float
-    slash_like: float
-    exonerated: float
-    position_confirmed: float
-    late: float
-    document_doubt: float
-    decoded: float = -0.5
-    unlabelled_row: float = -0.5
-    dropped_blank: float = -1.0
-    decoder_ambiguous: float = -3.0
+    label_score: float = 2.0  # times (score - 1): 0 for a perfect label, negative as it weakens
+    position_uncertain: float = -4.0  # the cell's column was inferred, not fixed by the source
+    checks_passed: float = 0.8  # per passed hard check the field is in (capped at 2)
+    checks_failed: float = -3.5  # per failed hard check the field is in
+    ocr_doubt: float = -4.0  # times (1 - OCR confidence of the cell)
+    parse_doubt: float = -3.0  # times (1 - camelot parsing-report accuracy)
+    approximate: float = -0.4  # 余, 多, 约: the value is the stated round figure
+    chinese_numeral: float = -0.3
+    conflict: float = -2.0  # other mentions in the document disagree
+    corroborated: float = 1.0  # another source (signature, prose) agrees
+    ocr_blank: float = -1.2  # nothing read in an OCR'd cell: blank, or a missed digit?
+    ocr_confusable: float = -3.0  # 一 read as 1: plausible, never certain
+    label_ambiguous: float = -3.0  # the row label fits two template rows about equally
+    grid_cell: float = 0.6  # the cell's place comes from ruled lines, not text gaps
+    cell_reread: float = -0.3  # read again from its crop: the page reading was doubtful
+    cell_split: float = -0.8  # cut from an OCR line that crossed a rule
+    inferred_rule: float = -3.0  # a missing rule was inferred from the text lines
+    repaired: float = -3.0  # value implied by the 勾稽 relations, not read
+    reread_disagrees: float = -3.0  # page OCR and the crop re-read read different values
+    slash_like: float = -3.0  # read as 1, shaped like the "/" of a not-applicable cell
+    exonerated: float = 4.5  # failed relations one way, a passing one the other: culprit elsewhere
+    position_confirmed: float = 3.5  # an inferred column that every relation through it confirms
+    late: float = -2.0  # publish date after the statutory deadline (sections.yaml)
+    document_doubt: float = -1.0  # unchecked value in a document misread elsewhere (score.py)
+    decoded: float = -0.5  # placed by the table decoder from the order of a torn table
+    unlabelled_row: float = -0.5  # ... in a row no label in front of it named
+    dropped_blank: float = -1.0  # a blank the source did not print, inferred from the row
+    decoder_ambiguous: float = -3.0  # another decoding reads this cell otherwise (reviewed)
 
 
 class ConfidenceSettings(_Section):
-    method_bias: dict[Method, float]
-    weights: ConfidenceWeights
-    review_threshold: float
-    missing_confidence: float
-    unread_confidence: float  # a row or table the report has, not read: the value is unknown
-    not_in_format_confidence: float  # absent because the table's format has no such cell
-    document_doubt_signals: list[Feature]  # features showing a document was misread somewhere
-    document_doubt_label_score: float  # ... or a row label matched worse than this
+    """Field confidence = sigmoid(method_bias[method] + sum(weights[f] * feature f)).
+
+    The features are documented in pipeline/confidence.py; the weights are hand-set priors that
+    order the fields, and the calibration (`calibration:`) maps the score to a probability."""
+
+    method_bias: dict[Method, float] = {
+        Method.table_html: 3.2,
+        Method.table_flattened_text: 2.6,
+        Method.table_text_layer: 3.0,
+        Method.table_ocr_lines: 2.4,
+        Method.table_grid_text_layer: 3.0,
+        Method.table_grid_ocr: 2.4,
+        Method.repaired_consistency: 0.0,
+        Method.prose_matcher: 2.2,
+        Method.meta_title: 2.8,
+        Method.meta_signature: 2.4,
+        Method.meta_text: 1.6,
+    }
+    weights: ConfidenceWeights = Field(default_factory=lambda: ConfidenceWeights())
+    # below this a field is marked for review (chosen on the calibration split: `nianbao train
+    # calibration` prints the trade-off)
+    review_threshold: float = 0.992
+    missing_confidence: float = 0.6  # confidence that an item absent from the text is truly absent
+    # a row or table the report has, not read: the value is unknown
+    unread_confidence: float = 0.05
+    # absent because the table's detected format has no such cell
+    not_in_format_confidence: float = 0.99
+    # features showing a document was misread somewhere: its values that no relation checks get
+    # `document_doubt` (stages/score.py; errors cluster by document)
+    document_doubt_signals: list[Feature] = [
+        Feature.checks_failed,
+        Feature.position_uncertain,
+        Feature.row_not_found,
+        Feature.table_not_found,
+        Feature.repaired,
+        Feature.ocr_confusable,
+        Feature.conflict,
+        Feature.not_a_number,
+        Feature.inferred_rule,
+    ]
+    document_doubt_label_score: float = 1.0  # ... or a row label matched below this (garbled)
 
 
 class SectionSettings(_Section):
-    """How headings and the learned passage classifier (pipeline/nlp/sections.py) combine."""
+    """How headings and the learned passage classifier (pipeline/nlp/sections.py, trained by
+    `nianbao train sections`) combine. Clean headings fix the boundaries; the classifier places
+    lines where headings are missing, misnumbered or garbled; disagreement lowers confidence."""
 
-    model: str | None  # models/ dir of the passage classifier (relative: repo root); None: off
-    clean_heading_score: float  # 0..1: a heading this good, numbered right, fixes its boundary
-    heading_weight: float  # log-odds a heading that is not clean gives its section
-    switch_penalty: float  # log cost of starting a new section (keeps sections contiguous)
-    noise_probability: float  # a line the classifier calls noise this surely is left out
-    noise_max_chars: int  # ... if it is no longer than this (long prose stays in its section)
-    batch_size: int
+    # dir of the passage classifier (relative: against the models dir); None: headings only
+    model: str | None = "sections"
+    clean_heading_score: float = 0.9  # 0..1: a heading this good, numbered right, is clean
+    heading_weight: float = 6.0  # log-odds a heading that is not clean gives its section
+    switch_penalty: float = 4.0  # log cost of starting a new section (against flicker)
+    noise_probability: float = 0.5  # a line the classifier calls noise this surely is left out
+    noise_max_chars: int = 60  # ... if it is no longer than this (long prose stays prose)
+    batch_size: int = 256  # passages per classifier batch (speed only)
+
+    _models_dir: str | None = PrivateAttr(default=None)  # Settings.models_dir, set by Settings
+
+    def model_path(self) -> Path | None:
+        """The classifier's directory (None: switched off)."""
+        return model_path(self.model, self._models_dir) if self.model else None
 
 
 class CalibrationSettings(_Section):
-    """The map from raw evidence score to probability (pipeline/calibration.py)."""
+    """The map from raw evidence score to probability (pipeline/calibration.py), fitted by
+    `nianbao train calibration` (isotonic, on labelled fields of generated reports)."""
 
-    path: str | None  # JSON beside the models (relative: repo root); None: raw scores as they are
-    bins: int  # equal-width bins of the reliability table and the ECE
-    precision_at: list[float]  # thresholds `nianbao eval` reports precision at
+    # JSON (relative: against the models dir); None: raw scores are used as they are
+    path: str | None = "calibration.json"
+    bins: int = 10  # equal-width bins of the reliability table and the ECE
+    precision_at: list[float] = [0.9, 0.95, 0.99]  # thresholds `nianbao eval` reports precision at
+
+    _models_dir: str | None = PrivateAttr(default=None)  # Settings.models_dir, set by Settings
+
+    def file_path(self) -> Path | None:
+        """The calibration file (None: switched off)."""
+        return model_path(self.path, self._models_dir) if self.path else None
 
 
 class ExtractionNoiseSettings(_Section):
     """Errors put into the labelled documents for calibration and the held-out report
     (sample_scans/generator/noise.py): the truth stays, the text goes wrong."""
 
-    clean_share: float = Field(ge=0, le=1)  # documents left without any extraction error
-    max_events: int = Field(ge=1)  # a kind that occurs in a document occurs 1..this many times
-    rates: dict[str, float]  # kind -> probability it occurs in a noisy document
+    clean_share: float = Field(0.35, ge=0, le=1)  # documents left without any extraction error
+    max_events: int = Field(2, ge=1)  # a kind that occurs in a document occurs 1..this many times
+    rates: dict[str, float] = {  # kind -> probability it occurs in a noisy document
+        "digit_confusion": 0.3,  # 0<->8, 1<->7, 3->8, 5<->6, 1->l/I, 0->O/〇 in a table cell
+        "na_misread": 0.1,  # "/" read as 1, "—" as 一
+        "digit_dropped": 0.15,
+        "digit_doubled": 0.15,
+        "cells_merged": 0.15,  # separator lost: 12|5 -> 125
+        "cell_split": 0.1,  # 125 -> 12|5
+        "blank_lost": 0.15,  # an empty cell dropped: the row shifts left (flattened web tables)
+        "row_lost": 0.1,
+        "label_garbled": 0.2,
+        "thousands_sep": 0.15,  # 1234 -> 1,234
+        "prose_figure": 0.25,  # a figure in the prose misread, dropped or doubled
+    }
 
 
 class TrainSettings(_Section):
-    """`nianbao train`: the labelled corpora and the training run (configs/train/*.yaml)."""
+    """`nianbao train`: the labelled corpora and the training run (configs/train/default.yaml
+    lists these defaults). Documents are generated (sample_scans/generator/labelled.py): split by
+    DOCUMENT, the held-out ones from another seed and another pool of agencies."""
 
-    seed: int  # generator seed of the training documents; held-out uses `heldout_seed`
-    heldout_seed: int
-    train_docs: int
-    heldout_docs: int
-    calibration_docs: int  # training-split documents (not used by the classifier) for calibration
-    noise: ExtractionNoiseSettings  # on calibration and held-out documents, not the classifier's
-    review_thresholds: list[float]  # tabulated: wrong fields flagged vs review load at each
-    epochs: int
-    dropout: float
-    batch_size: int
-    learn_rate: float
-    ngram_size: int
-    hash_length: int  # feature hash table size of the bag-of-words model
+    seed: int = 20250101  # generator seed of the training documents; held-out uses `heldout_seed`
+    heldout_seed: int = 20250707
+    train_docs: int = 400  # classifier training documents
+    heldout_docs: int = 150  # held-out documents: the figures in the report
+    # further training-split documents (noisy, not used by the classifier), run through the
+    # pipeline, for calibration
+    calibration_docs: int = 500
+    # on calibration and held-out documents, not the classifier's
+    noise: ExtractionNoiseSettings = Field(default_factory=ExtractionNoiseSettings)
+    # tabulated: wrong fields flagged vs review load at each
+    review_thresholds: list[float] = [
+        0.5, 0.8, 0.85, 0.9, 0.95, 0.97, 0.98, 0.985, 0.99,
+        0.991, 0.992, 0.993, 0.994, 0.995, 0.996, 0.997, 0.999,
+    ]  # fmt: skip
+    epochs: int = 8
+    dropout: float = 0.2
+    batch_size: int = 64
+    learn_rate: float = 0.001
+    ngram_size: int = 2  # words and word bigrams
+    hash_length: int = 262144  # 2^18 hashed features of the bag-of-words model: ~8 MB of weights
 
 
 class RenderSettings(_Section):
-    dpi: int  # page images (and every evidence bbox) are at this resolution
-    use_text_layer: bool  # read a PDF page's text layer when it is real text
-    min_text_chars: int  # fewer characters than this: treat the page as a scan
-    min_cjk_ratio: float  # share of CJK characters a real text layer has at least
-    max_garbage_ratio: float  # share of unmapped/symbol glyphs above which the layer is garbage
-    char_gap_ratio: float  # text layer: a gap wider than this many font heights splits a run
-    pdf_suffixes: list[str]
-    image_suffixes: list[str]
-    # Hostile input (issue #8): limits checked before anything big is decoded.
-    max_pages: int  # pages after this are not read (error `too_many_pages`)
-    max_image_pixels: int  # an image (frame) larger than this is refused before decoding
-    max_page_pixels: int  # a PDF page larger than this at `dpi` is not rendered
-    max_stream_bytes: int  # a PDF stream inflating past this is a decompression bomb
-    blank_dpi: int  # a page needing OCR is first looked at this small to skip blank pages
-    blank_contrast: int  # grey levels from the page's median that count as ink
-    blank_max_ink: float  # a page with a smaller share of ink pixels is blank (no OCR)
+    dpi: int = 200  # page images (and every evidence bbox) are at this resolution
+    use_text_layer: bool = True  # read a born-digital PDF page's text layer when it is real text
+    min_text_chars: int = 30  # fewer characters than this in the text layer: a scan
+    min_cjk_ratio: float = 0.3  # share of CJK characters a real text layer has at least
+    # share of unmapped/symbol glyphs above which the layer is garbage (broken glyph map: OCR it)
+    max_garbage_ratio: float = 0.05
+    # text layer: a gap wider than this many font heights (loose boxes) splits a run
+    char_gap_ratio: float = 0.6
+    pdf_suffixes: list[str] = [".pdf"]
+    image_suffixes: list[str] = [".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"]
+    # Hostile input (issue #8): limits checked before anything big is decoded, so a bomb costs
+    # nothing.
+    max_pages: int = 200  # pages after this are not read (error `too_many_pages`)
+    # an image (frame) larger than this is refused before decoding (100 MP; A4 at 600 dpi is 35)
+    max_image_pixels: int = 100000000
+    max_page_pixels: int = 100000000  # a PDF page larger than this at `dpi` is not rendered
+    # a PDF stream inflating past this (256 MiB) is a decompression bomb
+    max_stream_bytes: int = 268435456
+    blank_dpi: int = 24  # a page needing OCR is first looked at this small to skip blank pages
+    blank_contrast: int = 40  # grey levels from the page's median that count as ink
+    blank_max_ink: float = 0.0005  # a page with a smaller share of ink pixels is blank (no OCR)
 
 
 class PrepareSettings(_Section):
-    orientation: bool  # detect pages turned 90/180/270 and turn them upright
-    upside_down_below: float  # mean OCR confidence under which other turns are tried
-    orienting_chars: int  # only OCR lines this long say which way the text runs
-    clear_winner: float  # a reading this many times stronger than the opposite turn settles it
-    deskew: bool
-    max_skew_degrees: float
-    skew_step_degrees: float
-    min_skew_degrees: float  # smaller estimated skews are left alone
-    denoise: bool
+    orientation: bool = True  # detect pages turned 90/180/270 and turn them upright
+    upside_down_below: float = 0.8  # mean OCR confidence under which other turns are tried
+    # only OCR lines this long say which way the text runs (single digits are square)
+    orienting_chars: int = 3
+    clear_winner: float = (
+        3.0  # a reading this many times stronger than the opposite turn settles it
+    )
+    deskew: bool = True  # straighten pages scanned at a slant
+    max_skew_degrees: float = 3.0  # skews searched: up to this either way ...
+    skew_step_degrees: float = 0.05  # ... in steps of this
+    min_skew_degrees: float = 0.1  # smaller estimated skews are not worth a resampling
+    denoise: bool = True  # 3x3 median filter
 
 
 class LayoutSettings(_Section):
-    row_overlap: float  # a fragment overlapping a row's band by this share of its height joins it
-    tall_chars: float  # a fragment taller than this many char heights never widens a row
-    cell_gap_chars: float  # OCR: a gap wider than this many char heights separates cells
-    text_layer_cell_gap_chars: float  # the same for text-layer runs (pdfium splits at cells)
-    column_gap_chars: float  # number centres further apart than this are different columns
-    right_margin_chars: float  # a row ending within this of the right margin is full
-    indent_chars: float  # a row starting this far right of the margin is indented
-    paragraph_gap_lines: float  # a gap over this many usual row gaps ends a paragraph
-    margin_band: float  # share of the page height at top and bottom for headers/footers
+    # a fragment overlapping a row's band by this share of its height joins it
+    row_overlap: float = 0.5
+    # a fragment taller than this many char heights (vertical stub text) never widens a row
+    tall_chars: float = 2.5
+    cell_gap_chars: float = 1.5  # OCR: a gap wider than this many char heights separates cells
+    # the same for text-layer runs (pdfium already ends runs at cell boundaries)
+    text_layer_cell_gap_chars: float = 0.3
+    column_gap_chars: float = 1.5  # number centres further apart than this are different columns
+    right_margin_chars: float = 2.0  # a row ending within this of the right margin is full
+    indent_chars: float = 1.0  # a row starting this far right of the margin is indented
+    # a gap between rows over this many of the page's usual row gaps (at least a character
+    # height) ends a paragraph
+    paragraph_gap_lines: float = 1.2
+    margin_band: float = 0.08  # share of the page height at top and bottom for headers/footers
 
 
 class _PpOcrSettings(_Section):
-    """What the two PP-OCR engines (paddle, rapid) share: the ONNX files and DB/CTC settings."""
+    """What the two PP-OCR engines (paddle, rapid) share: the ONNX files and DB/CTC settings.
 
-    source_dir: str | None  # folder with the ONNX files; None: the rapidocr wheel's models/
-    det_onnx: str  # file names in source_dir
-    rec_onnx: str
-    cpu_threads: int
-    det_limit_side_len: int
-    det_limit_type: Literal["min", "max"]
-    det_thresh: float
-    det_box_thresh: float
-    det_unclip_ratio: float
-    rec_batch_size: int
-    rec_score_thresh: float  # lines scoring lower are dropped by the engine
+    The defaults that differ between the engines are declared on each engine's model."""
+
+    # folder with the ONNX files; None: the rapidocr wheel's rapidocr/models/
+    source_dir: str | None = None
+    det_onnx: str = "PP-OCRv6_det_small.onnx"  # file names in source_dir
+    rec_onnx: str = "PP-OCRv6_rec_small.onnx"
+    cpu_threads: int = 2  # onnxruntime intra-op threads (the machines have 2 cores)
+    det_limit_side_len: int  # detection input size (defaults per engine)
+    det_limit_type: Literal["min", "max"] = "min"
+    det_thresh: float = 0.3  # DB binarisation threshold on the text probability map
+    det_box_thresh: float  # a box whose mean probability is lower is dropped
+    det_unclip_ratio: float  # how far a detected text kernel is grown into a line box
+    rec_batch_size: int = 6  # text lines per recogniser batch
+    # lines scoring lower are dropped by the engine (0: keep every line; its confidence travels
+    # with it)
+    rec_score_thresh: float = 0.0
 
 
 class PaddleOcrSettings(_PpOcrSettings):
-    """PaddleOCR 3.x on onnxruntime, with model dirs prepared from ONNX weights (no download)."""
+    """PaddleOCR 3.x, fully offline on onnxruntime, with model dirs prepared from the ONNX
+    weights (pipeline/engines/ocr/paddle.py; no download, no paddlepaddle)."""
 
-    kind: Literal["paddle"]
-    model_root: str  # prepared PaddleX model dirs live here; relative paths are from the repo root
-    det_model_name: str  # PaddleX model name (= the prepared dir's name and its Global.model_name)
-    rec_model_name: str
-    # onnxruntime SessionOptions; memory only, never the output (so left out of the digest)
-    mem_arena: bool  # enable_cpu_mem_arena: keep freed activations in a growing arena
-    mem_pattern: bool  # enable_mem_pattern: pre-plan allocations per input shape
+    kind: Literal["paddle"] = "paddle"
+    # PaddleX model dirs are prepared here at first use; None: <cache dir>/paddleocr, the cache
+    # dir being $NIANBAO_CACHE, else $XDG_CACHE_HOME/nianbao, else ~/.cache/nianbao (relative:
+    # against that cache dir). Where, not what: left out of the digest.
+    model_root: str | None = None
+    # PaddleX model name (= the prepared dir's name and its Global.model_name)
+    det_model_name: str = "PP-OCRv6_small_det"
+    rec_model_name: str = "PP-OCRv6_small_rec"
+    # onnxruntime SessionOptions; memory only, never the output (so left out of the digest).
+    # The CPU arena keeps the largest activation ever seen (full-page detection) and grows in
+    # chunks; with both off the same pages read the same text and peak RSS drops from about
+    # 1.9 GB to about 1.35 GB for the engine alone (benchmarks/batch.py).
+    mem_arena: bool = False  # enable_cpu_mem_arena: keep freed activations in a growing arena
+    mem_pattern: bool = False  # enable_mem_pattern: pre-plan allocations per input shape
+    # Detection input size. PaddleOCR's pipeline default (min, 64) runs detection on the full
+    # page: peak memory about 1.9 GB on 200-dpi scans. `max` with 1600 caps it at about 1.46 GB
+    # but cost 1.4 points of field accuracy on sample_scans/real (benchmarks/scan_path.py).
+    det_limit_side_len: int = 64
+    det_box_thresh: float = 0.6
+    det_unclip_ratio: float = 1.5
 
 
 class RapidOcrSettings(_PpOcrSettings):
-    """RapidOCR 3.x called directly, on the ONNX files its wheel ships."""
+    """RapidOCR 3.x called directly, on the ONNX files its wheel ships (pipeline/engines/ocr/
+    rapid.py); the detection values are rapidocr's defaults."""
 
-    kind: Literal["rapid"]
-    cls_onnx: str  # 180-degree text-line classifier, used only when use_cls
-    use_cls: bool
-    max_side_len: int  # pages are scaled down so their longer side is at most this
+    kind: Literal["rapid"] = "rapid"
+    cls_onnx: str = "ch_ppocr_mobile_v2.0_cls_mobile.onnx"  # 180-degree text-line classifier
+    use_cls: bool = False  # ... used only when on; page orientation is handled before OCR
+    max_side_len: int = 2000  # pages are scaled down so their longer side is at most this
+    det_limit_side_len: int = 736
+    det_box_thresh: float = 0.5
+    det_unclip_ratio: float = 1.6
 
 
 class TesseractOcrSettings(_Section):
-    """Debian's tesseract binary, run as a subprocess per image."""
+    """Debian's tesseract binary with chi_sim, run as a subprocess per image (pipeline/engines/
+    ocr/tesseract.py); optional, weakest on digits."""
 
-    kind: Literal["tesseract"]
-    binary: str  # name on PATH or a path
-    lang: str  # e.g. chi_sim, or chi_sim+eng
-    psm: int  # page segmentation mode for whole pages (3: automatic)
-    crop_psm: int  # for recognize_crops (7: a single text line)
-    dpi: int  # resolution of the images passed in (they carry none); keep equal to render.dpi
-    cpu_threads: int  # OMP_THREAD_LIMIT; 1 is fastest on 2 cores
-    timeout_s: float
+    kind: Literal["tesseract"] = "tesseract"
+    binary: str = "tesseract"  # name on PATH or a path
+    lang: str = "chi_sim"  # e.g. chi_sim, or chi_sim+eng
+    # page segmentation mode for whole pages (3: automatic; psm 6 drops ruled tables)
+    psm: int = 3
+    crop_psm: int = 7  # for recognize_crops (7: a single text line)
+    # resolution of the images passed in (they carry none); keep equal to render.dpi: without
+    # it tesseract drops table text
+    dpi: int = 200
+    cpu_threads: int = 1  # OMP_THREAD_LIMIT: OpenMP costs more than it gains on 2 cores
+    timeout_s: float = 60  # one image's wall time before tesseract is stopped
 
 
 class DbSettings(_Section):
-    url: str  # SQLAlchemy URL (sqlite:///file.db, postgresql+psycopg://...) or a bare file path
+    """Where `nianbao batch` writes and `nianbao export` reads (pipeline/db); --db overrides."""
+
+    # SQLAlchemy URL (sqlite:///file.db, postgresql+psycopg://user:password@host:5432/dbname)
+    # or a bare file path; SQLite needs no setup
+    url: str = "sqlite:///nianbao.db"
 
 
 class BatchSettings(_Section):
     """`nianbao batch`: workers, isolation and streaming (pipeline/batch/)."""
 
-    workers: int  # local worker processes (--workers)
-    threads_per_worker: int | None  # OCR/BLAS threads per worker; None: cores // workers
-    timeout_s: float  # one document's wall time before its worker is killed (error `timeout`)
-    memory_limit_mb: int  # a worker whose RSS passes this is killed (error `memory_limit`)
-    poll_interval_s: float  # how often the supervisor checks time and memory of the workers
-    read_ahead: int  # documents prepared (read, hashed) per worker ahead of the one running
-    max_member_bytes: int  # archive members larger than this are refused (error `too_large`)
-    dask_memory_limit_mb: int  # `--dask local`: each Dask worker's memory limit (nanny kills)
+    workers: int = 1  # local worker processes (--workers overrides)
+    threads_per_worker: int | None = None  # OCR/BLAS threads per worker; None: cores // workers
+    # one document's wall time before its worker is killed (error `timeout`)
+    timeout_s: float = 900
+    memory_limit_mb: int = 3000  # a worker whose RSS passes this is killed (error `memory_limit`)
+    poll_interval_s: float = 0.2  # how often the supervisor checks time and memory of the workers
+    read_ahead: int = 2  # documents prepared (read, hashed) per worker ahead of the one running
+    # archive members larger than this (512 MiB) are refused (error `too_large`)
+    max_member_bytes: int = 536870912
+    dask_memory_limit_mb: int = (
+        3000  # `--dask local`: each Dask worker's memory limit (nanny kills)
+    )
     # Files a folder walk takes although nianbao cannot read them: each gets an error record
     # (unsupported_format), so a Word report in the archive is reported, not silently left out.
-    also_take_suffixes: list[str]
-    malloc_arena_max: int | None  # glibc malloc arenas per worker (mallopt); None: glibc default
-    malloc_trim: bool  # hand freed heap back to the OS after each document (malloc_trim)
+    # "": no suffix.
+    also_take_suffixes: list[str] = [
+        "", ".doc", ".docx", ".wps", ".ofd", ".rtf", ".xls", ".xlsx", ".et", ".gz", ".bz2",
+        ".xz", ".rar", ".7z",
+    ]  # fmt: skip
+    # glibc malloc arenas per worker (mallopt; fewer arenas, less stranded heap); None: glibc's
+    malloc_arena_max: int | None = 2
+    malloc_trim: bool = True  # hand freed heap back to the OS after each document (malloc_trim)
 
 
 class ReviewSettings(_Section):
     """`nianbao review`: the local review page (pipeline/review/)."""
 
-    host: str  # interface the page listens on; anything not in `loopback_hosts` needs --token
-    port: int
-    loopback_hosts: list[str]  # hosts that need no token (this machine only)
-    crop_margin_x_px: int  # page-image pixels shown left and right of the evidence box
-    crop_margin_y_px: int  # ... and above and below it
-    highlight_px: int  # width of the box drawn around the evidence
-    page_max_px: int  # the whole page ("page" view) is scaled down to this width
-    page_cache: int  # rendered pages kept in memory (moving between cells of one table)
-    context_lines: int  # text input: lines shown above and below the evidence line
-    queue_limit: int  # fields listed at once in the queue
+    # interface the page listens on (--host); anything not in `loopback_hosts` needs --token
+    host: str = "127.0.0.1"
+    port: int = 8765  # --port overrides
+    loopback_hosts: list[str] = ["127.0.0.1", "localhost", "::1"]  # no token needed (this machine)
+    # page-image pixels (at the record's dpi) shown left and right of the evidence box
+    crop_margin_x_px: int = 420
+    crop_margin_y_px: int = 160  # ... and above and below it (wide: the row's label shows)
+    highlight_px: int = 4  # width of the box drawn around the evidence
+    page_max_px: int = 1400  # the whole page ("page" view) is scaled down to this width
+    page_cache: int = 4  # rendered pages kept in memory (moving between cells of one table)
+    context_lines: int = 4  # text input: lines shown above and below the evidence line
+    queue_limit: int = 500  # fields listed at once in the queue
     # Queue filter -> the review reasons it selects (one ending in ":" is a prefix; one starting
     # with "method:" selects fields whose method starts with the rest).
-    reason_groups: dict[str, list[str]]
+    reason_groups: dict[str, list[str]] = {
+        "low_confidence": ["low_confidence"],
+        "failed_check": ["check_failed:"],
+        "ambiguous_column": ["ambiguous_columns", "ambiguous_row"],
+        "repaired_value": ["ocr_confusable", "method:repaired."],
+        "conflict": ["conflicting_mentions"],
+        "not_found": ["not_found", "row_not_found", "table_not_found"],
+    }
 
 
 OcrSettings = Annotated[
@@ -367,30 +527,52 @@ OcrSettings = Annotated[
 
 
 class Settings(_Section):
-    ingest: IngestSettings
-    render: RenderSettings
-    prepare: PrepareSettings
-    layout: LayoutSettings
-    ocr: OcrSettings
-    clean: CleanSettings
-    headings: HeadingSettings
-    tables: TableSettings
-    grid: GridSettings
-    nlp: NlpSettings
-    meta: MetaSettings = MetaSettings()
-    decoder: DecoderSettings = DecoderSettings()
-    confidence: ConfidenceSettings
-    db: DbSettings
-    batch: BatchSettings
-    review: ReviewSettings
-    sections: SectionSettings
-    calibration: CalibrationSettings
+    """The whole configuration; `Settings()` is the default one (configs/default.yaml)."""
+
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
+    render: RenderSettings = Field(default_factory=RenderSettings)
+    prepare: PrepareSettings = Field(default_factory=PrepareSettings)
+    layout: LayoutSettings = Field(default_factory=LayoutSettings)
+    # OCR engine for scanned pages; each kind's defaults are on its model (configs/ocr/<kind>.yaml)
+    ocr: OcrSettings = Field(default_factory=PaddleOcrSettings)
+    clean: CleanSettings = Field(default_factory=CleanSettings)
+    headings: HeadingSettings = Field(default_factory=HeadingSettings)
+    tables: TableSettings = Field(default_factory=TableSettings)
+    grid: GridSettings = Field(default_factory=GridSettings)
+    nlp: NlpSettings = Field(default_factory=NlpSettings)
+    meta: MetaSettings = Field(default_factory=MetaSettings)
+    decoder: DecoderSettings = Field(default_factory=DecoderSettings)
+    confidence: ConfidenceSettings = Field(default_factory=ConfidenceSettings)
+    db: DbSettings = Field(default_factory=DbSettings)
+    batch: BatchSettings = Field(default_factory=BatchSettings)
+    review: ReviewSettings = Field(default_factory=ReviewSettings)
+    sections: SectionSettings = Field(default_factory=SectionSettings)
+    calibration: CalibrationSettings = Field(default_factory=CalibrationSettings)
+    # The folder relative model paths (sections.model, calibration.path) resolve against (a
+    # relative one: from the working directory); None: $NIANBAO_MODELS, else the models shipped
+    # in the package (pipeline/paths.py). Where, not what: left out of the digest, which covers
+    # the model files' bytes.
+    models_dir: str | None = None
 
     _digest: str | None = PrivateAttr(default=None)  # settings are frozen: computed once
 
+    @model_validator(mode="after")
+    def _models_dir_to_parts(self) -> Settings:
+        self._give_models_dir()
+        return self
+
+    def _give_models_dir(self) -> None:
+        """The sub-models that name model files resolve them against `models_dir`; each gets
+        its own copy, so a sub-model shared with other settings is never changed."""
+        for name in ("sections", "calibration"):
+            part = getattr(self, name).model_copy()
+            part._models_dir = self.models_dir
+            object.__setattr__(self, name, part)  # frozen: set once, while validating or copying
+
     def digest(self) -> str:
-        """Hash of what decides a record: where it is stored, how it is scheduled and how many
-        threads the OCR uses do not (so a rerun with other --workers or --db resumes)."""
+        """Hash of what decides a record: where it is stored, how it is scheduled, how many
+        threads the OCR uses and where the model files lie do not (so a rerun with other
+        --workers or --db resumes); the model files' bytes do."""
         if self._digest is None:
             self._digest = self._compute_digest()
         return self._digest
@@ -398,6 +580,7 @@ class Settings(_Section):
     def model_copy(self, *, update: Any = None, deep: bool = False) -> Settings:
         copy = super().model_copy(update=update, deep=deep)
         copy._digest = None  # an updated copy is another configuration
+        copy._give_models_dir()  # an updated models_dir or sub-model resolves the same
         return copy
 
     def _compute_digest(self) -> str:
@@ -408,15 +591,23 @@ class Settings(_Section):
             dump["ocr"].pop(key, None)
         # The learned models decide records as much as the settings: a retrained classifier or
         # a refitted calibration is a new configuration (a batch rerun extracts again).
-        dump["model_files"] = _model_digests(self.sections.model, self.calibration.path)
+        dump["model_files"] = _model_digests(
+            self.models_dir, self.sections.model, self.calibration.path
+        )
         blob = json.dumps(dump, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
-# Settings sections that change how documents are scheduled or stored, never their records.
-_NOT_DIGESTED = ("db", "batch", "review")
-# OCR settings that change speed or memory, never what is read.
-_OCR_NOT_DIGESTED = ("cpu_threads", "mem_arena", "mem_pattern")
+# Settings that change how documents are scheduled or stored, or where the model files are
+# found (their bytes are digested), never the records.
+_NOT_DIGESTED = ("db", "batch", "review", "models_dir")
+# OCR settings that change speed, memory or where prepared files are kept, never what is read.
+_OCR_NOT_DIGESTED = ("cpu_threads", "mem_arena", "mem_pattern", "model_root")
+_OCR_KINDS: dict[str, type[BaseModel]] = {
+    "paddle": PaddleOcrSettings,
+    "rapid": RapidOcrSettings,
+    "tesseract": TesseractOcrSettings,
+}
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -439,45 +630,47 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
-def load_settings(path: str | Path | None = None) -> Settings:
-    """Settings from configs/default.yaml, with `path` (or $NIANBAO_CONFIG) merged over it.
-
-    The `ocr` section starts from configs/ocr/<kind>.yaml for the kind in force, so choosing
-    another engine needs only `ocr: {kind: rapid}`.
-    """
-    if not DEFAULT_CONFIG.is_file():
-        raise ConfigError(f"{DEFAULT_CONFIG}: default config not found (install from the repo)")
-    data = _read_yaml(DEFAULT_CONFIG)
+def _read_config(path: str | Path | None) -> tuple[dict[str, Any], str]:
+    """The user's config (`path`, else $NIANBAO_CONFIG, else none) and its name for messages."""
     override = path or os.environ.get("NIANBAO_CONFIG")
-    user = _read_yaml(Path(override)) if override else {}
+    if not override:
+        return {}, "the default settings"
+    return _read_yaml(Path(override)), str(override)
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    """The defaults (`Settings()`), with `path` (or $NIANBAO_CONFIG) deep-merged over them.
+
+    The `ocr` section starts from the defaults of the kind in force (configs/ocr/<kind>.yaml
+    lists them), so choosing another engine needs only `ocr: {kind: rapid}`; mappings such as
+    `confidence.weights` keep the keys the file does not name.
+    """
+    user, name = _read_config(path)
     user_ocr = user.pop("ocr", None) or {}
     if not isinstance(user_ocr, dict):
-        raise ConfigError(f"{override}: `ocr` must be a mapping")
-    data = _merge(data, user)
-    kind = user_ocr.get("kind", data.get("ocr", {}).get("kind"))
-    engine_file = DEFAULT_CONFIG.parent / "ocr" / f"{kind}.yaml"
-    if not engine_file.is_file():
-        known = sorted(p.stem for p in engine_file.parent.glob("*.yaml"))
-        raise ConfigError(
-            f"{override or DEFAULT_CONFIG}: unknown ocr kind {kind!r}; known: {known}"
-        )
-    data["ocr"] = _merge(_read_yaml(engine_file), user_ocr)
+        raise ConfigError(f"{name}: `ocr` must be a mapping")
+    defaults = Settings().model_dump()
+    kind = user_ocr.get("kind", defaults["ocr"]["kind"])
+    if kind not in _OCR_KINDS:
+        raise ConfigError(f"{name}: unknown ocr kind {kind!r}; known: {sorted(_OCR_KINDS)}")
+    data = _merge(defaults, user)
+    data["ocr"] = _merge(_OCR_KINDS[kind]().model_dump(), user_ocr)
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(f"{override or DEFAULT_CONFIG}: invalid config:\n{exc}") from exc
+        raise ConfigError(f"{name}: invalid config:\n{exc}") from exc
 
 
-REPO_ROOT = DEFAULT_CONFIG.parent.parent
+def _model_digests(models_dir: str | None, *paths: str | None) -> dict[str, str]:
+    """sha256 of every file under each model path (a file or a directory); missing: ''.
 
-
-def _model_digests(*paths: str | None) -> dict[str, str]:
-    """sha256 of every file under each model path (a file or a directory); missing: ''."""
+    Keyed by the path as configured and hashed with names relative to the model's own parent,
+    so the same model files give the same digest wherever the models dir is."""
     out: dict[str, str] = {}
     for path in paths:
         if path is None:
             continue
-        root = repo_path(path)
+        root = model_path(path, models_dir)
         files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
         h = hashlib.sha256()
         for f in files:
@@ -488,14 +681,9 @@ def _model_digests(*paths: str | None) -> dict[str, str]:
     return out
 
 
-def repo_path(path: str) -> Path:
-    """A path from the config: relative paths are from the repository root."""
-    p = Path(path)
-    return p if p.is_absolute() else REPO_ROOT / p
-
-
-def load_train_settings(path: str | Path) -> TrainSettings:
-    data = _read_yaml(Path(path))
+def load_train_settings(path: str | Path | None = None) -> TrainSettings:
+    """`TrainSettings()` (configs/train/default.yaml lists them) with `path` merged over them."""
+    data = _merge(TrainSettings().model_dump(), _read_yaml(Path(path))) if path else {}
     try:
         return TrainSettings.model_validate(data)
     except ValidationError as exc:

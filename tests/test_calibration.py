@@ -78,10 +78,9 @@ def test_metrics() -> None:
 
 
 def test_shipped_calibration_loads_and_is_monotone(settings) -> None:
-    from nianbao.settings import repo_path
-
-    assert settings.calibration.path is not None
-    cal = Calibration.load(repo_path(settings.calibration.path))
+    path = settings.calibration.file_path()
+    assert path is not None
+    cal = Calibration.load(path)
     assert all(a <= b for a, b in zip(cal.y, cal.y[1:], strict=False))
     assert cal.info["fitted_by"] == "nianbao train calibration"
     # fitted on noisy documents: it has seen wrong fields at both ends of the raw score

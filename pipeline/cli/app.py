@@ -46,7 +46,10 @@ def _main(
 
 # --config, as every command that runs the pipeline takes it
 ConfigOption = Annotated[
-    Path | None, typer.Option("--config", help="YAML merged over configs/default.yaml")
+    Path | None,
+    typer.Option(
+        "--config", help="YAML merged over the defaults (configs/default.yaml lists them)"
+    ),
 ]
 
 STATUS_STYLE = {"ok": "green", "partial": "yellow", "failed": "red"}

@@ -2,7 +2,9 @@
 
 The work is nianbao.training (on labelled documents from nianbao.synth); this module parses the
 options, builds the pipelines and prints. Everything is seeded: the same configs reproduce the
-same models.
+same models. The models are saved where the pipeline loads them from: `sections.model` and
+`calibration.path` in the models dir (pipeline/paths.py), which in an editable install of the
+checkout is the repository's models/; set `models_dir` or $NIANBAO_MODELS to train elsewhere.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import typer
 from rich.console import Console
 
 from ..errors import NianbaoError
-from ..settings import TrainSettings, load_settings, load_train_settings, repo_path
+from ..settings import TrainSettings, load_settings, load_train_settings
 from .app import ConfigOption, app, build_pipeline, err
 
 train_app = typer.Typer(help="Train the section classifier and the calibration (seeded).")
@@ -25,14 +27,18 @@ app.add_typer(train_app, name="train")
 out = Console(soft_wrap=True)
 
 TrainConfig = Annotated[
-    Path, typer.Option("--train-config", help="training config (corpora sizes, seeds, epochs)")
+    Path | None,
+    typer.Option(
+        "--train-config",
+        help="YAML merged over the training defaults (corpora sizes, seeds, epochs; "
+        "configs/train/default.yaml lists them)",
+    ),
 ]
-DEFAULT_TRAIN = Path("configs/train/default.yaml")
 
 
-def _train_settings(path: Path) -> TrainSettings:
+def _train_settings(path: Path | None) -> TrainSettings:
     try:
-        return load_train_settings(repo_path(str(path)))
+        return load_train_settings(path)
     except NianbaoError as exc:
         err.print(f"[red]error:[/] {exc}")
         raise typer.Exit(2) from exc
@@ -40,17 +46,17 @@ def _train_settings(path: Path) -> TrainSettings:
 
 def _target(config: Path | None, which: str) -> Path:
     settings = load_settings(config)
-    path = settings.sections.model if which == "sections" else settings.calibration.path
-    if not path:
+    path = (
+        settings.sections.model_path() if which == "sections" else settings.calibration.file_path()
+    )
+    if path is None:
         err.print(f"[red]error:[/] {which} is switched off in the config (null): nowhere to save")
         raise typer.Exit(2)
-    return repo_path(path)
+    return path
 
 
 @train_app.command("sections")
-def train_sections_command(
-    train_config: TrainConfig = DEFAULT_TRAIN, config: ConfigOption = None
-) -> None:
+def train_sections_command(train_config: TrainConfig = None, config: ConfigOption = None) -> None:
     """Train the passage classifier on generated reports; saves to sections.model."""
     from ..training.sections import train_sections
 
@@ -62,7 +68,7 @@ def train_sections_command(
 
 @train_app.command("calibration")
 def train_calibration_command(
-    train_config: TrainConfig = DEFAULT_TRAIN, config: ConfigOption = None
+    train_config: TrainConfig = None, config: ConfigOption = None
 ) -> None:
     """Fit the isotonic calibration on generated reports; saves to calibration.path.
     Re-run whenever confidence features, weights or the extraction change."""
@@ -82,7 +88,7 @@ def train_calibration_command(
 
 @train_app.command("heldout")
 def heldout_command(
-    train_config: TrainConfig = DEFAULT_TRAIN,
+    train_config: TrainConfig = None,
     config: ConfigOption = None,
     keep: Annotated[
         Path | None, typer.Option("--keep", help="write the held-out documents to this folder")
@@ -108,9 +114,7 @@ def heldout_command(
 
 
 @train_app.command("all")
-def train_all_command(
-    train_config: TrainConfig = DEFAULT_TRAIN, config: ConfigOption = None
-) -> None:
+def train_all_command(train_config: TrainConfig = None, config: ConfigOption = None) -> None:
     """sections, then calibration (on the new classifier), then the held-out report."""
     train_sections_command(train_config, config)
     train_calibration_command(train_config, config)

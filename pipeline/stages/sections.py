@@ -27,7 +27,7 @@ import math
 
 from ..datamodel.document import Heading, Line, ReportDoc, Section, Slot
 from ..nlp.sections import LABELS, NOISE, PassageClassifier
-from ..settings import SectionSettings, Settings, repo_path
+from ..settings import SectionSettings, Settings
 from ..template import Template
 from .base import Stage
 
@@ -44,11 +44,8 @@ class Sections(Stage[SectionSettings]):
         super().__init__(options)
         settings = self.settings = options
         self.template = template
-        self.classifier = (
-            PassageClassifier.load(repo_path(settings.model), settings.batch_size)
-            if settings.model
-            else None
-        )
+        model = settings.model_path()
+        self.classifier = PassageClassifier.load(model, settings.batch_size) if model else None
 
     @classmethod
     def options_from(cls, settings: Settings) -> SectionSettings:

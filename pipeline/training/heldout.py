@@ -65,12 +65,11 @@ def heldout_report(
         if not w["flagged"]
     ]
     out["calibration"] = report["calibration"]
-    cal_path = pipeline.settings.calibration.path
+    cal_path = pipeline.settings.calibration.file_path()
     if cal_path:
         from ..calibration import Calibration
-        from ..settings import repo_path
 
-        cal = Calibration.load(repo_path(cal_path))
+        cal = Calibration.load(cal_path)
         labelled = [
             (f.raw_score if f.raw_score is not None else f.confidence, f.correct, other)
             for f, other in zip(fields, flagged_other, strict=True)

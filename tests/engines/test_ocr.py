@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from nianbao.engines.ocr import OcrEngine, build_ocr_engine, registered_kinds
-from nianbao.engines.ocr.paddle import STAMP, prepare_model_dirs
+from nianbao.engines.ocr.paddle import STAMP, prepare_model_dirs, resolve_model_root
 from nianbao.errors import ConfigError, OcrUnavailableError
 from nianbao.settings import (
     PaddleOcrSettings,
@@ -174,15 +174,15 @@ def test_paddle_runs_with_no_network(
     script = (
         "import json, sys\n"
         "import numpy as np\n"
-        "from pipeline.engines.ocr import build_ocr_engine\n"
-        "from pipeline.settings import load_settings\n"
+        "from nianbao.engines.ocr import build_ocr_engine\n"
+        "from nianbao.settings import load_settings\n"
         "ocr = load_settings().ocr.model_copy(update={'model_root': sys.argv[1]})\n"
         "lines = build_ocr_engine(ocr).recognize(np.load(sys.argv[2]))\n"
         "print(json.dumps([line.text for line in lines], ensure_ascii=False))\n"
     )
     # The adapter must set what PaddleX needs itself, so nothing of ours is inherited.
     env = {k: v for k, v in os.environ.items() if not k.startswith("PADDLE_PDX_")}
-    cmd = ["unshare", "-n", "--", sys.executable, "-c", script, paddle_settings.model_root]
+    cmd = ["unshare", "-n", "--", sys.executable, "-c", script, str(paddle_settings.model_root)]
     done = subprocess.run(
         [*cmd, str(image)], capture_output=True, text=True, env=env, cwd=REPO, timeout=180
     )
@@ -227,6 +227,87 @@ def test_prepared_dirs_are_reused_and_outlive_the_wheel(
     gone = ours.model_copy(update={"source_dir": str(tmp_path / "uninstalled")})
     assert prepare_model_dirs(gone) == (det, rec)
     assert json.loads((rec / STAMP).read_text(encoding="utf-8")) == meta
+
+
+def test_prepared_dirs_go_to_the_user_cache_unless_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paddle = PaddleOcrSettings()
+    assert paddle.model_root is None
+    monkeypatch.delenv("NIANBAO_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert resolve_model_root(paddle) == tmp_path / "xdg" / "nianbao" / "paddleocr"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert resolve_model_root(paddle) == tmp_path / "home" / ".cache" / "nianbao" / "paddleocr"
+    monkeypatch.setenv("NIANBAO_CACHE", str(tmp_path / "mine"))
+    assert resolve_model_root(paddle) == tmp_path / "mine" / "paddleocr"
+    assert resolve_model_root(paddle.model_copy(update={"model_root": "ocr"})) == (
+        tmp_path / "mine" / "ocr"
+    )
+    pinned = paddle.model_copy(update={"model_root": str(tmp_path / "pinned")})
+    assert resolve_model_root(pinned) == tmp_path / "pinned"
+
+
+_PREPARE = """
+import json, sys, time
+from pathlib import Path
+from nianbao.engines.ocr.paddle import prepare_model_dirs
+from nianbao.settings import PaddleOcrSettings
+go = Path(sys.argv[2])
+while not go.exists():  # both processes start preparing at the same moment
+    time.sleep(0.005)
+dirs = prepare_model_dirs(PaddleOcrSettings(model_root=sys.argv[1]))
+print(json.dumps([str(d) for d in dirs]))
+"""
+
+
+def _prepare_at_once(root: Path, n: int, go: Path) -> list[list[str]]:
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _PREPARE, str(root), str(go)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(n)
+    ]
+    go.touch()
+    outs = [p.communicate(timeout=300) for p in procs]
+    for p, (_, err) in zip(procs, outs, strict=True):
+        assert p.returncode == 0, err[-3000:]
+    return [json.loads(out.strip().splitlines()[-1]) for out, _ in outs]
+
+
+@pytest.mark.slow  # four fresh interpreters importing the package
+def test_processes_preparing_the_dirs_at_once_share_one_complete_copy(tmp_path: Path) -> None:
+    root = tmp_path / "cache" / "paddleocr"  # missing parents are created
+    first, second = _prepare_at_once(root, 2, tmp_path / "go")
+    assert first == second
+    for d in map(Path, first):
+        assert _stamp_ok(d), d
+    assert sorted(p.name for p in root.iterdir()) == sorted(Path(d).name for d in first)
+    assert (tmp_path / "cache").stat().st_mode & 0o077 == 0, "the cache is private to the user"
+    # an outdated dir (built from other weights) is replaced, again by racing processes
+    rec = Path(first[1])
+    stamp = json.loads((rec / STAMP).read_text(encoding="utf-8"))
+    (rec / STAMP).write_text(json.dumps({**stamp, "sha256": "old"}), encoding="utf-8")
+    assert _prepare_at_once(root, 2, tmp_path / "go-again") == [first, first]
+    assert json.loads((rec / STAMP).read_text(encoding="utf-8")) == stamp
+    assert sorted(p.name for p in root.iterdir()) == sorted(Path(d).name for d in first)
+
+
+def _stamp_ok(model_dir: Path) -> bool:
+    names = {p.name for p in model_dir.iterdir()}
+    return names == {"inference.onnx", "inference.yml", STAMP}
+
+
+def test_a_cache_path_that_is_a_file_says_so(tmp_path: Path) -> None:
+    blocked = tmp_path / "cache"
+    blocked.write_text("not a dir", encoding="utf-8")
+    paddle = PaddleOcrSettings(model_root=str(blocked / "paddleocr"))
+    with pytest.raises(ConfigError, match="not a directory"):
+        prepare_model_dirs(paddle)
 
 
 def test_registry_knows_the_kinds_and_rejects_others(settings: Settings) -> None:

@@ -25,9 +25,3 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "nianbao"))
-
-# test_hostile.py forks one built Pipeline per input. A fork copies only the forking thread: a
-# lock another test's leftover thread held (a thread pool, a logger) stays locked in the child,
-# which then hangs. So that module runs in a fresh interpreter (test_hostile_fresh.py starts it)
-# and is collected directly only there.
-collect_ignore = [] if os.environ.get("NIANBAO_FRESH_INTERPRETER") else ["test_hostile.py"]

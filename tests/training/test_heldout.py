@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from nianbao.runner import Pipeline
-from nianbao.settings import Settings, TrainSettings, repo_path
+from nianbao.settings import Settings, TrainSettings
 from nianbao.training.heldout import heldout_report
 
 from tests.training.conftest import few_noisy
@@ -34,7 +34,8 @@ def test_heldout_report_on_noisy_documents(
 def test_installed_console_script_trains_from_any_folder(tmp_path: Path) -> None:
     """`nianbao train` reaches the generator as part of the package (it once imported
     sample_scans.generator by name, which only worked with the checkout on sys.path)."""
-    default = repo_path("configs/train/default.yaml").read_text(encoding="utf-8")
+    repo = Path(__file__).resolve().parents[2]
+    default = (repo / "configs/train/default.yaml").read_text(encoding="utf-8")
     cfg = tmp_path / "train.yaml"
     cfg.write_text(re.sub(r"(?m)^heldout_docs: \d+", "heldout_docs: 2", default), encoding="utf-8")
     out = tmp_path / "heldout.json"

@@ -1,11 +1,11 @@
-"""Alembic environment, run programmatically by `nianbao.db.store.migrate` (no alembic.ini):
+"""Alembic environment, run programmatically by `pipeline.db.store.migrate` (no alembic.ini):
 the caller passes an open connection in `config.attributes["connection"]`."""
 
 from __future__ import annotations
 
 from alembic import context
 
-# alembic loads this file by path, not as a module of the package: import it absolutely
+# alembic loads this file by path, outside the package: a relative import has no parent here
 from nianbao.db.models import Base
 
 connection = context.config.attributes["connection"]

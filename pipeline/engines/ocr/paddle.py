@@ -4,7 +4,12 @@ Why it works offline: PaddleX loads a model from `model_dir` as-is and only asks
 no dir is given. No PyPI package ships PaddleOCR's own PP-OCRv6 weights, but the rapidocr wheel
 ships PP-OCRv6 small det/rec as ONNX. `prepare_model_dirs` turns those into PaddleX model dirs
 (inference.onnx + a hand-written inference.yml; the rec character list comes from the ONNX
-metadata), once, under `model_root`. paddlepaddle itself is not needed (engine="onnxruntime").
+metadata), once, under `model_root` (default: the user cache dir, pipeline/paths.py; never the
+install or the checkout). paddlepaddle itself is not needed (engine="onnxruntime").
+
+Preparing is safe to race: each dir is written under a temporary name beside its final place and
+renamed into it, so another process (a batch worker starting at the same moment) sees either no
+dir or a complete one, and a complete dir another process put there first is kept as it is.
 
 Doc orientation, unwarping and textline orientation are switched off: no package ships their
 weights, and with any of them on PaddleX would try to download. The PADDLE_PDX_* variables are
@@ -13,6 +18,7 @@ set before paddleocr is imported, since PaddleX reads them at import time.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -23,7 +29,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import yaml
 
 from ...errors import OcrUnavailableError
-from ...settings import DEFAULT_CONFIG
+from ...paths import cache_dir, ensure_private_dir
 from .base import OcrLine
 from .common import (
     WHEEL_INSTALL_HINT,
@@ -40,7 +46,7 @@ if TYPE_CHECKING:
 
     from ...settings import PaddleOcrSettings
 
-REPO_ROOT = DEFAULT_CONFIG.parent.parent
+CACHE_SUBDIR = "paddleocr"  # under the cache dir, when model_root is not set
 STAMP = "nianbao-source.json"
 # Bump when the inference.yml written below changes, so prepared dirs are rebuilt.
 LAYOUT_VERSION = 1
@@ -49,9 +55,12 @@ _BGR_DECODE = {"DecodeImage": {"channel_first": False, "img_mode": "BGR"}}
 
 
 def resolve_model_root(settings: PaddleOcrSettings) -> Path:
-    """`model_root` as an absolute path; a relative one is relative to the repo root."""
+    """`model_root` as an absolute path: None is <cache dir>/paddleocr, a relative path is
+    relative to the cache dir."""
+    if settings.model_root is None:
+        return cache_dir() / CACHE_SUBDIR
     root = Path(settings.model_root).expanduser()
-    return root if root.is_absolute() else REPO_ROOT / root
+    return root if root.is_absolute() else cache_dir() / root
 
 
 def _det_config(model_name: str) -> dict[str, Any]:
@@ -119,11 +128,23 @@ def _stamp(model_dir: Path) -> dict[str, Any] | None:
     return data if complete and isinstance(data, dict) else None
 
 
+def _current(model_dir: Path, digest: str) -> bool:
+    """Is the dir complete and built from the source with this digest by this layout?"""
+    stamp = _stamp(model_dir)
+    return (
+        stamp is not None
+        and stamp.get("sha256") == digest
+        and stamp.get("layout") == LAYOUT_VERSION
+    )
+
+
 def _build_dir(model_dir: Path, model_name: str, source: Path, digest: str, det: bool) -> None:
-    """Write the dir next to its final place, then rename: a crash never leaves half a dir."""
-    model_dir.parent.mkdir(parents=True, exist_ok=True)
+    """Write the dir next to its final place, then rename: a crash never leaves half a dir, and
+    a process racing to prepare the same dir either wins the rename or finds the other's."""
+    ensure_private_dir(model_dir.parent)
     tmp = Path(tempfile.mkdtemp(prefix=f".{model_name}-", dir=model_dir.parent))
-    tmp.chmod(0o755)  # mkdtemp makes it private; the dir is shared like any install
+    tmp.chmod(0o755)  # mkdtemp makes it private; access is governed by the cache dir above
+    stale: Path | None = None
     try:
         shutil.copyfile(source, tmp / "inference.onnx")
         config = _det_config(model_name) if det else _rec_config(model_name, source)
@@ -131,15 +152,21 @@ def _build_dir(model_dir: Path, model_name: str, source: Path, digest: str, det:
             yaml.safe_dump(config, handle, allow_unicode=True, sort_keys=False)
         stamp = {"source": str(source), "sha256": digest, "layout": LAYOUT_VERSION}
         (tmp / STAMP).write_text(json.dumps(stamp, indent=1), encoding="utf-8")
-        if model_dir.exists():
-            shutil.rmtree(model_dir)
+        if _current(model_dir, digest):  # another process finished it meanwhile: keep theirs
+            return
+        if model_dir.exists():  # an outdated dir: moved aside in one step, deleted after
+            stale = Path(tempfile.mkdtemp(prefix=f".{model_name}-old-", dir=model_dir.parent))
+            with contextlib.suppress(FileNotFoundError):  # another process moved it first
+                os.replace(model_dir, stale / "dir")
         try:
             os.replace(tmp, model_dir)
         except OSError:
-            if _stamp(model_dir) is None:  # not another process finishing the same dir first
+            if not _current(model_dir, digest):  # not another process finishing it first
                 raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+        if stale is not None:
+            shutil.rmtree(stale, ignore_errors=True)
 
 
 def prepare_model_dirs(settings: PaddleOcrSettings) -> tuple[Path, Path]:
@@ -162,10 +189,8 @@ def prepare_model_dirs(settings: PaddleOcrSettings) -> tuple[Path, Path]:
     ]
     for model_dir, name, source, det in plan:
         digest = file_digest(source)
-        stamp = _stamp(model_dir)
-        if stamp and stamp.get("sha256") == digest and stamp.get("layout") == LAYOUT_VERSION:
-            continue
-        _build_dir(model_dir, name, source, digest, det)
+        if not _current(model_dir, digest):
+            _build_dir(model_dir, name, source, digest, det)
     return det_dir, rec_dir
 
 
