@@ -77,6 +77,14 @@ class TableSettings(_Section):
     # 0..1: ... and an OCR'd cell with this confidence, neither cut nor re-read
     clean_ocr_confidence: float = 0.95
     min_values_for_row: int = 1  # a line needs this many value cells to be a table row
+    # label matching (stages/table_fields.py LabelScorer): a label longer than the template's
+    # may hold it plus other words; its partial match counts, scaled by this ...
+    label_partial_weight: float = 0.9
+    label_partial_min_chars: int = 4  # ... for template labels of at least this many characters
+    label_enumerator_penalty: float = 10  # 0..100 points: "（三）" where the template has "（四）"
+    anchor_label_slack: int = 2  # a header cell may hold a column label and this many characters
+    header_line_max_chars: int = 30  # a shorter line without 。 may be part of a table header
+    blank_row_max_labels: int = 3  # a row of blanks has at most this many label cells (stubs)
 
 
 class GridSettings(_Section):
@@ -380,6 +388,10 @@ class LayoutSettings(_Section):
     # height) ends a paragraph
     paragraph_gap_lines: float = 1.2
     margin_band: float = 0.08  # share of the page height at top and bottom for headers/footers
+    height_min_chars: int = 2  # fragments this long measure the character height (not 。，)
+    fallback_char_px: float = 20.0  # character height of a page with no fragment to measure
+    skew_min_aspect: float = 3.0  # fragments this many times wider than tall give the skew
+    snap_min_rows: int = 2  # numeric rows in a run before their numbers are snapped to columns
 
 
 class _PpOcrSettings(_Section):

@@ -63,15 +63,16 @@ class _Row:
         return min(f.confidence for f in self.frags)
 
 
-def _char_height(frags: list[Fragment]) -> float:
+def _char_height(frags: list[Fragment], s: LayoutSettings) -> float:
     """Median height of multi-character fragments (punctuation boxes are tiny, so skip them)."""
-    heights = [f.bbox.height for f in frags if len(f.text.strip()) >= 2]
+    heights = [f.bbox.height for f in frags if len(f.text.strip()) >= s.height_min_chars]
     heights = heights or [f.bbox.height for f in frags]
-    return statistics.median(heights) if heights else 20.0
+    return statistics.median(heights) if heights else s.fallback_char_px
 
 
-def _skew(frags: list[Fragment]) -> float:
-    angles = [f.angle for f in frags if (f.bbox.width) > 3 * (f.bbox.height)]
+def _skew(frags: list[Fragment], s: LayoutSettings) -> float:
+    """The median baseline angle of long fragments (short ones' angles are noise)."""
+    angles = [f.angle for f in frags if f.bbox.width > s.skew_min_aspect * f.bbox.height]
     return statistics.median(angles) if angles else 0.0
 
 
@@ -132,8 +133,8 @@ class Layout(Stage[LayoutSettings]):
         frags = [f for f in page.fragments if f.text.strip()]
         if not frags:
             return []
-        ch = _char_height(frags)
-        angle = math.radians(_skew(frags))
+        ch = _char_height(frags, self.s)
+        angle = math.radians(_skew(frags, self.s))
         cx, cy = page.width / 2, page.height / 2
 
         def level_y(f: Fragment) -> float:
@@ -214,7 +215,7 @@ class Layout(Stage[LayoutSettings]):
             return tail[::-1]
 
         def close() -> None:
-            if len(run) >= 2:
+            if len(run) >= self.s.snap_min_rows:
                 xs = sorted(f.bbox.cx for r in run for f in numeric_tail(r))
                 columns: list[list[float]] = [[xs[0]]]
                 for x in xs[1:]:
@@ -256,7 +257,8 @@ class Layout(Stage[LayoutSettings]):
 
     def _margins(self, rows: list[_Row], page: PageDoc) -> tuple[float, float, float]:
         prose = [r for r in rows if len(r.cells) == 1] or rows
-        ch = _char_height([f for r in rows for f in r.frags]) if rows else 20.0
+        frags = [f for r in rows for f in r.frags]
+        ch = _char_height(frags, self.s) if rows else self.s.fallback_char_px
         if not prose:
             return 0.0, float(page.width), ch
         lefts = sorted(r.bbox.x0 for r in prose)

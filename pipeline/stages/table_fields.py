@@ -93,7 +93,10 @@ def fit_columns(row: TableRow, n: int, grid: bool) -> _Fit:
 
 
 def column_anchors(
-    header_cells: list[CellObs], sequence: list[list[str]], min_score: float
+    header_cells: list[CellObs],
+    sequence: list[list[str]],
+    min_score: float,
+    label_score: LabelScorer,
 ) -> list[float] | None:
     """x-centres of the expected columns, from the header cells that name them.
 
@@ -106,7 +109,10 @@ def column_anchors(
     allowed = {k for labels in keys for k in labels}
 
     def is_part(text: str) -> bool:
-        return any(text in lab or (lab in text and len(text) <= len(lab) + 2) for lab in allowed)
+        slack = label_score.s.anchor_label_slack
+        return any(
+            text in lab or (lab in text and len(text) <= len(lab) + slack) for lab in allowed
+        )
 
     boxed = [(c, c.bbox) for c in header_cells if c.bbox and c.raw and is_part(match_key(c.raw))]
     stacks: list[list[tuple[CellObs, BBox]]] = []
@@ -163,20 +169,32 @@ def _split(key: str) -> tuple[str | None, str]:
     return split_enumerator(key)
 
 
-@lru_cache(maxsize=1 << 16)
-def label_score(observed: str, spec: str) -> float:
+class LabelScorer:
     """0-100: body similarity of two match keys, enumerators (1. / （三）) compared apart.
 
-    Cached: the same labels recur in every report and in both format alignments.
-    """
-    tok_o, body_o = _split(observed)
-    tok_s, body_s = _split(spec)
-    score = fuzz.ratio(body_o, body_s)
-    if len(body_s) >= 4 and len(body_o) > len(body_s):
-        score = max(score, 0.9 * fuzz.partial_ratio(body_s, body_o))
-    if tok_o and tok_s and tok_o != tok_s:
-        score -= 10
-    return float(score)
+    A label longer than the template's may hold it with extra words (a group stub glued to it):
+    then the best partial match counts, scaled by `label_partial_weight`, for template labels
+    of at least `label_partial_min_chars`; different enumerators cost
+    `label_enumerator_penalty`. Cached: the same labels recur in every report and in both
+    format alignments."""
+
+    def __init__(self, settings: TableSettings) -> None:
+        self.s = settings
+        self.score = lru_cache(maxsize=1 << 16)(self._score)
+
+    def __call__(self, observed: str, spec: str) -> float:
+        return self.score(observed, spec)
+
+    def _score(self, observed: str, spec: str) -> float:
+        s = self.s
+        tok_o, body_o = _split(observed)
+        tok_s, body_s = _split(spec)
+        score = fuzz.ratio(body_o, body_s)
+        if len(body_s) >= s.label_partial_min_chars and len(body_o) > len(body_s):
+            score = max(score, s.label_partial_weight * fuzz.partial_ratio(body_s, body_o))
+        if tok_o and tok_s and tok_o != tok_s:
+            score -= s.label_enumerator_penalty
+        return float(score)
 
 
 class TableFieldsOptions(BaseModel):
@@ -194,6 +212,7 @@ class TableFields(Stage[TableFieldsOptions]):
     def __init__(self, options: TableFieldsOptions, template: Template) -> None:
         super().__init__(options)
         self.settings = options.tables
+        self.label_score = LabelScorer(options.tables)
         self.decoder = options.decoder
         self.template = template
         self.t = template.tables
@@ -245,7 +264,7 @@ class TableFields(Stage[TableFieldsOptions]):
         if spec_keys is None:
             spec_keys = [match_key(x) for x in spec.labels]
             self.spec_keys[spec.key + "|".join(spec.labels)] = spec_keys
-        return max((label_score(c, lab) for c in candidates for lab in spec_keys), default=0.0)
+        return max((self.label_score(c, lab) for c in candidates for lab in spec_keys), default=0.0)
 
     def _align(self, rows: list[TableRow], specs: list[RowSpec]) -> list[Match]:
         """Monotone alignment of observed rows to template rows maximising the label score.
@@ -413,7 +432,10 @@ class TableFields(Stage[TableFieldsOptions]):
         rows = spec.rows_for(fmt)
         cols = [c.key for c in spec.columns]
         anchors = column_anchors(
-            table.header_cells, [c.labels for c in spec.columns], self.settings.anchor_min_score
+            table.header_cells,
+            [c.labels for c in spec.columns],
+            self.settings.anchor_min_score,
+            self.label_score,
         )
         if table.header_cells and anchors is None:
             reading.notes.append("column headers not all found: columns placed by count")
@@ -451,7 +473,9 @@ class TableFields(Stage[TableFieldsOptions]):
         group_hits = sum(1 for g in spec.groups for lab in g.labels if match_key(lab) in header)
         row_score = 100.0 if group_hits == len(spec.groups) else 80.0
         sequence = [c.labels for _ in spec.groups for c in spec.columns]
-        anchors = column_anchors(table.header_cells, sequence, self.settings.anchor_min_score)
+        anchors = column_anchors(
+            table.header_cells, sequence, self.settings.anchor_min_score, self.label_score
+        )
         self._emit(doc, table, merged, paths, row_score, anchors)
         reading = self._reading(doc, table, "unknown")
         reading.confidence = row_score / 100
@@ -493,7 +517,7 @@ class TableFields(Stage[TableFieldsOptions]):
 
             def score(text: str, row: int, spec: GridSpec = spec) -> float:
                 key = match_key(text)
-                return max(label_score(key, match_key(lab)) for lab in spec.rows[row][1])
+                return max(self.label_score(key, match_key(lab)) for lab in spec.rows[row][1])
 
             decoder = Decoder(spec, self.decoder, score)
             decoding = decoder.decode(tokens, partial)

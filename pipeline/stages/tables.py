@@ -48,12 +48,13 @@ def split_cells(text: str) -> tuple[list[str], bool]:
     return text.split(), False
 
 
-def parse_row(line: Line) -> TableRow | None:
+def parse_row(line: Line, max_labels: int) -> TableRow | None:
     """A TableRow when the line ends with at least one value cell, else None. A separated
-    label whose cells are all empty (| 1.属于国家秘密 | - | - | … |, a row with nothing to
-    report) is a row of blanks: its cells are positions the source printed."""
+    label (at most `max_labels` cells) whose cells are all empty (| 1.属于国家秘密 | - | - | … |,
+    a row with nothing to report) is a row of blanks: its cells are positions the source
+    printed."""
     cells, separated = split_cells(line.text)
-    if separated and _blank_row(cells):
+    if separated and _blank_row(cells, max_labels):
         label = [c for c in cells if c]
         return TableRow(
             label_cells=label,
@@ -180,7 +181,7 @@ class Tables(Stage[TablesOptions]):
 
     def _rebuild(self, doc: ReportDoc, line_ids: list[int], table_id: int) -> Table | None:
         lines = [doc.line(i) for i in line_ids if doc.line(i).text]
-        rows = [parse_row(ln) for ln in lines]
+        rows = [parse_row(ln, self.settings.blank_row_max_labels) for ln in lines]
         value_at = [
             i
             for i, r in enumerate(rows)
@@ -190,7 +191,9 @@ class Tables(Stage[TablesOptions]):
         if not value_at:
             return None
         start, end = value_at[0], value_at[-1]
-        while start > 0 and _header_like(lines[start - 1].text):
+        while start > 0 and _header_like(
+            lines[start - 1].text, self.settings.header_line_max_chars
+        ):
             start -= 1
         # by number: refused or failed pages are not in doc.pages
         page_sources = {p.source for ln in lines if ln.page and (p := doc.page(ln.page))}
@@ -217,7 +220,7 @@ class Tables(Stage[TablesOptions]):
         return table
 
 
-def _blank_row(cells: list[str]) -> bool:
+def _blank_row(cells: list[str], max_labels: int) -> bool:
     """A label (one cell, or group stub cells and a row label, side by side) followed by at
     least two empty cells and nothing else: a table row whose every cell was left blank. Labels
     with empty cells between them (行政复议 | | | | 行政诉讼 | …) are a header, not a row."""
@@ -227,7 +230,7 @@ def _blank_row(cells: list[str]) -> bool:
     side_by_side = filled == list(range(filled[0], filled[-1] + 1))
     return (
         side_by_side
-        and len(filled) <= 3
+        and len(filled) <= max_labels
         and all(not is_value_cell(cells[k], blank_ok=False) for k in filled)
     )
 
@@ -244,8 +247,8 @@ def _header_cells(line: Line) -> list[CellObs]:
     ]
 
 
-def _header_like(text: str) -> bool:
+def _header_like(text: str, max_chars: int) -> bool:
     """A line that can belong to a table's header: separated cells, or short with no sentence."""
     if _SEPARATED.search(text.strip(" ")):
         return True
-    return len(text) <= 30 and "。" not in text
+    return len(text) <= max_chars and "。" not in text

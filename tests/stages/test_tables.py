@@ -14,16 +14,18 @@ from nianbao.template import Template
 
 
 def test_parse_row_keeps_blank_positions_between_separators() -> None:
-    row = parse_row(Line(id=1, raw="", text="一、本年新收政府信息公开申请数量\t39\t3\t\t\t1\t\t43"))
+    row = parse_row(
+        Line(id=1, raw="", text="一、本年新收政府信息公开申请数量\t39\t3\t\t\t1\t\t43"), 3
+    )
     assert row is not None
     assert row.label_cells == ["一、本年新收政府信息公开申请数量"]
     assert [c.raw for c in row.cells] == ["39", "3", "", "", "1", "", "43"]
 
 
 def test_parse_row_space_separated_and_label_only() -> None:
-    row = parse_row(Line(id=1, raw="", text="（七）总计 18 0 0 0 0 0 18"))
+    row = parse_row(Line(id=1, raw="", text="（七）总计 18 0 0 0 0 0 18"), 3)
     assert row is not None and row.label == "（七）总计" and len(row.cells) == 7
-    assert parse_row(Line(id=2, raw="", text="信息内容\t本年制发件数\t本年废止件数")) is None
+    assert parse_row(Line(id=2, raw="", text="信息内容\t本年制发件数\t本年废止件数"), 3) is None
 
 
 def _row(raws: list[str], trailing: int = 0) -> TableRow:
