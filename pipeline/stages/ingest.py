@@ -459,11 +459,13 @@ def _grid_rows(grid: dict[tuple[int, int], tuple[int, str]]) -> Iterator[TableRo
 
 
 def _first_value_index(texts: list[str]) -> int:
-    """Index where the trailing run of value cells (numbers, blanks, '/') begins."""
+    """Index where the trailing run of value cells (numbers, blanks, '/') begins. A row of
+    several empty cells is a data row whose every cell was left blank (table 四 of a year
+    without 复议 or 诉讼); one empty cell spanning the table is a spacer."""
     i = len(texts)
     while i > 0 and is_value_cell(texts[i - 1], blank_ok=True):
         i -= 1
-    if i == 0 and all(not t for t in texts):
+    if i == 0 and all(not t for t in texts) and len(texts) < 2:
         return len(texts)  # an empty spacer row
     return i
 

@@ -461,6 +461,9 @@ class TableFields(Stage[TableFieldsOptions]):
         spec = self.t.review_litigation
         paths = [f"review_litigation.{g.key}.{c.key}" for g in spec.groups for c in spec.columns]
         data_rows = [r for r in table.rows if r.cells]
+        if any(any(c.raw for c in r.cells) for r in data_rows):
+            # a row of empty cells between rows with values is a spacer, not data
+            data_rows = [r for r in data_rows if r.label_cells or any(c.raw for c in r.cells)]
         if not data_rows:
             return
         merged = TableRow(
