@@ -77,7 +77,7 @@ def test_integers_read_back_from_cells_and_numerals(n: int) -> None:
 @given(texts)
 def test_flattened_row_parser_never_raises(text: str) -> None:
     split_cells(text)
-    row = parse_row(Line(id=1, raw=text, text=clean_line(text)))
+    row = parse_row(Line(id=1, raw=text, text=clean_line(text)), 3)
     if row is not None:
         assert row.line_ids == [1]
 
