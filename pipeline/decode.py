@@ -142,17 +142,25 @@ class Decoder:
         if not values:
             return None
         anchors = self._anchors(tokens, values)
-        best = self._segment(tokens, values, anchors, partial)
-        if best is None:
+        decoding = self._segment(tokens, values, anchors, partial=False)
+        if decoding is None:
             return None
-        decoding = best
-        self._columns(decoding)
         self._relations(decoding)
+        if partial and (decoding.failed or decoding.dropped):
+            # rows that print every column do not explain the values: try rows that dropped
+            # their blank cells (a six times larger search, so only when needed)
+            wider = self._segment(tokens, values, anchors, partial=True)
+            if wider is not None:
+                self._columns(wider)
+                self._relations(wider)
+                if (wider.failed, len(wider.dropped)) < (decoding.failed, len(decoding.dropped)):
+                    decoding = wider
         return decoding
 
     def _anchors(self, tokens: list[Token], values: list[int]) -> list[list[tuple[int, float]]]:
         """For each value i: the (row, score) of the labels between value i-1 and value i."""
         n_rows = len(self.spec.rows)
+        named: dict[str, tuple[int, float]] = {}  # label text -> the row it names best
         out: list[list[tuple[int, float]]] = []
         prev = -1
         for pos in values:
@@ -160,10 +168,13 @@ class Decoder:
             for tok in tokens[prev + 1 : pos]:
                 if tok.label is None:
                     continue
-                scores = [self.label_score(tok.label, r) for r in range(n_rows)]
-                best = max(range(n_rows), key=lambda r: scores[r])
-                if scores[best] >= self.s.min_label_score:
-                    found.append((best, scores[best]))
+                if tok.label not in named:
+                    scores = [self.label_score(tok.label, r) for r in range(n_rows)]
+                    best = max(range(n_rows), key=lambda r: scores[r])
+                    named[tok.label] = (best, scores[best])
+                row, score = named[tok.label]
+                if score >= self.s.min_label_score:
+                    found.append((row, score))
             out.append(found)
             prev = pos
         return out
@@ -198,37 +209,50 @@ class Decoder:
                     full = s.full_row if k == n_cols else s.partial_row
                     gain[i, k] = full if adds_up else s.row_sum_fails
         labels = [[self._label_gain(anchors[i], j) for j in range(n_rows)] for i in range(n_vals)]
-        # best[i][j]: the two best (score, back) entries
+        takes = [
+            [(k, g, f"take{k}") for k in sizes if (g := gain.get((i, k))) is not None]
+            for i in range(n_vals)
+        ]
+        # best[i][j]: the two best (score, back) entries, best first
         best: list[list[list[tuple[float, _Back]]]] = [
             [[] for _ in range(n_rows + 1)] for _ in range(n_vals + 1)
         ]
         best[0][0] = [(0.0, None)]
 
-        def push(i: int, j: int, score: float, back: _Back) -> None:
-            cell = best[i][j]
+        def push(cell: list[tuple[float, _Back]], score: float, back: _Back) -> None:
             if len(cell) < 2:
                 cell.append((score, back))
-                if len(cell) == 2 and cell[1][0] > cell[0][0]:
+                if len(cell) == 2 and score > cell[0][0]:
                     cell.reverse()
             elif score > cell[1][0]:
-                cell[1] = (score, back)
                 if score > cell[0][0]:
-                    cell.reverse()
+                    cell[1] = cell[0]
+                    cell[0] = (score, back)
+                else:
+                    cell[1] = (score, back)
 
+        drop, skip_row = s.drop_value, s.skip_row
         for i in range(n_vals + 1):
+            row = best[i]
+            last = i == n_vals
+            skip = 0.0 if last else skip_row  # the tail of a cut table is free
+            nxt = best[i + 1] if not last else None
+            options = takes[i] if not last else []
+            lab_i = labels[i] if not last else None
             for j in range(n_rows + 1):
-                for rank, (score, _) in enumerate(best[i][j]):
-                    if i < n_vals:  # a value that belongs to no row (page number, noise)
-                        push(i + 1, j, score + s.drop_value, (i, j, "drop", rank))
-                    if j < n_rows:
-                        skip = 0.0 if i == n_vals else s.skip_row
-                        push(i, j + 1, score + skip, (i, j, "skip", rank))
-                        if i < n_vals:
-                            lab = labels[i][j]
-                            for k in sizes:
-                                g = gain.get((i, k))
-                                if g is not None:
-                                    push(i + k, j + 1, score + g + lab, (i, j, f"take{k}", rank))
+                entries = row[j]
+                if not entries:
+                    continue
+                more = j < n_rows
+                for rank, (score, _) in enumerate(entries):
+                    if nxt is not None:  # a value that belongs to no row (page number, noise)
+                        push(nxt[j], score + drop, (i, j, "drop", rank))
+                    if more:
+                        push(row[j + 1], score + skip, (i, j, "skip", rank))
+                        if lab_i is not None:
+                            base = score + lab_i[j]
+                            for k, g, move in options:
+                                push(best[i + k][j + 1], base + g, (i, j, move, rank))
         ends = sorted(
             ((e[0], j, r) for j in range(n_rows + 1) for r, e in enumerate(best[n_vals][j])),
             key=lambda e: -e[0],

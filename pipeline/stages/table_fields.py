@@ -169,6 +169,11 @@ def _split(key: str) -> tuple[str | None, str]:
     return split_enumerator(key)
 
 
+@lru_cache(maxsize=1 << 16)
+def _key(text: str) -> str:
+    return match_key(text)
+
+
 class LabelScorer:
     """0-100: body similarity of two match keys, enumerators (1. / （三）) compared apart.
 
@@ -213,6 +218,7 @@ class TableFields(Stage[TableFieldsOptions]):
         super().__init__(options)
         self.settings = options.tables
         self.label_score = LabelScorer(options.tables)
+        self._specs: dict[tuple[str, Format], GridSpec] = {}
         self.decoder = options.decoder
         self.template = template
         self.t = template.tables
@@ -444,8 +450,16 @@ class TableFields(Stage[TableFieldsOptions]):
             paths = [f"applications.{rows[si].key}.{c}" for c in cols]
             self._emit(doc, table, data_rows[oi], paths, score, anchors, ambiguous, regular)
         self._report(reading, data_rows, aligned[fmt], len(rows))
-        decoded = self._decode(doc, table, "applications", fmt)
-        if decoded is not None and decoded[1] > self._quality(regular, "applications", fmt):
+        quality = self._quality(regular, "applications", fmt)
+        whole = quality[1] == len(rows) * len(cols) and not any(
+            f.features.get(Feature.position_uncertain) for f in regular.values()
+        )  # every cell of every template row read, each where the source put it
+        # the decoder is the fallback for a table whose own structure broke (rows not found,
+        # positions uncertain, relations failing); a whole, consistent reading stands
+        decoded = (
+            None if whole and quality[0] == 0 else self._decode(doc, table, "applications", fmt)
+        )
+        if decoded is not None and decoded[1] > quality:
             fields, _, fmt, note = decoded
             reading.format, reading.notes = fmt, [note]
             rows = spec.rows_for(fmt)
@@ -487,6 +501,11 @@ class TableFields(Stage[TableFieldsOptions]):
 
     # ---- the template-constrained decoder ------------------------------------------------------
     def _grid_spec(self, kind: str, fmt: Format) -> GridSpec:
+        if (kind, fmt) not in self._specs:
+            self._specs[kind, fmt] = self._make_grid_spec(kind, fmt)
+        return self._specs[kind, fmt]
+
+    def _make_grid_spec(self, kind: str, fmt: Format) -> GridSpec:
         if kind == "applications":
             apps = self.t.applications
             rows = [(r.key, r.labels) for r in apps.rows_for(fmt)]
@@ -517,10 +536,11 @@ class TableFields(Stage[TableFieldsOptions]):
         found: list[tuple[Quality, float, Format, Decoder, Decoding]] = []
         for fmt in formats:
             spec = self._grid_spec(kind, fmt)
+            row_keys = [[match_key(lab) for lab in labels] for _, labels in spec.rows]
 
-            def score(text: str, row: int, spec: GridSpec = spec) -> float:
-                key = match_key(text)
-                return max(self.label_score(key, match_key(lab)) for lab in spec.rows[row][1])
+            def score(text: str, row: int, row_keys: list[list[str]] = row_keys) -> float:
+                key = _key(text)
+                return max(self.label_score(key, lab) for lab in row_keys[row])
 
             decoder = Decoder(spec, self.decoder, score)
             decoding = decoder.decode(tokens, partial)
@@ -528,6 +548,8 @@ class TableFields(Stage[TableFieldsOptions]):
                 filled = sum(len(spec.columns) for _ in decoding.segments)
                 quality = (-decoding.failed, filled)
                 found.append((quality, decoding.score, fmt, decoder, decoding))
+                if decoding.failed == 0:
+                    break  # the labels' format decodes consistently: no need for the other
         if not found:
             return None
         labels_format = found[0]
