@@ -67,17 +67,32 @@ def table_tokens(rows: list[TableRow]) -> list[Token]:
 
 
 @dataclass(frozen=True)
+class RowShape:
+    """One template row: its key, labels and columns in order (a row with a single unnamed
+    value has one column ""), and whether its last column is the total of the others."""
+
+    key: str
+    labels: list[str]
+    columns: list[str]
+    total: bool
+
+
+@dataclass(frozen=True)
 class GridSpec:
-    """A template table as the decoder sees it: rows (key, labels) in order, columns in order
-    with the total last, and the equations over its paths."""
+    """A template table as the decoder sees it: its rows in order and the equations over its
+    paths."""
 
     prefix: str  # "applications"
-    rows: list[tuple[str, list[str]]]
-    columns: list[str]  # the last one is the row total
+    rows: list[RowShape]
     relations: list[Binding]
 
     def path(self, row: int, col: int) -> str:
-        return f"{self.prefix}.{self.rows[row][0]}.{self.columns[col]}"
+        shape = self.rows[row]
+        column = shape.columns[col]
+        return f"{self.prefix}.{shape.key}.{column}" if column else f"{self.prefix}.{shape.key}"
+
+    def width(self, row: int) -> int:
+        return len(self.rows[row].columns)
 
 
 @dataclass
@@ -112,7 +127,7 @@ class Decoding:
         out: dict[str, Token | None] = {}
         for seg in self.rival if rival else self.segments:
             by_col = dict(zip(seg.columns, seg.values, strict=True))
-            for col in range(len(spec.columns)):
+            for col in range(spec.width(seg.row)):
                 out[spec.path(seg.row, col)] = by_col.get(col)
         return out
 
@@ -195,22 +210,34 @@ class Decoder:
     ) -> Decoding | None:
         """Two-best dynamic programme over (values consumed, template rows done)."""
         s = self.s
-        n_vals, n_rows, n_cols = len(values), len(self.spec.rows), len(self.spec.columns)
-        sizes = [n_cols] + (list(range(n_cols - 1, 1, -1)) if partial else [])
+        spec = self.spec
+        n_vals, n_rows = len(values), len(spec.rows)
         nums = [tokens[v].number for v in values]
         prefix = [0.0, *itertools.accumulate(nums)]
-        # row gain by (first value, size): the last value is the row total
-        gain: dict[tuple[int, int], float] = {}
-        for i in range(n_vals):
-            for k in sizes:
-                if i + k <= n_vals:
-                    rest = prefix[i + k - 1] - prefix[i]
-                    adds_up = abs(nums[i + k - 1] - rest) < 1e-6
-                    full = s.full_row if k == n_cols else s.partial_row
-                    gain[i, k] = full if adds_up else s.row_sum_fails
+        # each row's sizes: all its columns, or (text that dropped blanks) 2..all-1 values of a
+        # row whose last column is its total
+        sizes = [
+            [spec.width(j)]
+            + (list(range(spec.width(j) - 1, 1, -1)) if partial and spec.rows[j].total else [])
+            for j in range(n_rows)
+        ]
+
+        def gain(i: int, k: int, j: int) -> float | None:
+            if i + k > n_vals:
+                return None
+            if not spec.rows[j].total:
+                return s.unchecked_row  # nothing to add up: the order and labels decide
+            rest = prefix[i + k - 1] - prefix[i]
+            adds_up = abs(nums[i + k - 1] - rest) < 1e-6
+            full = s.full_row if k == spec.width(j) else s.partial_row
+            return full if adds_up else s.row_sum_fails
+
         labels = [[self._label_gain(anchors[i], j) for j in range(n_rows)] for i in range(n_vals)]
         takes = [
-            [(k, g, f"take{k}") for k in sizes if (g := gain.get((i, k))) is not None]
+            [
+                [(k, g, f"take{k}") for k in sizes[j] if (g := gain(i, k, j)) is not None]
+                for j in range(n_rows)
+            ]
             for i in range(n_vals)
         ]
         # best[i][j]: the two best (score, back) entries, best first
@@ -251,7 +278,7 @@ class Decoder:
                         push(row[j + 1], score + skip, (i, j, "skip", rank))
                         if lab_i is not None:
                             base = score + lab_i[j]
-                            for k, g, move in options:
+                            for k, g, move in options[j]:
                                 push(best[i + k][j + 1], base + g, (i, j, move, rank))
         ends = sorted(
             ((e[0], j, r) for j in range(n_rows + 1) for r, e in enumerate(best[n_vals][j])),
@@ -291,8 +318,8 @@ class Decoder:
             elif move.startswith("take"):
                 vals = [tokens[values[x]] for x in range(pi, i)]
                 label = max((sc for r, sc in anchors[pi] if r == pj), default=0.0)
-                n_cols = len(self.spec.columns)
-                cols = [*range(len(vals) - 1), n_cols - 1]
+                width = self.spec.width(pj)
+                cols = [*range(len(vals) - 1), width - 1]
                 segments.append(Segment(row=pj, values=vals, columns=cols, label=label))
             i, j, rank = pi, pj, prank
             back = best[i][j][rank][1]
@@ -302,15 +329,14 @@ class Decoder:
 
     # ---- 2. columns of rows that dropped blanks ----------------------------------------------
     def _columns(self, decoding: Decoding) -> None:
-        n_cols = len(self.spec.columns)
-        partial = [seg for seg in decoding.segments if len(seg.values) < n_cols]
+        partial = [seg for seg in decoding.segments if len(seg.values) < self.spec.width(seg.row)]
         if not partial:
             return
         beam: list[tuple[list[list[int]], int]] = [([], 0)]  # (choices so far, prior cost)
         for seg in partial:
+            last = self.spec.width(seg.row) - 1
             options = [
-                [*combo, n_cols - 1]
-                for combo in itertools.combinations(range(n_cols - 1), len(seg.values) - 1)
+                [*combo, last] for combo in itertools.combinations(range(last), len(seg.values) - 1)
             ]
             beam = [
                 ([*choice, opt], cost + sum(opt[:-1])) for choice, cost in beam for opt in options
@@ -360,7 +386,7 @@ class Decoder:
             self.spec.path(seg.row, c)
             for seg in decoding.segments
             if seg.ambiguous
-            for c in range(len(self.spec.columns))
+            for c in range(self.spec.width(seg.row))
         }
         if decoding.margin < self.s.min_margin:
             mine, theirs = decoding.cells(self.spec), decoding.cells(self.spec, rival=True)
@@ -378,4 +404,4 @@ def _number(cells: dict[str, Token | None], path: str) -> float | None:
     return token.number if token is not None else 0.0
 
 
-__all__ = ["Decoder", "Decoding", "GridSpec", "Segment", "Token", "table_tokens"]
+__all__ = ["Decoder", "Decoding", "GridSpec", "RowShape", "Segment", "Token", "table_tokens"]

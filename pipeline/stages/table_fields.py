@@ -36,7 +36,7 @@ from ..datamodel.document import (
     TableRow,
 )
 from ..datamodel.record import ReportField, Semantic, TemplateInfo
-from ..decode import Decoder, Decoding, GridSpec, table_tokens
+from ..decode import Decoder, Decoding, GridSpec, RowShape, table_tokens
 from ..settings import DecoderSettings, Settings, TableSettings
 from ..template import RowSpec, Template
 from ..template.loader import Format
@@ -411,6 +411,7 @@ class TableFields(Stage[TableFieldsOptions]):
                 if rs.columns
                 else [f"{prefix}.{rs.key}"]
             )
+        regular: dict[str, ReportField] = {}
         for oi, si, score, ambiguous in pairs:
             rs = layout.rows[si]
             paths = (
@@ -418,7 +419,8 @@ class TableFields(Stage[TableFieldsOptions]):
                 if rs.columns
                 else [f"{prefix}.{rs.key}"]
             )
-            self._emit(doc, table, data_rows[oi], paths, score, ambiguous=ambiguous)
+            self._emit(doc, table, data_rows[oi], paths, score, ambiguous=ambiguous, out=regular)
+        doc.fields.update(self._better(doc, table, "active_disclosure", fmt, regular, reading))
         self._mark_rows_not_found(doc, all_paths)
         for src, dst in layout.maps_to_2021.items():
             doc.fields[f"active_disclosure.{dst}"] = doc.fields[f"{prefix}.{src}"].model_copy(
@@ -450,22 +452,9 @@ class TableFields(Stage[TableFieldsOptions]):
             paths = [f"applications.{rows[si].key}.{c}" for c in cols]
             self._emit(doc, table, data_rows[oi], paths, score, anchors, ambiguous, regular)
         self._report(reading, data_rows, aligned[fmt], len(rows))
-        quality = self._quality(regular, "applications", fmt)
-        whole = quality[1] == len(rows) * len(cols) and not any(
-            f.features.get(Feature.position_uncertain) for f in regular.values()
-        )  # every cell of every template row read, each where the source put it
-        # the decoder is the fallback for a table whose own structure broke (rows not found,
-        # positions uncertain, relations failing); a whole, consistent reading stands
-        decoded = (
-            None if whole and quality[0] == 0 else self._decode(doc, table, "applications", fmt)
-        )
-        if decoded is not None and decoded[1] > quality:
-            fields, _, fmt, note = decoded
-            reading.format, reading.notes = fmt, [note]
-            rows = spec.rows_for(fmt)
-        else:
-            fields = regular
-        doc.fields.update(fields)
+        doc.fields.update(self._better(doc, table, "applications", fmt, regular, reading))
+        fmt = reading.format if reading.format != "unknown" else fmt
+        rows = spec.rows_for(fmt)
         self._mark_rows_not_found(doc, [f"applications.{r.key}.{c}" for r in rows for c in cols])
         margin = abs(totals["2021"] - totals["2019"]) / max(totals["2021"], totals["2019"], 1)
         return fmt, min(1.0, 0.5 + 10 * margin)
@@ -493,9 +482,11 @@ class TableFields(Stage[TableFieldsOptions]):
         anchors = column_anchors(
             table.header_cells, sequence, self.settings.anchor_min_score, self.label_score
         )
-        self._emit(doc, table, merged, paths, row_score, anchors)
+        regular: dict[str, ReportField] = {}
+        self._emit(doc, table, merged, paths, row_score, anchors, out=regular)
         reading = self._reading(doc, table, "unknown")
         reading.confidence = row_score / 100
+        doc.fields.update(self._better(doc, table, "review_litigation", "2021", regular, reading))
         if len(merged.cells) != len(paths):
             reading.notes.append(f"{len(merged.cells)} cells for {len(paths)} columns")
 
@@ -506,14 +497,19 @@ class TableFields(Stage[TableFieldsOptions]):
         return self._specs[kind, fmt]
 
     def _make_grid_spec(self, kind: str, fmt: Format) -> GridSpec:
+        prefix = kind
         if kind == "applications":
             apps = self.t.applications
-            rows = [(r.key, r.labels) for r in apps.rows_for(fmt)]
             columns = [c.key for c in apps.columns]
-        else:
+            rows = [RowShape(r.key, r.labels, columns, True) for r in apps.rows_for(fmt)]
+        elif kind == "review_litigation":
             rl = self.t.review_litigation
-            rows = [(g.key, g.labels) for g in rl.groups]
             columns = [c.key for c in rl.columns]
+            rows = [RowShape(g.key, g.labels, columns, True) for g in rl.groups]
+        else:  # table 二: rows of three document counts or one figure, nothing adds up
+            layout = self.t.active_disclosure.formats[fmt]
+            prefix = ".".join(filter(None, [kind, layout.record_block]))
+            rows = [RowShape(r.key, r.labels, r.columns or [""], False) for r in layout.rows]
         relations = [
             b
             for rule in self.template.rules
@@ -521,7 +517,7 @@ class TableFields(Stage[TableFieldsOptions]):
             for b in self.template.bindings(rule, fmt)
             if all(p.startswith(kind + ".") for p in b.lhs + b.rhs)
         ]
-        return GridSpec(prefix=kind, rows=rows, columns=columns, relations=relations)
+        return GridSpec(prefix=prefix, rows=rows, relations=relations)
 
     def _decode(
         self, doc: ReportDoc, table: Table, kind: str, fmt: Format
@@ -536,7 +532,7 @@ class TableFields(Stage[TableFieldsOptions]):
         found: list[tuple[Quality, float, Format, Decoder, Decoding]] = []
         for fmt in formats:
             spec = self._grid_spec(kind, fmt)
-            row_keys = [[match_key(lab) for lab in labels] for _, labels in spec.rows]
+            row_keys = [[match_key(lab) for lab in shape.labels] for shape in spec.rows]
 
             def score(text: str, row: int, row_keys: list[list[str]] = row_keys) -> float:
                 key = _key(text)
@@ -545,7 +541,7 @@ class TableFields(Stage[TableFieldsOptions]):
             decoder = Decoder(spec, self.decoder, score)
             decoding = decoder.decode(tokens, partial)
             if decoding is not None:
-                filled = sum(len(spec.columns) for _ in decoding.segments)
+                filled = sum(spec.width(seg.row) for seg in decoding.segments)
                 quality = (-decoding.failed, filled)
                 found.append((quality, decoding.score, fmt, decoder, decoding))
                 if decoding.failed == 0:
@@ -562,7 +558,7 @@ class TableFields(Stage[TableFieldsOptions]):
         for seg in decoding.segments:
             by_col = dict(zip(seg.columns, seg.values, strict=True))
             row_text = " | ".join(tok.cell.raw for tok in seg.values if tok.cell is not None)
-            for col in range(len(spec.columns)):
+            for col in range(spec.width(seg.row)):
                 path = spec.path(seg.row, col)
                 features: dict[Feature, float] = {Feature.decoded: 1.0}
                 if seg.label:
@@ -594,6 +590,37 @@ class TableFields(Stage[TableFieldsOptions]):
         )
         return out, quality, fmt, note
 
+    def _better(
+        self,
+        doc: ReportDoc,
+        table: Table,
+        kind: str,
+        fmt: Format,
+        regular: dict[str, ReportField],
+        reading: TableReading,
+    ) -> dict[str, ReportField]:
+        """The reading of the table's own rows, or the decoder's when that one broke: the
+        decoder is the fallback for a table whose structure did not survive extraction (cells
+        not where the template has them, rows not found, relations failing); a whole,
+        consistent reading stands. The decoder's replaces it when it fails fewer relations, or
+        as few and places more cells (`reading` notes which, and its format)."""
+        quality = self._quality(regular, kind, fmt)
+        spec = self._grid_spec(kind, fmt)
+        cells = sum(spec.width(j) for j in range(len(spec.rows)))
+        whole = quality[1] == cells and not any(
+            f.features.get(Feature.position_uncertain) for f in regular.values()
+        )  # every cell of every template row read, each where the source put it
+        if whole and quality[0] == 0:
+            return regular
+        decoded = self._decode(doc, table, kind, fmt)
+        if decoded is None or decoded[1] <= quality:
+            return regular
+        fields, _, decoded_fmt, note = decoded
+        if reading.format != "unknown":
+            reading.format = decoded_fmt
+        reading.notes = [note]
+        return fields
+
     def _quality(self, fields: dict[str, ReportField], kind: str, fmt: Format) -> Quality:
         """(-failed relations, cells with a value) of a reading: the decoder's replaces the
         reading of the table's own structure only when it fails fewer relations, or as few
@@ -611,7 +638,7 @@ class TableFields(Stage[TableFieldsOptions]):
                 held += 1
             else:
                 failed += 1
-        filled = sum(1 for f in fields.values() if isinstance(f.value, int | float))
+        filled = sum(1 for f in fields.values() if f.semantic != Semantic.missing)
         return (-failed, filled)
 
     @staticmethod

@@ -54,7 +54,9 @@ def parse_row(line: Line, max_labels: int) -> TableRow | None:
     a row with nothing to report) is a row of blanks: its cells are positions the source
     printed."""
     cells, separated = split_cells(line.text)
-    if separated and _blank_row(cells, max_labels):
+    # tabs: cells of a real row (a markdown row is tabs after clean); a run of pipes after a
+    # label in flattened web text ("申请人情况 | |||||") is what was left of merged cells
+    if separated and "|" not in line.text and _blank_row(cells, max_labels):
         label = [c for c in cells if c]
         return TableRow(
             label_cells=label,
