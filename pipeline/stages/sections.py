@@ -24,7 +24,9 @@ With `sections.model: null` the sections come from the headings alone.
 from __future__ import annotations
 
 import math
+import re
 
+from ..cells import is_value_cell
 from ..datamodel.document import Heading, Line, ReportDoc, Section, Slot
 from ..nlp.sections import LABELS, NOISE, PassageClassifier
 from ..settings import SectionSettings, Settings
@@ -106,6 +108,7 @@ class Sections(Stage[SectionSettings]):
             if p[NOISE] < s.noise_probability
             or lines[k].id in heading_ids
             or len(lines[k].text) > s.noise_max_chars
+            or _values_only(lines[k].text)  # a table row's numbers, whatever they look like
         ]
         path = _viterbi(
             [emit[k] for k in keep], [lo[k] for k in keep], [hi[k] for k in keep], s.switch_penalty
@@ -182,6 +185,16 @@ def _states_from_headings(doc: ReportDoc, lines: list[Line]) -> list[int]:
                 current = section
         out.append(current)
     return out
+
+
+_SEPARATORS = re.compile(r"[\t|]")
+
+
+def _values_only(text: str) -> bool:
+    """A line of table values and nothing else ("6 | ||||||", "0\t0\t3"): one cell of a torn
+    table, never noise to set aside."""
+    cells = [c.strip() for c in _SEPARATORS.split(text) if c.strip()] or text.split()
+    return bool(cells) and all(is_value_cell(c, blank_ok=False) for c in cells)
 
 
 def front_matter_ids(doc: ReportDoc) -> list[int]:
