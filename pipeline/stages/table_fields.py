@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 import statistics
 from dataclasses import dataclass
 from functools import lru_cache
@@ -36,7 +37,7 @@ from ..datamodel.document import (
     TableRow,
 )
 from ..datamodel.record import ReportField, Semantic, TemplateInfo
-from ..decode import Decoder, Decoding, GridSpec, RowShape, table_tokens
+from ..decode import Decoder, Decoding, GridSpec, RowShape, Token, table_tokens
 from ..settings import DecoderSettings, Settings, TableSettings
 from ..template import RowSpec, Template
 from ..template.loader import Format
@@ -525,7 +526,7 @@ class TableFields(Stage[TableFieldsOptions]):
         """The table read by the decoder (pipeline/decode.py) from its stream of labels and
         values: (fields, quality, format, note). The format the labels gave is tried first;
         the other one only when it decodes with fewer failed relations."""
-        tokens = table_tokens(table.rows)
+        tokens = self._header_tokens(doc, table) + table_tokens(table.rows)
         partial = table.source not in GRID_SOURCES  # text may have dropped blank cells
         other: Format = "2019" if fmt == "2021" else "2021"
         formats = (fmt, other) if kind == "applications" else (fmt,)
@@ -620,6 +621,21 @@ class TableFields(Stage[TableFieldsOptions]):
             reading.format = decoded_fmt
         reading.notes = [note]
         return fields
+
+    @staticmethod
+    def _header_tokens(doc: ReportDoc, table: Table) -> list[Token]:
+        """The label lines of a rebuilt text table above its first row of values (the header,
+        and a first row's label torn from its numbers), as label tokens in reading order."""
+        if table.source in GRID_SOURCES or not table.rows or not table.rows[0].line_ids:
+            return []
+        first = min(table.rows[0].line_ids)
+        texts = (doc.line(i).text for i in table.line_ids if i < first)
+        return [
+            Token(label=cell, cell=None)
+            for text in texts
+            for cell in (c.strip() for c in re.split(r"[\t|]", text))
+            if cell
+        ]
 
     def _quality(self, fields: dict[str, ReportField], kind: str, fmt: Format) -> Quality:
         """(-failed relations, cells with a value) of a reading: the decoder's replaces the
