@@ -161,14 +161,16 @@ class Decoder:
         if decoding is None:
             return None
         self._relations(decoding)
-        if partial and (decoding.failed or decoding.dropped):
-            # rows that print every column do not explain the values: try rows that dropped
-            # their blank cells (a six times larger search, so only when needed)
+        unchecked = not all(shape.total for shape in self.spec.rows)
+        if partial and (decoding.failed or decoding.dropped or unchecked):
+            # rows that print every column do not explain the values (or nothing adds up to
+            # tell): try rows that dropped their blank cells (a larger search, only then)
             wider = self._segment(tokens, values, anchors, partial=True)
             if wider is not None:
                 self._columns(wider)
                 self._relations(wider)
-                if (wider.failed, len(wider.dropped)) < (decoding.failed, len(decoding.dropped)):
+                rank = (wider.failed, len(wider.dropped), -wider.score)
+                if rank < (decoding.failed, len(decoding.dropped), -decoding.score):
                     decoding = wider
         return decoding
 
@@ -214,19 +216,23 @@ class Decoder:
         n_vals, n_rows = len(values), len(spec.rows)
         nums = [tokens[v].number for v in values]
         prefix = [0.0, *itertools.accumulate(nums)]
+
         # each row's sizes: all its columns, or (text that dropped blanks) 2..all-1 values of a
         # row whose last column is its total
-        sizes = [
-            [spec.width(j)]
-            + (list(range(spec.width(j) - 1, 1, -1)) if partial and spec.rows[j].total else [])
-            for j in range(n_rows)
-        ]
+        def row_sizes(j: int) -> list[int]:
+            width, total = spec.width(j), spec.rows[j].total
+            if not partial:
+                return [width]
+            least = 2 if total else 1  # a total and at least one value it adds up
+            return [width, *range(width - 1, least - 1, -1)]
+
+        sizes = [row_sizes(j) for j in range(n_rows)]
 
         def gain(i: int, k: int, j: int) -> float | None:
             if i + k > n_vals:
                 return None
-            if not spec.rows[j].total:
-                return s.unchecked_row  # nothing to add up: the order and labels decide
+            if not spec.rows[j].total:  # nothing to add up: the order and labels decide
+                return s.unchecked_row if k == spec.width(j) else s.partial_unchecked
             rest = prefix[i + k - 1] - prefix[i]
             adds_up = abs(nums[i + k - 1] - rest) < 1e-6
             full = s.full_row if k == spec.width(j) else s.partial_row
@@ -319,7 +325,10 @@ class Decoder:
                 vals = [tokens[values[x]] for x in range(pi, i)]
                 label = max((sc for r, sc in anchors[pi] if r == pj), default=0.0)
                 width = self.spec.width(pj)
-                cols = [*range(len(vals) - 1), width - 1]
+                if self.spec.rows[pj].total:
+                    cols = [*range(len(vals) - 1), width - 1]
+                else:
+                    cols = list(range(len(vals)))
                 segments.append(Segment(row=pj, values=vals, columns=cols, label=label))
             i, j, rank = pi, pj, prank
             back = best[i][j][rank][1]
@@ -335,12 +344,17 @@ class Decoder:
         beam: list[tuple[list[list[int]], int]] = [([], 0)]  # (choices so far, prior cost)
         for seg in partial:
             last = self.spec.width(seg.row) - 1
-            options = [
-                [*combo, last] for combo in itertools.combinations(range(last), len(seg.values) - 1)
-            ]
-            beam = [
-                ([*choice, opt], cost + sum(opt[:-1])) for choice, cost in beam for opt in options
-            ]
+            if self.spec.rows[seg.row].total:  # the last value is the total
+                options = [
+                    [*combo, last]
+                    for combo in itertools.combinations(range(last), len(seg.values) - 1)
+                ]
+            else:
+                options = [
+                    list(c) for c in itertools.combinations(range(last + 1), len(seg.values))
+                ]
+            # prior: the left-most columns (blank cells are the later ones far more often)
+            beam = [([*choice, opt], cost + sum(opt)) for choice, cost in beam for opt in options]
             beam.sort(key=lambda b: b[1])
             del beam[self.s.beam :]
         ranked = []

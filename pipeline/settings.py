@@ -154,6 +154,7 @@ class DecoderSettings(_Section):
     partial_row: float = 1.0  # ... a row that dropped blank cells, adding up
     row_sum_fails: float = -2.0  # a row whose total is not the sum of its other values
     unchecked_row: float = 1.5  # a row with no total to check (table 二): order and labels only
+    partial_unchecked: float = 0.0  # ... such a row printing fewer values than it has columns
     label: float = 2.0  # times (score/100) of a label in front of a row that names it
     other_label: float = -1.0  # labels in front of a row that all name other rows
     skip_row: float = -4.0  # a template row the values skip (the tail of a cut table is free)
