@@ -190,6 +190,25 @@ class ExtractionNoiseSettings(_Section):
     rates: dict[str, float]  # kind -> probability it occurs in a noisy document
 
 
+class ShapeSettings(_Section):
+    """Labelled documents in the shapes real pages take (nianbao.synth.shapes), besides the
+    others: for the calibration and, apart, for the held-out report. Each document draws one
+    table rendering and one agency variant by weight, the rest by probability."""
+
+    calibration_docs: int = Field(ge=0)  # training-split documents after the calibration's
+    heldout_docs: int = Field(ge=0)  # held-out documents after the held-out report's
+    tables: dict[str, float]  # rendering -> weight (legacy, html_blank, markdown, ...)
+    agency: dict[str, float]  # agency variant -> weight (title, preamble, label_line, ...)
+    header_date: float = Field(ge=0, le=1)  # a page-header date line (发布时间 …)
+    signature_too: float = Field(ge=0, le=1)  # ... with the signature's date kept too
+    markdown_as_txt: float = Field(ge=0, le=1)  # converter markdown saved as .txt
+    cut: float = Field(ge=0, le=1)  # an opening: the text stops after section 一 begins
+    images: float = Field(ge=0, le=1)  # tables as images, figures only in the prose
+    rich_figures: float = Field(ge=0, le=1)  # richer prose figures (always when cut/images)
+    page_break: float = Field(ge=0, le=1)  # table 三 split: header + 0-2 rows, page furniture
+    other_bureau: float = Field(ge=0, le=1)  # a bureau the other documents never draw
+
+
 class TrainSettings(_Section):
     """`nianbao train`: the labelled corpora and the training run (configs/train/*.yaml)."""
 
@@ -199,6 +218,7 @@ class TrainSettings(_Section):
     heldout_docs: int
     calibration_docs: int  # training-split documents (not used by the classifier) for calibration
     noise: ExtractionNoiseSettings  # on calibration and held-out documents, not the classifier's
+    shapes: ShapeSettings  # real-page shapes: more calibration and held-out documents
     review_thresholds: list[float]  # tabulated: wrong fields flagged vs review load at each
     epochs: int
     dropout: float

@@ -510,32 +510,46 @@ def _shaped_doc(
     html_st, md_st, torn_st = shapes.html_style(rng), shapes.md_style(rng), shapes.torn_style(rng)
     table_no = {"active_disclosure": "二", "applications": "三", "review_litigation": "四"}
     table_title = {n: s.canonical.split("、", 1)[-1] for n, s in enumerate(t.sections, 1)}
+
+    def render(table: noise.Table, kind: str, label: str, title: bool) -> None:
+        if fmt == "html":
+            rows = _table_text_rows(table)
+            body = _table_html(table) if legacy else shapes.html_table(table, html_st, rng)
+            out.append((body, table_passage(rows), label, True))
+            return
+        if legacy:
+            lines = _table_text_rows(table)
+        elif fmt == "md":
+            lines = []
+            if md_st.table_titles and title:
+                n = table_no.get(kind, "")
+                sec = {"二": 2, "三": 3, "四": 4}.get(n, 0)
+                lines += [f"## 表{n}：{table_title.get(sec, '')}", ""]
+            if plan.tables == "markdown_rows" and kind == "applications":
+                lines += shapes.md_rows_table(table, md_st, rng)
+            else:
+                lines += shapes.md_table(table, md_st, rng)
+        else:
+            lines = shapes.torn_table(table, torn_st, rng)
+        out.extend((ln, ln if ln.strip() else None, label, False) for ln in lines)
+        if fmt == "md":
+            out.append(("", None, label, False))
+
     for i, p in enumerate(pieces):
         if i in tables:
-            table, grid = tables[i], p.grid
+            grid = p.grid
             assert grid is not None
-            if fmt == "html":
-                rows = _table_text_rows(table)
-                body = _table_html(table) if legacy else shapes.html_table(table, html_st, rng)
-                out.append((body, table_passage(rows), p.label, True))
-                continue
-            if legacy:
-                lines = _table_text_rows(table)
-            elif fmt == "md":
-                lines = []
-                if md_st.table_titles:
-                    n = table_no.get(grid.kind, "")
-                    sec = {"二": 2, "三": 3, "四": 4}.get(n, 0)
-                    lines += [f"## 表{n}：{table_title.get(sec, '')}", ""]
-                if plan.tables == "markdown_rows" and grid.kind == "applications":
-                    lines += shapes.md_rows_table(table, md_st, rng)
-                else:
-                    lines += shapes.md_table(table, md_st, rng)
-            else:
-                lines = shapes.torn_table(table, torn_st, rng)
-            out += [(ln, ln if ln.strip() else None, p.label, False) for ln in lines]
-            if fmt == "md":
-                out.append(("", None, p.label, False))
+            parts = [tables[i]]
+            if plan.page_break and grid.kind == "applications":
+                parts = shapes.page_parts(tables[i], rng)
+            for k, part in enumerate(parts):
+                if k:  # the page's foot and the next page's head between the parts
+                    for line in shapes.page_furniture(rng, spec.year):
+                        if fmt == "html" and line.strip():
+                            out.append((f"<p>{html.escape(line)}</p>", line, "noise", False))
+                        elif fmt != "html":
+                            out.append((line, line if line.strip() else None, "noise", False))
+                render(part, grid.kind, p.label, title=k == 0)
             continue
         for line in p.lines:
             if fmt == "html":

@@ -82,6 +82,7 @@ class ShapeRates:
     cut: float  # an opening cut after section 一
     images: float  # tables as images, figures in the prose
     rich_figures: float  # the figures paragraph in the richer phrasings (always when cut/images)
+    page_break: float  # table 三 broken over pages: a header-only part, then the rest
     other_bureau: float  # a bureau the legacy documents never draw (发改委, 司法局 …)
 
     def __post_init__(self) -> None:
@@ -109,13 +110,15 @@ class Plan:
     images: bool
     rich_figures: bool
     blank: str  # "spec" | "orgs" | "all_but_total" | "all_zero": which zero cells print blank
+    page_break: bool = False
     bureau: str | None = None
 
     def names(self) -> list[str]:
         out = [f"tables:{self.tables}", f"agency:{self.agency}", f"blank:{self.blank}"]
         if self.header_date:
             out.append("header_date+signature" if self.signature_too else "header_date")
-        out += [n for n in ("cut", "images", "rich_figures", "as_txt") if getattr(self, n)]
+        flags = ("cut", "images", "rich_figures", "as_txt", "page_break")
+        out += [n for n in flags if getattr(self, n)]
         return out
 
 
@@ -171,6 +174,7 @@ def draw_plan(rng: random.Random, rates: ShapeRates, spec: Spec) -> Plan:
         rich_figures=cut or images or rng.random() < rates.rich_figures,
         blank=rng.choice(["spec", "orgs", "orgs", "all_but_total", "all_zero"]),
         bureau=bureau,
+        page_break=rng.random() < rates.page_break,
     )
 
 
@@ -818,7 +822,7 @@ def md_rows_table(table: noise.Table, st: MdStyle, rng: random.Random) -> list[s
     made-up header, the row groups as ###/#### headings."""
     out: list[str] = []
     head = [_md_row(MD_HEADER), _md_row(["---"] * len(MD_HEADER))]
-    if rng.random() < 0.6:  # the header rows as one row: the note, then each column's label
+    if table.header_rows and rng.random() < 0.6:  # the header rows as one row, labels only
         lay = matrix(replace(table, rows=table.rows[: table.header_rows]), False)
         cols = [
             next((row[c][0] for row in reversed(lay) if row[c][1]), None)
@@ -924,6 +928,33 @@ def torn_table(table: noise.Table, st: TornStyle, rng: random.Random) -> list[st
         else:
             out += [nums] if nums else []
     return out
+
+
+# ---- a table broken over pages ----------------------------------------------------------------
+def page_parts(table: noise.Table, rng: random.Random) -> list[noise.Table]:
+    """Table 三 as printed over a page break and extracted page by page: the first part only
+    its header rows and none, one or two body rows (the foot of a page), the rest on the next
+    page, with its header rows repeated or not. Never through a merged cell."""
+    head = table.header_rows
+    free = 0  # leading body rows no merged cell runs through
+    for row in table.rows[head:]:
+        if any(c.rowspan > 1 for c in row):
+            break
+        free += 1
+    k = rng.randint(0, min(2, free))
+    first = noise.Table(table.rows[: head + k], head)
+    rest = table.rows[head + k :]
+    if rng.random() < 0.5:
+        return [first, noise.Table(table.rows[:head] + rest, head)]
+    return [first, noise.Table(rest, 0)]
+
+
+def page_furniture(rng: random.Random, year: int) -> list[str]:
+    """What a text extraction prints where a page ends and the next begins."""
+    n = rng.randint(2, 6)
+    foot = rng.choice([f"- {n} -", f"第{n}页 共{n + rng.randint(1, 5)}页", f"{n}", "\f"])
+    head = rng.choice(["", f"{year}年{REPORT}", "政府信息公开工作年度报告"])
+    return [x for x in (foot, head) if x]
 
 
 # ---- traditional script -----------------------------------------------------------------------
