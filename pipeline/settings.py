@@ -206,6 +206,7 @@ class ShapeSettings(_Section):
     images: float = Field(ge=0, le=1)  # tables as images, figures only in the prose
     rich_figures: float = Field(ge=0, le=1)  # richer prose figures (always when cut/images)
     page_break: float = Field(ge=0, le=1)  # table 三 split: header + 0-2 rows, page furniture
+    ascii_punctuation: float = Field(ge=0, le=1)  # （）：，； printed as ASCII ():,;
     other_bureau: float = Field(ge=0, le=1)  # a bureau the other documents never draw
 
 

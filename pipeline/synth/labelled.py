@@ -576,6 +576,11 @@ def _shaped_doc(
                 out.append(("", None, p.label, False))
     plain = "\n".join(w for w, _, _, _ in out)
     agency = spec.agency if spec.agency in plain else None
+    if plan.ascii_punctuation:
+        out = [
+            (shapes.ascii_punctuation(w), q and shapes.ascii_punctuation(q), lab, whole)
+            for w, q, lab, whole in out
+        ]
     if plan.agency == "traditional":
         out = [
             (shapes.traditional(w), None if q is None else shapes.traditional(q), lab, whole)

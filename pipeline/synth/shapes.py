@@ -48,7 +48,7 @@ import itertools
 import random
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from . import noise
@@ -83,6 +83,7 @@ class ShapeRates:
     images: float  # tables as images, figures in the prose
     rich_figures: float  # the figures paragraph in the richer phrasings (always when cut/images)
     page_break: float  # table 三 broken over pages: a header-only part, then the rest
+    ascii_punctuation: float  # full-width （）：，； printed as ASCII (as many web pages return)
     other_bureau: float  # a bureau the legacy documents never draw (发改委, 司法局 …)
 
     def __post_init__(self) -> None:
@@ -111,13 +112,14 @@ class Plan:
     rich_figures: bool
     blank: str  # "spec" | "orgs" | "all_but_total" | "all_zero": which zero cells print blank
     page_break: bool = False
+    ascii_punctuation: bool = False
     bureau: str | None = None
 
     def names(self) -> list[str]:
         out = [f"tables:{self.tables}", f"agency:{self.agency}", f"blank:{self.blank}"]
         if self.header_date:
             out.append("header_date+signature" if self.signature_too else "header_date")
-        flags = ("cut", "images", "rich_figures", "as_txt", "page_break")
+        flags = ("cut", "images", "rich_figures", "as_txt", "page_break", "ascii_punctuation")
         out += [n for n in flags if getattr(self, n)]
         return out
 
@@ -175,6 +177,7 @@ def draw_plan(rng: random.Random, rates: ShapeRates, spec: Spec) -> Plan:
         blank=rng.choice(["spec", "orgs", "orgs", "all_but_total", "all_zero"]),
         bureau=bureau,
         page_break=rng.random() < rates.page_break,
+        ascii_punctuation=rng.random() < rates.ascii_punctuation,
     )
 
 
@@ -206,7 +209,6 @@ class Piece:
     heading: int | None = None
     runs: list[Run] | None = None
     kind: str = ""
-    tags: set[str] = field(default_factory=set)  # truth paths this piece states (set by cut)
 
 
 def piece_tags(p: Piece) -> set[str]:
@@ -215,7 +217,7 @@ def piece_tags(p: Piece) -> set[str]:
         return {c.tag for c in p.grid.cells if c.tag}
     if p.runs is not None:
         return {r.tag for r in p.runs if r.tag}
-    return set(p.tags)
+    return set()
 
 
 # ---- agency mentions ---------------------------------------------------------------------------
@@ -308,13 +310,6 @@ PREAMBLES_PLAIN = [
     "政府信息情况等六部分。报告所列数据统计期限为{year}年1月1日至12月31日。",
 ]
 LABEL_LINES = ["单位：{agency}", "名称：{agency}", "发布机构：{agency}", "单位名称：{agency}"]
-
-
-@dataclass
-class Meta:
-    agency: str | None
-    publish_date: str | None
-    header_date: str | None = None
 
 
 def _find(pieces: list[Piece], kind: str, label: str | None = None) -> Piece | None:
@@ -880,6 +875,9 @@ def torn_table(table: noise.Table, st: TornStyle, rng: random.Random) -> list[st
     """Flattened text whose labels and numbers have come apart (see the module docstring)."""
     out: list[str] = []
     for row in table.rows[: table.header_rows]:
+        if rng.random() < st.pipes:  # a header row as one pipe fragment
+            out.append(" | ".join(c.text for c in row if c.text) + " |")
+            continue
         for c in row:
             if not c.text:
                 continue
@@ -979,3 +977,10 @@ TRADITIONAL = str.maketrans(_SIMPLIFIED, _TRADITIONAL)
 
 def traditional(text: str) -> str:
     return text.translate(TRADITIONAL)
+
+
+ASCII_PUNCTUATION = str.maketrans("（）：，；", "():,;")
+
+
+def ascii_punctuation(text: str) -> str:
+    return text.translate(ASCII_PUNCTUATION)

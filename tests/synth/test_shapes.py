@@ -21,7 +21,7 @@ from nianbao.template import Template, load_template
 T = load_template()
 CFG = load_train_settings(repo_path("configs/train/default.yaml"))
 DEFAULT = ShapeRates(**CFG.shapes.model_dump(exclude={"calibration_docs", "heldout_docs"}))
-NONE = {"header_date": 0.0, "cut": 0.0, "images": 0.0, "page_break": 0.0}
+NONE = {"header_date": 0.0, "cut": 0.0, "images": 0.0, "page_break": 0.0, "ascii_punctuation": 0.0}
 
 
 def only(tables: str = "html_blank", agency: str = "title", **kw: float) -> ShapeRates:
@@ -164,12 +164,12 @@ def test_agency_variants(shape: str) -> None:
         count = d.text.count(name)
         if agency in ("preamble", "signature_only"):
             assert name not in title and count == 1
-        if agency == "label_line":
-            assert count == 1 or name in title
+        if agency == "label_line":  # the label line, and the title's first line or not
+            assert count == 1 or (count == 2 and re.search(f"^{name}$", d.text, re.M))
         if agency == "preamble":
             assert re.search(f"(特编制|){name}", d.text)
         elif agency == "label_line":
-            assert re.search(f"^(单位|名称|发布机构|单位名称)：{name}$", d.text, re.M)
+            assert re.search(f"^(单位|名称|发布机构|单位名称)[：:]{name}$", d.text, re.M)
         elif agency == "signature_only":
             assert re.search(f"^{name}$", d.text, re.M)
         elif agency == "gov_variant":
@@ -279,7 +279,7 @@ def test_page_break_leaves_a_header_only_part() -> None:
     for d in docs(only("html_blank", page_break=1.0), n=6):
         check_truth(T, d)
         assert len(d.html_tables) == 4  # 二, 三 (two parts), 四
-        first = next(t for t in d.text.split("<table")[1:] if "勾稽" in t)
+        first = next(t for t in d.text.split("<table")[1:] if "勾稽" in flat(t))
         body = [r for r in first.split("<tr>")[1:] if "申请数量" in r]
         assert len(body) <= 2
         seen.add(len(body))
@@ -291,3 +291,9 @@ def test_page_break_leaves_a_header_only_part() -> None:
                 for p, label in d.passages
             )
     assert len(seen) > 1
+
+
+def test_ascii_punctuation() -> None:
+    for d in docs(only("torn", ascii_punctuation=1.0), n=4):
+        check_truth(T, d)
+        assert "（" not in d.text and "：" not in d.text and "(一)予以公开" in d.text
