@@ -418,11 +418,16 @@ def labelled_doc(
 
 # ---- the real-page shapes (shapes.py) -----------------------------------------------------------
 def _stated_truth(
-    t: Template, rep: Report, tags: set[str], stated: dict[str, dict[str, int]]
+    t: Template,
+    rep: Report,
+    tags: set[str],
+    cells: set[str],
+    stated: dict[str, dict[str, int]],
 ) -> tuple[dict[str, Any], str]:
     """The values a cut or image document states: table cells printed before the cut (a 2021
-    key of a 2019 table 二 with its source cell; a cell the format lacks with its table), items
-    whose runs are all there, and the prose figures; and the template version shown."""
+    key of a 2019 table 二 with its source cell; a cell the format lacks - in no grid's `cells`
+    - with its table), items whose runs are all there, and the prose figures; and the template
+    version shown."""
     full = _truth(t, rep)["values"]
     mapped = {
         f"active_disclosure.{k}": f"active_disclosure.v2019.{src}"
@@ -433,7 +438,8 @@ def _stated_truth(
     for path, v in full.items():
         table = path.split(".")[0]
         printed = path in tags or mapped.get(path) in tags
-        if printed or (v is None and table in shown and table != "items"):
+        lacking = v is None and path not in cells and table in shown and table != "items"
+        if printed or lacking:
             values[path] = v
     for tag, said in stated.items():
         if tag in tags:
@@ -486,6 +492,7 @@ def _shaped_doc(
         for p in pieces:
             if p.grid is not None:
                 p.grid = shapes.blank_grid(p.grid, rep.values, plan.blank)
+    cells = set().union(*(shapes.piece_tags(p) for p in pieces if p.grid is not None))
     lost: set[str] = set()
     if plan.cut:
         where, lost = shapes.apply_cut(pieces, rng, whole_tables=fmt == "html")
@@ -609,7 +616,7 @@ def _shaped_doc(
         suffix = ".md" if fmt == "md" and not plan.as_txt else ".txt"
     truth = _truth(t, rep)
     if plan.cut or plan.images:
-        truth["values"], truth["template_version"] = _stated_truth(t, rep, tags, stated)
+        truth["values"], truth["template_version"] = _stated_truth(t, rep, tags, cells, stated)
     truth["meta"] = {"agency": agency, "year": spec.year, "publish_date": publish}
     return LabelledDoc(
         name=spec.name,

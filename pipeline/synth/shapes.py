@@ -840,8 +840,8 @@ def md_rows_table(table: noise.Table, st: MdStyle, rng: random.Random) -> list[s
 class TornStyle:
     sep: str
     drop_blanks: bool
-    pipes: float  # share of rows written as pipe fragments
-    pipe_form: str  # "row" | "cells" | "bare"
+    pipes: float  # share of rows written as pipe fragments (or one cell a line)
+    pipe_form: str  # "row" (a | b |) | "cells" (a | / b |) | "bare" (| / a / b) | "lines" (a / b)
     cut_words: float  # share of header words cut mid-word
     modes: dict[str, float]
 
@@ -852,7 +852,7 @@ def torn_style(rng: random.Random) -> TornStyle:
         sep=rng.choice(["\t", " ", "  "]),
         drop_blanks=rng.random() < 0.5,
         pipes=pipes,
-        pipe_form=rng.choice(["row", "cells", "bare"]),
+        pipe_form=rng.choice(["row", "cells", "bare", "lines"]),
         cut_words=rng.uniform(0.3, 0.9),
         modes={
             "inline": rng.uniform(0.2, 0.5),
@@ -910,8 +910,10 @@ def torn_table(table: noise.Table, st: TornStyle, rng: random.Random) -> list[st
                 out.append(" | ".join(cells) + " |")
             elif st.pipe_form == "cells":
                 out += [f"{c} |" if c else "|" for c in cells]
-            else:
+            elif st.pipe_form == "bare":
                 out.append("|")
+                out += cells
+            else:  # one cell a paragraph, no pipes at all
                 out += cells
             continue
         mode = _weighted(rng, st.modes) if label else "no_label"
