@@ -309,9 +309,55 @@ class ExtractionNoiseSettings(_Section):
     }
 
 
+class ShapeSettings(_Section):
+    """Labelled documents in the shapes real pages take (nianbao.synth.shapes), besides the
+    others: for the calibration and, apart, for the held-out report. Each document draws one
+    table rendering and one agency variant by weight, the rest by probability."""
+
+    # training-split documents after the calibration's (their own agencies' pool)
+    calibration_docs: int = Field(400, ge=0)
+    heldout_docs: int = Field(150, ge=0)  # held-out documents after the held-out report's
+    # rendering -> weight: legacy (the renderings above), html_blank (zero cells empty <td>),
+    # markdown (converter pipe tables), markdown_rows (one pipe table per row), torn (labels
+    # torn from numbers, pipe fragments)
+    tables: dict[str, float] = {
+        "legacy": 0.1,
+        "html_blank": 0.3,
+        "markdown": 0.15,
+        "markdown_rows": 0.1,
+        "torn": 0.35,
+    }
+    # agency variant -> weight: title, preamble (only in a preamble sentence), label_line
+    # (单位：/名称：), gov_variant (政府 vs 人民政府), short_form (市发改委 in the body),
+    # signature_only, misread (one character in one mention), traditional (a mirror page in
+    # traditional script), unnamed
+    agency: dict[str, float] = {
+        "title": 0.3,
+        "preamble": 0.1,
+        "label_line": 0.08,
+        "gov_variant": 0.08,
+        "short_form": 0.12,
+        "signature_only": 0.08,
+        "misread": 0.08,
+        "traditional": 0.06,
+        "unnamed": 0.1,
+    }
+    header_date: float = Field(0.5, ge=0, le=1)  # a page-header date line (发布时间 …)
+    signature_too: float = Field(0.4, ge=0, le=1)  # ... with the signature's date kept too
+    markdown_as_txt: float = Field(0.3, ge=0, le=1)  # converter markdown saved as .txt
+    cut: float = Field(0.3, ge=0, le=1)  # an opening: the text stops after section 一 begins
+    images: float = Field(0.1, ge=0, le=1)  # tables as images, figures only in the prose
+    # richer prose figures (always when cut/images)
+    rich_figures: float = Field(0.4, ge=0, le=1)
+    # table 三 split: header + 0-2 rows, page furniture, the rest
+    page_break: float = Field(0.25, ge=0, le=1)
+    ascii_punctuation: float = Field(0.2, ge=0, le=1)  # （）：，； printed as ASCII ():,;
+    other_bureau: float = Field(0.4, ge=0, le=1)  # a bureau the other documents never draw
+
+
 class TrainSettings(_Section):
     """`nianbao train`: the labelled corpora and the training run (configs/train/default.yaml
-    lists these defaults). Documents are generated (sample_scans/generator/labelled.py): split by
+    lists these defaults). Documents are generated (pipeline/synth/labelled.py): split by
     DOCUMENT, the held-out ones from another seed and another pool of agencies."""
 
     seed: int = 20250101  # generator seed of the training documents; held-out uses `heldout_seed`
@@ -323,6 +369,8 @@ class TrainSettings(_Section):
     calibration_docs: int = 500
     # on calibration and held-out documents, not the classifier's
     noise: ExtractionNoiseSettings = Field(default_factory=ExtractionNoiseSettings)
+    # real-page shapes (pipeline/synth/shapes.py): more calibration and held-out documents
+    shapes: ShapeSettings = Field(default_factory=lambda: ShapeSettings())
     # tabulated: wrong fields flagged vs review load at each
     review_thresholds: list[float] = [
         0.5, 0.8, 0.85, 0.9, 0.95, 0.97, 0.98, 0.985, 0.99,

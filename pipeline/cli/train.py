@@ -146,6 +146,39 @@ def print_heldout(report: dict[str, Any]) -> None:
         out.print(f"  {w['doc']} {w['path']}: read {w['value']!r}, truth {w['truth']!r}")
     if "review_thresholds" in report:
         print_thresholds(report["review_thresholds"], "held-out split")
+    if "shapes" in report:
+        print_shapes(report["shapes"])
+
+
+def print_shapes(s: dict[str, Any]) -> None:
+    """The held-out documents in real-page shapes (nianbao.synth.shapes), apart."""
+    from rich.table import Table
+
+    f = s["fields"]
+    out.print(
+        f"real-page shapes: {s['documents']} held-out documents, {f['fields']} fields, "
+        f"accuracy {f['accuracy']:.2%}, wrong {f['wrong']}, wrong flagged "
+        f"{f['wrong_fields_flagged']}, review load {f['review_load']:.2%}"
+    )
+    for p in s["calibration"]["precision_at"]:
+        prec = "-" if p["precision"] is None else f"{p['precision']:.3%}"
+        out.print(f"  precision at confidence >= {p['threshold']}: {prec} ({p['fields']} fields)")
+    t = Table(title="by shape (held-out)")
+    for col in ("shape", "fields", "accuracy", "precision at >= 0.95", "wrong flagged"):
+        t.add_column(col)
+
+    def pct(x: float | None) -> str:
+        return "-" if x is None else f"{x:.2%}"
+
+    for name, r in s["by_shape"].items():
+        t.add_row(
+            name,
+            str(r["fields"]),
+            pct(r["accuracy"]),
+            pct(r["precision_at_0.95"]),
+            pct(r["wrong_flagged"]),
+        )
+    out.print(t)
 
 
 def print_thresholds(rows: list[dict[str, Any]], where: str) -> None:

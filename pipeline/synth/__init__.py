@@ -37,5 +37,7 @@ The modules, by responsibility (importing this package imports none of them):
     corpus.py    the corpus driver: documents, manifest.json, the README table
     labelled.py  labelled documents for training (random specs, perturbed, as HTML or text)
     noise.py     extraction noise on a labelled document's tables and prose (truth unchanged)
+    shapes.py    labelled documents in the shapes real pages take (blank-cell HTML, converter
+                 markdown, torn text, header dates, agency variants, cut openings, image tables)
     real_reports.json   the printed values of the three real PDFs (package data)
 """

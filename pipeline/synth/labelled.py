@@ -19,15 +19,17 @@ from __future__ import annotations
 import html
 import json
 import random
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
 from ..template.loader import Format, Template
-from . import noise
+from . import noise, shapes
 from .model import Grid, Report
 from .prose import cn_number
 from .report import build_report
+from .shapes import Piece as _Piece
+from .shapes import ShapeRates
 from .specs import SPECS, Level, Spec
 from .truth import item_values, table_value_paths
 
@@ -131,13 +133,14 @@ PASTED_LABELS = ["标题：关于{x}的通知", "索引号：{code}/{y}-00{n}", 
 class LabelledDoc:
     name: str
     split: Split
-    suffix: str  # .html or .txt
+    suffix: str  # .html or .txt (.md: a real-page shape)
     text: str
     truth: dict[str, Any]
     passages: list[tuple[str, str]]  # (line text, label), in document order
     html_tables: set[int]  # indices of passages that stand for a whole HTML table
     perturbations: list[str]
     extraction_errors: list[str]  # noise.py events (the truth is unchanged)
+    shapes: list[str] = field(default_factory=list)  # real-page shapes drawn (shapes.py)
 
 
 def random_spec(rng: random.Random, split: Split, index: int) -> Spec:
@@ -233,14 +236,6 @@ def _table_html(table: noise.Table) -> str:
     return "".join(out)
 
 
-@dataclass
-class _Piece:
-    label: str
-    lines: list[str]
-    grid: Grid | None = None
-    heading: int | None = None
-
-
 def _pieces(rep: Report, rng: random.Random) -> list[_Piece]:
     """The report's blocks as labelled pieces, with the extra prose mixed in."""
     pieces: list[_Piece] = []
@@ -250,17 +245,20 @@ def _pieces(rep: Report, rng: random.Random) -> list[_Piece]:
         label = "front_matter" if section == 0 else f"section_{section}"
         if block.kind == "heading":
             section = int(block.runs[0].tag.split(":")[1]) if block.runs[0].tag else section
-            pieces.append(_Piece(f"section_{section}", [block.runs[0].text], heading=section))
+            pieces.append(
+                _Piece(f"section_{section}", [block.runs[0].text], heading=section, kind="heading")
+            )
             extra = EXTRA.get(section)
             if extra and rng.random() < 0.5:
                 sentence = _fill(rng, rng.choice(extra), place, rep.spec.year)
                 pieces.append(_Piece(f"section_{section}", [sentence]))
         elif block.kind == "table" and block.grid is not None:
-            pieces.append(_Piece(label, [], grid=block.grid))
+            pieces.append(_Piece(label, [], grid=block.grid, kind="table"))
         elif block.kind in ("title", "signature"):
-            pieces.append(_Piece(label, list(block.lines)))
+            pieces.append(_Piece(label, list(block.lines), kind=block.kind))
         elif block.kind == "para":
-            pieces.append(_Piece(label, ["".join(r.text for r in block.runs)]))
+            text = "".join(r.text for r in block.runs)
+            pieces.append(_Piece(label, [text], runs=list(block.runs), kind="para"))
     return pieces
 
 
@@ -353,16 +351,31 @@ def _truth(t: Template, rep: Report) -> dict[str, Any]:
 
 
 def labelled_doc(
-    t: Template, split: Split, seed: int, index: int, rates: noise.NoiseRates | None = None
+    t: Template,
+    split: Split,
+    seed: int,
+    index: int,
+    rates: noise.NoiseRates | None = None,
+    shape_rates: ShapeRates | None = None,
 ) -> LabelledDoc:
     """Document `index` of `split`; with `rates`, extraction noise (noise.py) on top of the same
-    document (its own random stream: the document under the noise does not change)."""
+    document (its own random stream: the document under the noise does not change). With
+    `shape_rates`, the document in the real-page shapes of shapes.py (their own random stream;
+    without them the document is exactly what it always was)."""
     rng = random.Random(f"{seed}:{split}:{index}")
     spec = random_spec(rng, split, index)
+    plan = None
+    if shape_rates is not None:
+        srng = random.Random(f"{seed}:{split}:{index}:shapes")
+        plan = shapes.draw_plan(srng, shape_rates, spec)
+        spec = shapes.with_bureau(spec, plan.bureau)
     rep = build_report(spec, t)
     pieces = _pieces(rep, rng)
     done = _perturb(pieces, rng, spec.year, spec.agency[:2])
     as_html = rng.random() < 0.6
+    if plan is not None:
+        noise_rng = random.Random(f"{seed}:{split}:{index}:noise")
+        return _shaped_doc(t, rep, pieces, done, as_html, plan, srng, rates, noise_rng, split)
     tables = {i: _grid_table(p.grid, as_html) for i, p in enumerate(pieces) if p.grid is not None}
     errors: list[str] = []
     if rates is not None:
@@ -403,12 +416,230 @@ def labelled_doc(
     )
 
 
+# ---- the real-page shapes (shapes.py) -----------------------------------------------------------
+def _stated_truth(
+    t: Template,
+    rep: Report,
+    tags: set[str],
+    cells: set[str],
+    stated: dict[str, dict[str, int]],
+) -> tuple[dict[str, Any], str]:
+    """The values a cut or image document states: table cells printed before the cut (a 2021
+    key of a 2019 table 二 with its source cell; a cell the format lacks - in no grid's `cells`
+    - with its table), items whose runs are all there, and the prose figures; and the template
+    version shown."""
+    full = _truth(t, rep)["values"]
+    mapped = {
+        f"active_disclosure.{k}": f"active_disclosure.v2019.{src}"
+        for src, k in t.tables.active_disclosure.formats["2019"].maps_to_2021.items()
+    }
+    shown = {p.split(".")[0] for p in tags if not p.startswith("prose#")}
+    values: dict[str, Any] = {}
+    for path, v in full.items():
+        table = path.split(".")[0]
+        printed = path in tags or mapped.get(path) in tags
+        lacking = v is None and path not in cells and table in shown and table != "items"
+        if printed or lacking:
+            values[path] = v
+    for tag, said in stated.items():
+        if tag in tags:
+            for path, v in said.items():
+                values.setdefault(path, v)
+    spec = rep.spec
+    version: str
+    if "active_disclosure" in shown:
+        version = spec.t2_format
+    elif "applications" in shown:
+        version = spec.t3_format
+    else:
+        version = "unknown"
+    return values, version
+
+
+IMAGE_HTML = '<p style="text-align:center"><img src="/uploads/{y}/W0{code}.png" border="0"/></p>'
+
+
+def _shaped_doc(
+    t: Template,
+    rep: Report,
+    pieces: list[_Piece],
+    done: list[str],
+    as_html: bool,
+    plan: shapes.Plan,
+    rng: random.Random,
+    rates: noise.NoiseRates | None,
+    noise_rng: random.Random,
+    split: Split,
+) -> LabelledDoc:
+    """The document in the shapes `plan` drew (see shapes.py), its truth what the text states."""
+    spec = rep.spec
+    shapes.apply_agency(pieces, rep, plan, rng)
+    header, _ = shapes.apply_header_date(pieces, rep, plan, rng)
+    stated: dict[str, dict[str, int]] = {}
+    if plan.rich_figures:
+        runs, stated = shapes.rich_figures(rep, rng)
+        if not shapes.replace_figures(pieces, runs):
+            stated = {}
+    legacy = plan.tables == "legacy"
+    fmt = "html" if plan.tables == "html_blank" or (legacy and as_html) else "text"
+    if plan.tables in ("markdown", "markdown_rows"):
+        fmt = "md"
+    if plan.images:
+        for i, p in enumerate(pieces):
+            if p.grid is not None:
+                pieces[i] = _Piece(p.label, ["[图片]"], kind="image")
+    if not legacy:
+        for p in pieces:
+            if p.grid is not None:
+                p.grid = shapes.blank_grid(p.grid, rep.values, plan.blank)
+    cells = set().union(*(shapes.piece_tags(p) for p in pieces if p.grid is not None))
+    lost: set[str] = set()
+    if plan.cut:
+        where, lost = shapes.apply_cut(pieces, rng, whole_tables=fmt == "html")
+        done = [*done, f"cut:{where}"]
+    tags = set().union(*(shapes.piece_tags(p) for p in pieces)) - lost
+    # extraction noise on what is left (its own stream), then the rendering
+    tables = {
+        i: (_grid_table(p.grid, as_html) if legacy else shapes.grid_table(p.grid))
+        for i, p in enumerate(pieces)
+        if p.grid is not None
+    }
+    errors: list[str] = []
+    if rates is not None:
+        prose = [
+            p.lines
+            for p in pieces
+            if p.grid is None and p.label != "noise" and p.kind not in ("header", "image")
+        ]
+        errors = noise.apply(rates, noise_rng, list(tables.values()), prose)
+    # (written line, passage or None, label, stands for a whole HTML table)
+    out: list[tuple[str, str | None, str, bool]] = []
+    html_st, md_st, torn_st = shapes.html_style(rng), shapes.md_style(rng), shapes.torn_style(rng)
+    table_no = {"active_disclosure": "二", "applications": "三", "review_litigation": "四"}
+    table_title = {n: s.canonical.split("、", 1)[-1] for n, s in enumerate(t.sections, 1)}
+
+    def render(table: noise.Table, kind: str, label: str, title: bool) -> None:
+        if fmt == "html":
+            rows = _table_text_rows(table)
+            body = _table_html(table) if legacy else shapes.html_table(table, html_st, rng)
+            out.append((body, table_passage(rows), label, True))
+            return
+        if legacy:
+            lines = _table_text_rows(table)
+        elif fmt == "md":
+            lines = []
+            if md_st.table_titles and title:
+                n = table_no.get(kind, "")
+                sec = {"二": 2, "三": 3, "四": 4}.get(n, 0)
+                lines += [f"## 表{n}：{table_title.get(sec, '')}", ""]
+            if plan.tables == "markdown_rows" and kind == "applications":
+                lines += shapes.md_rows_table(table, md_st, rng)
+            else:
+                lines += shapes.md_table(table, md_st, rng)
+        else:
+            lines = shapes.torn_table(table, torn_st, rng)
+        out.extend((ln, ln if ln.strip() else None, label, False) for ln in lines)
+        if fmt == "md":
+            out.append(("", None, label, False))
+
+    for i, p in enumerate(pieces):
+        if i in tables:
+            grid = p.grid
+            assert grid is not None
+            parts = [tables[i]]
+            if plan.page_break and grid.kind == "applications":
+                parts = shapes.page_parts(tables[i], rng)
+            for k, part in enumerate(parts):
+                if k:  # the page's foot and the next page's head between the parts
+                    for line in shapes.page_furniture(rng, spec.year):
+                        if fmt == "html" and line.strip():
+                            out.append((f"<p>{html.escape(line)}</p>", line, "noise", False))
+                        elif fmt != "html":
+                            out.append((line, line if line.strip() else None, "noise", False))
+                render(part, grid.kind, p.label, title=k == 0)
+            continue
+        for line in p.lines:
+            if fmt == "html":
+                if p.kind == "image":
+                    code = rng.randint(10**8, 10**9)
+                    img = IMAGE_HTML.format(y=spec.year + 1, code=code)
+                    out.append((img, None, p.label, False))
+                elif p.kind == "title" and html_st.wrap:
+                    out.append((f"<h2>{html.escape(line)}</h2>", line, p.label, False))
+                else:
+                    out.append((f"<p>{html.escape(line)}</p>", line, p.label, False))
+                continue
+            written = line
+            if fmt == "md":
+                if p.kind == "title":
+                    written = f"# {line}"
+                elif p.heading is not None and md_st.heading:
+                    h = md_st.heading
+                    written = f"{h} {line}" if h.startswith("#") else f"{h}{line}{h}"
+                elif p.kind == "image" and rng.random() < 0.5:
+                    written = f"![](media/image{i}.png)"
+            out.append((written, written, p.label, False))
+            if fmt == "md":
+                out.append(("", None, p.label, False))
+    plain = "\n".join(w for w, _, _, _ in out)
+    agency = spec.agency if spec.agency in plain else None
+    if plan.ascii_punctuation:
+        out = [
+            (shapes.ascii_punctuation(w), q and shapes.ascii_punctuation(q), lab, whole)
+            for w, q, lab, whole in out
+        ]
+    if plan.agency == "traditional":
+        out = [
+            (shapes.traditional(w), None if q is None else shapes.traditional(q), lab, whole)
+            for w, q, lab, whole in out
+        ]
+        agency = None if agency is None else shapes.traditional(agency)
+    sig_date = any(p.kind == "signature" and any("年" in ln for ln in p.lines) for p in pieces)
+    publish = rep.meta["publish_date"] if sig_date else header
+    passages: list[tuple[str, str]] = []
+    html_tables: set[int] = set()
+    for _, passage, label, whole in out:
+        if passage is None:
+            continue
+        if whole:
+            html_tables.add(len(passages))
+        passages.append((passage, label))
+    if fmt == "html":
+        text = (
+            '<html><head><meta charset="utf-8"></head><body>\n<div class="article">\n'
+            + "\n".join(w for w, _, _, _ in out)
+            + "\n</div>\n</body></html>\n"
+        )
+        suffix = ".html"
+    else:
+        text = "\n".join(w for w, _, _, _ in out) + "\n"
+        suffix = ".md" if fmt == "md" and not plan.as_txt else ".txt"
+    truth = _truth(t, rep)
+    if plan.cut or plan.images:
+        truth["values"], truth["template_version"] = _stated_truth(t, rep, tags, cells, stated)
+    truth["meta"] = {"agency": agency, "year": spec.year, "publish_date": publish}
+    return LabelledDoc(
+        name=spec.name,
+        split=split,
+        suffix=suffix,
+        text=text,
+        truth=truth,
+        passages=passages,
+        html_tables=html_tables,
+        perturbations=done,
+        extraction_errors=errors,
+        shapes=plan.names(),
+    )
+
+
 def write_doc(doc: LabelledDoc, folder: Path) -> Path:
     """The document and its `<name>.truth.json` (the format `nianbao eval` reads)."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{doc.name}{doc.suffix}"
     path.write_text(doc.text, encoding="utf-8")
     variant = {"perturbations": doc.perturbations, "extraction_errors": doc.extraction_errors}
+    if doc.shapes:
+        variant["shapes"] = doc.shapes
     truth = {**doc.truth, "variant": variant}
     (folder / f"{doc.name}.truth.json").write_text(
         json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"

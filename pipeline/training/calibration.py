@@ -68,6 +68,14 @@ def fit_calibration(
             "train", cfg.seed, cfg.calibration_docs, start=cfg.train_docs, noise=cfg.noise
         )
     )
+    docs += labelled_docs(  # the real-page shapes, after them (other document numbers)
+        "train",
+        cfg.seed,
+        cfg.shapes.calibration_docs,
+        start=cfg.train_docs + cfg.calibration_docs,
+        noise=cfg.noise,
+        shapes=cfg.shapes,
+    )
     fields = labelled_fields(pipeline, docs, folder)
     cal = fit_isotonic([f[0] for f in fields], [f[1] for f in fields])
     table = threshold_table(cal, fields, cfg.review_thresholds)
@@ -75,16 +83,19 @@ def fit_calibration(
         {
             "documents": len(docs),
             "noisy_documents": sum(bool(d.extraction_errors) for d in docs),
+            "shaped_documents": sum(bool(d.shapes) for d in docs),
             "seed": cfg.seed,
             "first_document": cfg.train_docs,
             "noise": cfg.noise.model_dump(),
+            "shapes": cfg.shapes.model_dump(),
             "review_thresholds": table,
             "fitted_by": "nianbao train calibration",
         }
     )
     log(
         f"calibration: {len(fields)} fields ({cal.info['wrong_fields']} wrong) from {len(docs)} "
-        f"documents ({cal.info['noisy_documents']} with extraction errors)"
+        f"documents ({cal.info['noisy_documents']} with extraction errors, "
+        f"{cal.info['shaped_documents']} in real-page shapes)"
     )
     for row in table:
         log(

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..settings import ExtractionNoiseSettings
+from ..settings import ExtractionNoiseSettings, ShapeSettings
 
 if TYPE_CHECKING:
     from ..datamodel.document import ReportDoc
@@ -24,18 +24,24 @@ def labelled_docs(
     count: int,
     start: int = 0,
     noise: ExtractionNoiseSettings | None = None,
+    shapes: ShapeSettings | None = None,
 ) -> Iterator[LabelledDoc]:
-    """Documents start..start+count-1 of `split`; with `noise`, extraction errors on top."""
+    """Documents start..start+count-1 of `split`; with `noise`, extraction errors on top; with
+    `shapes`, in the shapes real pages take (nianbao.synth.shapes)."""
     from ..synth.labelled import labelled_doc
     from ..synth.noise import NoiseRates
+    from ..synth.shapes import ShapeRates
     from ..template import load_template
 
     rates = None
     if noise is not None:
         rates = NoiseRates(noise.clean_share, noise.max_events, noise.rates)
+    shape_rates = None
+    if shapes is not None:
+        shape_rates = ShapeRates(**shapes.model_dump(exclude={"calibration_docs", "heldout_docs"}))
     t = load_template()
     for i in range(start, start + count):
-        yield labelled_doc(t, split, seed, i, rates)
+        yield labelled_doc(t, split, seed, i, rates, shape_rates)
 
 
 def run_labelled(

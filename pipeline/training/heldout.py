@@ -79,4 +79,62 @@ def heldout_report(
         plot_reliability(
             [f for r in results for f in r.fields], pipeline.settings.calibration, plot
         )
+    if cfg.shapes.heldout_docs:
+        out["shapes"] = shape_figures(cfg, pipeline, folder / "shapes")
     return out
+
+
+def shape_figures(cfg: TrainSettings, pipeline: Pipeline, folder: Path) -> dict[str, Any]:
+    """The figures on held-out documents in the real-page shapes (nianbao.synth.shapes), apart
+    from the others (so theirs stay comparable): fields, calibration, and by shape."""
+    from ..evaluate import evaluate, summary
+
+    docs = list(
+        labelled_docs(
+            "heldout",
+            cfg.heldout_seed,
+            cfg.shapes.heldout_docs,
+            start=cfg.heldout_docs,
+            noise=cfg.noise,
+            shapes=cfg.shapes,
+        )
+    )
+    results = []
+    outcomes: list[tuple[str, str]] = []
+    for d, doc, record in run_labelled(pipeline, docs, folder):
+        outcomes += decoded_outcomes(doc, d)
+        results.append(evaluate(doc, record, d.name, d.truth, pipeline.settings.confidence))
+    report = summary(results, pipeline.settings.calibration)
+    fields = [f for r in results for f in r.fields]
+    by_shape: dict[str, list[Any]] = {}
+    for d, r in zip(docs, results, strict=True):
+        for name in d.shapes:
+            by_shape.setdefault(name, []).extend(r.fields)
+
+    def figures(fs: list[Any]) -> dict[str, Any]:
+        wrong = [f for f in fs if not f.correct]
+        sure = [f for f in fs if f.confidence >= 0.95]
+        return {
+            "fields": len(fs),
+            "accuracy": round(sum(f.correct for f in fs) / len(fs), 4) if fs else None,
+            "precision_at_0.95": round(sum(f.correct for f in sure) / len(sure), 4)
+            if sure
+            else None,
+            "wrong_flagged": round(sum(f.flagged for f in wrong) / len(wrong), 4)
+            if wrong
+            else None,
+        }
+
+    return {
+        "documents": len(docs),
+        "sections_accuracy": round(sum(w == g for w, g in outcomes) / len(outcomes), 4)
+        if outcomes
+        else None,
+        "fields": {
+            **{k: report[k] for k in ("fields", "accuracy", "by_group", "review_load")},
+            "wrong": sum(not f.correct for f in fields),
+            "wrong_fields_flagged": report["wrong_fields_flagged"],
+        },
+        "calibration": report["calibration"],
+        "by_shape": {k: figures(v) for k, v in sorted(by_shape.items())},
+    }

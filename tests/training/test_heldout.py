@@ -28,6 +28,9 @@ def test_heldout_report_on_noisy_documents(
     assert 0 <= report["calibration"]["ece"] <= 1
     loads = [r["review_load"] for r in report["review_thresholds"]]
     assert loads == sorted(loads)  # a higher threshold never flags fewer fields
+    shaped = report["shapes"]  # the real-page shapes, apart from the figures above
+    assert shaped["documents"] == cfg.shapes.heldout_docs and shaped["fields"]["fields"] > 0
+    assert any(k.startswith("tables:") for k in shaped["by_shape"])
 
 
 @pytest.mark.slow
