@@ -53,7 +53,9 @@ METHOD = {
     "grid_ocr": Method.table_grid_ocr,
 }
 GRID_SOURCES = ("html", "grid_text_layer", "grid_ocr")
-Quality = tuple[int, int]  # (-failed relations, cells with a value): larger is better
+# (relations held - 2 x failed, cells with a value, relations failed): a reading with more
+# evidence, then more cells, is the better one
+Quality = tuple[int, int, int]
 
 
 class Match(NamedTuple):
@@ -543,7 +545,8 @@ class TableFields(Stage[TableFieldsOptions]):
             decoding = decoder.decode(tokens, partial)
             if decoding is not None:
                 filled = sum(spec.width(seg.row) for seg in decoding.segments)
-                quality = (-decoding.failed, filled)
+                evidence = decoding.held - 2 * decoding.failed
+                quality = (evidence, filled, decoding.failed)
                 found.append((quality, decoding.score, fmt, decoder, decoding))
                 if decoding.failed == 0:
                     break  # the labels' format decodes consistently: no need for the other
@@ -551,7 +554,7 @@ class TableFields(Stage[TableFieldsOptions]):
             return None
         labels_format = found[0]
         quality, _, fmt, decoder, decoding = min(
-            found, key=lambda f: (-f[0][0], f is not labels_format)
+            found, key=lambda f: (f[0][2], f is not labels_format)
         )  # fewer failed relations, then the labels' format
         spec = decoder.spec
         doubtful = decoder.doubtful(decoding)
@@ -603,18 +606,19 @@ class TableFields(Stage[TableFieldsOptions]):
         """The reading of the table's own rows, or the decoder's when that one broke: the
         decoder is the fallback for a table whose structure did not survive extraction (cells
         not where the template has them, rows not found, relations failing); a whole,
-        consistent reading stands. The decoder's replaces it when it fails fewer relations, or
-        as few and places more cells (`reading` notes which, and its format)."""
+        consistent reading stands. The decoder's replaces it when its relations say more (held
+        minus twice failed), or as much with more cells (`reading` notes which, and its
+        format)."""
         quality = self._quality(regular, kind, fmt)
         spec = self._grid_spec(kind, fmt)
         cells = sum(spec.width(j) for j in range(len(spec.rows)))
         whole = quality[1] == cells and not any(
             f.features.get(Feature.position_uncertain) for f in regular.values()
         )  # every cell of every template row read, each where the source put it
-        if whole and quality[0] == 0:
+        if whole and quality[2] == 0:
             return regular
         decoded = self._decode(doc, table, kind, fmt)
-        if decoded is None or decoded[1] <= quality:
+        if decoded is None or decoded[1][:2] <= quality[:2]:
             return regular
         fields, _, decoded_fmt, note = decoded
         if reading.format != "unknown":
@@ -638,9 +642,8 @@ class TableFields(Stage[TableFieldsOptions]):
         ]
 
     def _quality(self, fields: dict[str, ReportField], kind: str, fmt: Format) -> Quality:
-        """(-failed relations, cells with a value) of a reading: the decoder's replaces the
-        reading of the table's own structure only when it fails fewer relations, or as few
-        and places more cells."""
+        """What the relations say of a reading (held - 2 x failed), its cells with a value, and
+        its failed relations."""
         held = failed = 0
         for b in self._grid_spec(kind, fmt).relations:
             got = [fields.get(p) for p in b.lhs + b.rhs]
@@ -655,7 +658,7 @@ class TableFields(Stage[TableFieldsOptions]):
             else:
                 failed += 1
         filled = sum(1 for f in fields.values() if f.semantic != Semantic.missing)
-        return (-failed, filled)
+        return (held - 2 * failed, filled, failed)
 
     @staticmethod
     def _report(
