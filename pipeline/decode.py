@@ -15,7 +15,8 @@ best agrees with the label evidence and with the 勾稽 relations:
 2. Columns of partial rows (a beam over the few rows that lost blanks): which applicant columns
    the printed values are in, chosen by the column relations (一+二 = 七+四 per column, 七 = the
    sum of the leaf rows); ties go to the left-most columns (blank cells are the right-hand
-   organisations far more often than 自然人) and the row is marked ambiguous.
+   organisations far more often than 自然人). Such a row is always marked ambiguous (sent to
+   review) unless its values are all zero: the relations bound column sums only.
 3. Every relation of the template is evaluated on the result: held, failed, not assessable.
 
 The weights are configs `decoder:`. Pure functions and small data classes: no stage state; the
@@ -367,9 +368,12 @@ class Decoder:
         top = ranked[0]
         for seg, cols in zip(partial, top[2], strict=True):
             seg.columns = cols
-        equal = [r for r in ranked[1:] if r[0] == top[0]]
-        for k, seg in enumerate(partial):
-            seg.ambiguous = any(r[2][k] != top[2][k] for r in equal)
+        # Which organisations a row's printed values belong to is not printed: the relations
+        # only bound column sums, and two rows swapping the same pair of columns keep every sum.
+        # So a row that dropped blanks is ambiguous unless its values are all zero (they read
+        # the same wherever they sit).
+        for seg in partial:
+            seg.ambiguous = any(tok.number for tok in seg.values)
 
     # ---- 3. relations --------------------------------------------------------------------------
     def _evaluate(self, decoding: Decoding) -> tuple[int, int, int]:
