@@ -62,7 +62,7 @@ def main() -> None:
     docs = documents(args.folders)
     for path in docs:
         before = len(calls)
-        doc, record = pipeline.run_doc(path)
+        doc, _record = pipeline.run_doc(path)
         kinds = {kind for kind, _ in calls[before:]}
         for kind in kinds:
             asked[kind] += 1
