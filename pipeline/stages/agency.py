@@ -241,9 +241,11 @@ class Shapes:
     def name(self, span: Span, following: Span | None = None) -> tuple[Span, Shape | None]:
         """`span` as a name. The 政府 of the report words after it (X人民|政府信息公开…) is part of
         the name only when the name needs it (X人民 is no name; 下各镇 is one)."""
+        ends_bare = bool(span.key) and _NAME_CHARS.match(span.key[-1]) is not None
+        ends_bare = ends_bare and span.key[-1] not in "年度）)"
         span = self.clean(span)
         shape = self.shape(span.key)
-        if shape is None and following is not None:
+        if shape is None and following is not None and ends_bare:
             for stem in self.stems:
                 if not following.key.startswith(stem):
                     continue

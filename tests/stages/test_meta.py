@@ -25,7 +25,9 @@ UNCERTAIN = "agency_uncertain"
 CONFLICT = "conflicting_mentions"
 
 
-def run(pipeline: Pipeline, tmp_path: Path, head: str, year: int = 2021, tail: str = "") -> ReportRecord:
+def run(
+    pipeline: Pipeline, tmp_path: Path, head: str, year: int = 2021, tail: str = ""
+) -> ReportRecord:
     path = tmp_path / "opening.txt"
     path.write_text(head + "\n" + BODY.format(year=year) + tail, encoding="utf-8")
     return pipeline.run(path)
@@ -277,7 +279,9 @@ def test_a_labelled_name_goes_to_review(pipeline, tmp_path) -> None:
 
 
 def test_one_misread_character_is_read_as_the_rest_prints_it(pipeline, tmp_path) -> None:
-    head = "白鹭市统计周2022年政府信息公开工作年度报告\n如对本报告有疑问，请与白鹭市统计局办公室联系。"
+    head = (
+        "白鹭市统计周2022年政府信息公开工作年度报告\n如对本报告有疑问，请与白鹭市统计局办公室联系。"
+    )
     tail = "六、其他需要报告的事项\n无。\n白鹭市统计局\n2023年1月18日\n"
     agency = run(pipeline, tmp_path, head, 2022, tail).meta.agency
     assert agency.value == "白鹭市统计局"
@@ -320,7 +324,7 @@ def test_agency_from_signature_when_the_title_has_none(pipeline, tmp_path) -> No
 @pytest.mark.parametrize(
     ("header", "iso"),
     [
-        ("发布时间：2023-03-15 09:20", "2023-03-15"),
+        ("发布时间：2022-03-15 09:20", "2022-03-15"),
         ("发布日期：2022-01-28", "2022-01-28"),
         ("日期:2022-01-23 字体大小:[ ]", "2022-01-23"),
         ("  • 时间: 2022-01-29 09:47", "2022-01-29"),
