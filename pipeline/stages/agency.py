@@ -8,7 +8,7 @@ preamble and first paragraphs (现公布X2022年…报告, 由X编制, 结合X�
 agency names (sections.yaml `meta`): a place, then an organ suffix, no sentence words; a bare
 level in front (市教育局, 区政府国资局) makes it a short form, a pronoun (我局) no name at all.
 
-`choose` takes the value from the surest source that names one (title > name line > signature
+`choose` takes the value from the surest source that names one (title > signature > name line
 > label > sentence), the name most of its mentions agree on. A title name one character off
 what the rest of the report prints (望舒县司法周 against 望舒县司法局 twice) is read as the rest
 prints it, and a place-only name is completed with its organ where the report prints that
@@ -50,11 +50,14 @@ _SEPARATORS = re.compile(r".*[:：|｜_>»›＞\-—]")
 
 
 class Source(IntEnum):
-    """Where a mention stands; lower is surer."""
+    """Where a mention stands; lower is surer. A name line right above a title is part of the
+    title (故城县教育局 / 2020年…报告); one standing alone (浑南区国资局 above the preamble) is
+    surer than labels and sentences, but a signature is the report's own (a name line at the top
+    may be the site's: 沧州市人民政府)."""
 
     title = 0
-    name_line = 1
-    signature = 2
+    signature = 1
+    name_line = 2
     label = 3
     sentence = 4
 
@@ -453,7 +456,7 @@ def _finish(
         features[Feature.agency_label] = 1.0
     if best.shape is not None and best.shape.short:
         features[Feature.agency_short_form] = 1.0
-    if best.source < Source.signature and any(
+    if best.source == Source.title and any(
         m.source == Source.signature and not shapes.related(m.key, best.key) for m in full
     ):
         features[Feature.conflict] = 1.0  # the signature names another agency

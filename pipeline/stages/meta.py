@@ -132,7 +132,7 @@ class Meta(Stage[MetaSettings]):
         head = self._head(doc)
         head_ids = {ln.id for ln in head}
         fields = doc.fields
-        titles = self._titles(head)
+        titles = self._titles(head) or self._titles(self._top_lines(doc))
         mentions = [m for _, _, m in titles if m is not None]
         mentions += self._name_lines(head, {line.id for _, line, _ in titles})
         signature = self._signature(doc, head_ids)
@@ -194,6 +194,12 @@ class Meta(Stage[MetaSettings]):
                 if len(out) >= self.s.head_lines:
                     break
         return out
+
+    def _top_lines(self, doc: ReportDoc) -> list[Line]:
+        """The first `head_lines` lines with text, headings or not: the title, when a line of
+        the page's menu read as a heading cut the head before it."""
+        lines = [ln for ln in doc.lines if ln.text.strip() and ln.table_ref is None]
+        return lines[: self.s.head_lines]
 
     @staticmethod
     def _document(doc: ReportDoc) -> Span:
@@ -339,19 +345,26 @@ class Meta(Stage[MetaSettings]):
             for label, _, offset in self._labelled(line)[:1]:
                 if label in self.publish_labels or label in self.written_labels:
                     stripped = line.text[offset:].strip()
-            found = parse_date(stripped)
-            if found is None or len(stripped) > len(found[1]) + 4:
+            found = _first_date(stripped)
+            if found is None or len(stripped) - found[3] > 4:
                 continue  # a date inside a sentence is not a signature
             agency = None
-            if k > 0:
-                span = self.shapes.clean(Span.of(tail[k - 1].text))
-                shape = self.shapes.shape(span.key)
-                if shape is not None and len(span.key) >= len(Span.of(tail[k - 1].text)) - 2:
-                    agency = Mention(
-                        span.text, span.key, Source.signature, tail[k - 1].id, "signature", shape
-                    )
+            if found[2] > 0:  # 白鹭市统计局　2022年1月20日: the name on the date's line
+                agency = self._signature_name(stripped[: found[2]], line.id)
+                if agency is None:
+                    continue
+            elif k > 0:
+                agency = self._signature_name(tail[k - 1].text, tail[k - 1].id)
             return agency, found[0], found[1], line
         return None
+
+    def _signature_name(self, text: str, line_id: int) -> Mention | None:
+        """The agency a signature line holds, when it holds only that."""
+        span = self.shapes.clean(Span.of(text))
+        shape = self.shapes.shape(span.key)
+        if shape is None or len(span.key) < len(Span.of(text)) - 2:
+            return None
+        return Mention(span.text, span.key, Source.signature, line_id, "signature", shape)
 
     def _header_date(self, head: list[Line]) -> tuple[str, str, Line] | None:
         """The page-header date: a 发布 label's (发布时间：2023-03-15 09:20, 日期:2025-01-23), else

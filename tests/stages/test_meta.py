@@ -248,6 +248,21 @@ def test_agency_only_in_the_signature(pipeline, tmp_path) -> None:
     assert record.meta.publish_date.method == "meta.signature"
 
 
+def test_a_signature_on_one_line(pipeline, tmp_path) -> None:
+    tail = "六、其他需要报告的事项\n无。\n白鹭市统计局　　2022年1月20日\n"
+    record = run(pipeline, tmp_path, "2021年政府信息公开工作年度报告", tail=tail)
+    assert record.meta.agency.value == "白鹭市统计局"
+    assert record.meta.publish_date.value == "2022-01-20"
+
+
+def test_the_signature_wins_over_the_site_name_at_the_top(pipeline, tmp_path) -> None:
+    head = "白鹭市人民政府\n首页 > 政务公开 > 政府信息公开年报\n2021年政府信息公开工作年度报告"
+    tail = "六、其他需要报告的事项\n无。\n白鹭市统计局\n2022年1月20日\n"
+    agency = run(pipeline, tmp_path, head, tail=tail).meta.agency
+    assert agency.value == "白鹭市统计局"
+    assert not forced(agency)
+
+
 def test_a_short_form_alone_goes_to_review(pipeline, tmp_path) -> None:
     head = "2022年，市发改委严格落实政府信息公开各项要求。现将我委2022年度政府信息公开工作情况报告如下。"
     agency = run(pipeline, tmp_path, head, 2022).meta.agency
