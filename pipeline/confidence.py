@@ -31,6 +31,12 @@ The features, set by the stage that knows them:
   pass: its column is settled (no forced review). late (0/1): a publish date after the
   statutory deadline in the year after the report year. document_doubt (0/1): a value no
   relation checks, in a document misread elsewhere (stages/score.py).
+- The agency (stages/agency.py): agency_sentence (0/1) only a sentence names it (现公布X2022年
+  …报告), no title, name line or signature; agency_label (0/1) only a page label does (发布机构：
+  X); agency_short_form (0/1) the report gives only a short form (市教育局); all three mean no
+  name is certain, so the field is always reviewed (`agency_uncertain`). agency_resolved (0/1)
+  one character of the title's name was read as the rest of the report prints it (OCR);
+  agency_extended (0/1) a place-only name was completed with its organ (X镇 -> X镇人民政府).
 - not_a_number (0/1): a table cell (always a count or amount) read as text ("gnend"):
   always reviewed, whatever the OCR confidence.
 - decoded (0/1): the cell was placed by the template-constrained decoder (pipeline/decode.py)
@@ -78,6 +84,9 @@ ALWAYS_REVIEW: dict[Feature, ReviewReason] = {
     Feature.reread_disagrees: ReviewReason.reread_disagrees,
     Feature.slash_like: ReviewReason.slash_read_as_digit,
     Feature.decoder_ambiguous: ReviewReason.ambiguous_decoding,
+    Feature.agency_sentence: ReviewReason.agency_uncertain,
+    Feature.agency_label: ReviewReason.agency_uncertain,
+    Feature.agency_short_form: ReviewReason.agency_uncertain,
 }
 # An always-review feature the 勾稽 relations settle: the column of a cell whose row and column
 # relations all pass is not in doubt (stages/checks.py); the score still weighs both.

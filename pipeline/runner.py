@@ -57,7 +57,7 @@ def _version(dist: str) -> str:
 
 class Pipeline:
     """ingest -> pages -> layout -> clean -> headings -> sections -> tables -> table_fields ->
-    recognise -> meta -> items -> checks -> score -> assemble. `pages` and `layout` do nothing
+    meta -> recognise -> items -> checks -> score -> assemble. `pages` and `layout` do nothing
     for text and HTML input; the OCR engine is built on the first page that needs it."""
 
     def __init__(self, settings: Settings | None = None, strict: bool | None = None) -> None:
@@ -74,8 +74,8 @@ class Pipeline:
             self._sections,
             Tables(Tables.options_from(s), t),
             TableFields(TableFields.options_from(s), t),
-            Recognise(Recognise.options_from(s)),
             Meta(Meta.options_from(s), t),
+            Recognise(Recognise.options_from(s)),
             ItemsStage(ItemsStage.options_from(s), t),
             Checks(Checks.options_from(s), t),
             Score(Score.options_from(s), t),

@@ -136,13 +136,17 @@ class GridSettings(_Section):
 
 
 class MetaSettings(_Section):
-    """Agency, year and publish date (stages/meta.py)."""
+    """Agency, year and publish date (stages/meta.py, stages/agency.py)."""
 
     first_year: int = 1990  # a year a report (or a year its prose writes) can plausibly be ...
     last_year: int = 2100  # ... up to this one
     signature_lines: int = 8  # the last body lines searched for the signature (agency, date)
-    header_date_lines: int = 40  # the first body lines searched for a page-header date
+    head_lines: int = 40  # text lines before the first heading searched for the title, a name
+    # line, page labels (发布机构：…) and the page-header date (发布时间：…)
+    mention_lines: int = 60  # the first text lines searched for sentences naming the agency
     year_lines: int = 30  # the first body lines searched for a year when the title has none
+    agency_min_chars: int = 2  # an agency name is at least this long (冲口街道, 自然资源部) ...
+    agency_max_chars: int = 40  # ... and at most this long
 
 
 class DecoderSettings(_Section):
@@ -205,6 +209,11 @@ class ConfidenceWeights(_Section):
     unlabelled_row: float = -0.5  # ... in a row no label in front of it named
     dropped_blank: float = -1.0  # a blank the source did not print, inferred from the row
     decoder_ambiguous: float = -3.0  # another decoding reads this cell otherwise (reviewed)
+    agency_sentence: float = -1.5  # only a preamble sentence names the agency (reviewed)
+    agency_label: float = -1.0  # only a page label (发布机构：…) names it (reviewed)
+    agency_short_form: float = -2.0  # only a short form (市教育局) names it (reviewed)
+    agency_resolved: float = -0.5  # one character of the title's name read as printed elsewhere
+    agency_extended: float = -0.2  # a place-only name completed with its organ (X镇人民政府)
 
 
 class ConfidenceSettings(_Section):
@@ -225,6 +234,7 @@ class ConfidenceSettings(_Section):
         Method.meta_title: 2.8,
         Method.meta_signature: 2.4,
         Method.meta_text: 1.6,
+        Method.meta_page_header: 2.0,  # a page-header date (发布时间：…) or label (发布机构：…)
     }
     weights: ConfidenceWeights = Field(default_factory=lambda: ConfidenceWeights())
     # below this a field is marked for review (chosen on the calibration split: `nianbao train

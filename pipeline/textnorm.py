@@ -48,6 +48,18 @@ def to_simplified(text: str) -> str:
     return _t2s().convert(text) if text else text
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _simplified_char(ch: str) -> str:
+    out = to_simplified(ch)
+    return out if len(out) == 1 else ch
+
+
+def simplified_chars(text: str) -> str:
+    """`to_simplified` one character at a time: as long as `text`, so a span found in the result
+    is the same span of the text as printed (江蘇省衛生健康委 -> 江苏省卫生健康委)."""
+    return "".join(map(_simplified_char, text))
+
+
 def match_key(text: str) -> str:
     """Comparison form for labels: NFKC, simplified script, no whitespace, unified quotes and
     commas."""

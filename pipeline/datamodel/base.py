@@ -123,6 +123,12 @@ class Feature(StrEnum):
     conflict = "conflict"
     corroborated = "corroborated"
     late = "late"
+    # the agency (stages/agency.py): how sure the name is
+    agency_sentence = "agency_sentence"
+    agency_label = "agency_label"
+    agency_short_form = "agency_short_form"
+    agency_resolved = "agency_resolved"
+    agency_extended = "agency_extended"
     # OCR and ruled grids
     ocr_confidence = "ocr_confidence"
     ocr_blank = "ocr_blank"
@@ -172,6 +178,7 @@ class ReviewReason(StrEnum):
     slash_read_as_digit = "slash_read_as_digit"
     ambiguous_decoding = "ambiguous_decoding"
     not_found = "not_found"
+    agency_uncertain = "agency_uncertain"
 
 
 def reason(kind: ReviewReason, detail: str | None = None) -> str:
@@ -199,6 +206,7 @@ class Method(StrEnum):
     meta_title = "meta.title"
     meta_signature = "meta.signature"
     meta_text = "meta.text"
+    meta_page_header = "meta.page_header"
     review = "review"
 
     @property

@@ -172,11 +172,47 @@ class NoiseSpec(_Strict):
     markdown_placeholder_headers: list[str]
 
 
+class MentionSpec(_Strict):
+    """A sentence that names the agency (sections.yaml `meta.mentions`)."""
+
+    kind: str
+    pattern: str  # regex on the simplified key, with a `name` group
+    prefix: bool = False  # the group is a clause: the name is its longest agency-shaped start
+
+
+class MetaSpec(_Strict):
+    """Page labels and the shapes of agency names (sections.yaml `meta`; stages/agency.py)."""
+
+    written_date_labels: list[str]
+    title_labels: list[str]
+    agency_labels: list[str]
+    page_labels: list[str]
+    breadcrumb_marks: list[str]
+    organ_suffixes: list[str]
+    inner_organs: list[str]
+    place_suffixes: list[str]
+    government_suffixes: list[str]
+    equivalent_suffixes: list[list[str]]
+    national_starts: list[str]
+    national_suffixes: list[str]
+    not_places: list[str]
+    short_starts: list[str]
+    pronouns: list[str]
+    qualified_starts: list[str]
+    not_in_names: list[str]
+    site_suffixes: list[str]
+    subunits: list[str]
+    mentions: list[MentionSpec]
+    period_year: str
+
+
 class Template(_Strict):
     sections: list[SectionSpec]
     title_markers: list[str]
+    title_stems: list[str]
     heading_strip: str
     date_labels: list[str]
+    meta: MetaSpec
     publish_deadline: str  # "MM-DD" of the year after the report year (条例 第四十九条)
     tables: TablesSpec
     rules: list[RuleSpec]
@@ -302,6 +338,8 @@ def load_template() -> Template:
     return Template(
         sections=sections["sections"],
         title_markers=sections["title_markers"],
+        title_stems=sections["title_stems"],
+        meta=sections["meta"],
         heading_strip=sections["heading_strip"],
         date_labels=sections["date_labels"],
         publish_deadline=sections["publish_deadline"],
