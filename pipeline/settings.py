@@ -205,6 +205,8 @@ class ConfidenceWeights(_Section):
     unlabelled_row: float = -0.5  # ... in a row no label in front of it named
     dropped_blank: float = -1.0  # a blank the source did not print, inferred from the row
     decoder_ambiguous: float = -3.0  # another decoding reads this cell otherwise (reviewed)
+    zero_statement: float = -0.3  # a prose 0 from a statement (未收到申请), not a stated figure
+    prose_inferred: float = -0.6  # a prose value following from others (行政诉讼0件 -> results)
 
 
 class ConfidenceSettings(_Section):

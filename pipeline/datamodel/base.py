@@ -123,6 +123,8 @@ class Feature(StrEnum):
     conflict = "conflict"
     corroborated = "corroborated"
     late = "late"
+    zero_statement = "zero_statement"
+    prose_inferred = "prose_inferred"
     # OCR and ruled grids
     ocr_confidence = "ocr_confidence"
     ocr_blank = "ocr_blank"
@@ -172,6 +174,7 @@ class ReviewReason(StrEnum):
     slash_read_as_digit = "slash_read_as_digit"
     ambiguous_decoding = "ambiguous_decoding"
     not_found = "not_found"
+    prose_conflict = "prose_conflict"
 
 
 def reason(kind: ReviewReason, detail: str | None = None) -> str:
