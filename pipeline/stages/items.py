@@ -14,12 +14,12 @@ record path -> Field (method prose.matcher, evidence = the line and sentence). P
 figure the text states wins over a 0 a statement gives (未收到申请); when both are there they
 corroborate or conflict. A path stated equal to another (均为自然人, 行政复议1件，尚未审结)
 takes that path's figure unless a sibling path has a figure of its own (then the statement
-was not about all of them). Last, the rules.yaml equations of `derive_from_rules` fill what
-follows: a total of 0 makes its parts 0, stated parts adding up to their total make the other
-parts 0 (`prose_inferred`). `ReportDoc.values` lets these fill paths the tables left empty;
-the checks stage compares them with the tables. Sentences are matched on a simplified-script
-key (pipeline/nlp/script.py), so traditional-script pages read the same; `raw` and evidence
-keep the original characters.
+was not about all of them). Last, the rules.yaml equations items.yaml `derive` names fill what
+follows: a total of 0 makes its parts 0, parts enumerated with figures adding up to their total
+make the other parts 0 (`prose_inferred`). `ReportDoc.values` lets these fill paths the
+tables left empty; the checks stage compares them with the tables. Sentences are matched on a
+simplified-script key (pipeline/nlp/script.py), so traditional-script pages read the same;
+`raw` and evidence keep the original characters.
 """
 
 from __future__ import annotations
@@ -66,6 +66,7 @@ class ItemsStage(Stage[NlpSettings]):
         }
         self.simplify = Simplifier()
         self.derivations = _derivations(template)
+        self.enumerated_parts = spec.derive.enumerated_parts
 
     @classmethod
     def options_from(cls, settings: Settings) -> NlpSettings:
@@ -151,7 +152,7 @@ class ItemsStage(Stage[NlpSettings]):
         return out
 
     def _derive(self, out: dict[str, ReportField]) -> None:
-        """Fill the parts the stated totals imply (`derive_from_rules`), until nothing changes."""
+        """Fill the parts the figures imply (items.yaml `derive`), until nothing changes."""
         changed = True
         while changed:
             changed = False
@@ -160,12 +161,16 @@ class ItemsStage(Stage[NlpSettings]):
                 missing = [p for p in parts if p not in out]
                 if t is None or not missing or t.features.get(Feature.approximate):
                     continue
-                known = [out[p].value for p in parts if p in out]
-                if not isinstance(t.value, int | float) or not all(
-                    isinstance(v, int | float) for v in known
-                ):
+                known = [
+                    v for p in parts if p in out and isinstance(v := out[p].value, int | float)
+                ]
+                if not isinstance(t.value, int | float) or len(known) < len(parts) - len(missing):
                     continue
-                if t.value == 0 or (known and sum(known) == t.value):  # type: ignore[arg-type]
+                enumerated = [
+                    p for p in parts if p in out and not out[p].features.get(Feature.prose_inferred)
+                ]
+                complete = len(enumerated) >= self.enumerated_parts and sum(known) == t.value
+                if t.value == 0 or complete:
                     for p in missing:
                         field = t.model_copy(deep=True)
                         field.value = 0
@@ -225,11 +230,11 @@ def _sibling_stated(path: str, m: Mention, out: dict[str, ReportField]) -> bool:
 
 
 def _derivations(template: Template) -> list[tuple[str, list[str]]]:
-    """(total, parts) of each binding of the rules.yaml equations `derive_from_rules` names:
+    """(total, parts) of each binding of the rules.yaml equations items.yaml `derive` names:
     one path on the left, its non-negative parts summed on the right."""
     out = []
     for rule in template.rules:
-        if rule.id not in template.items.derive_from_rules:
+        if rule.id not in template.items.derive.rules:
             continue
         names = list(rule.for_each)
         lists = [template.named_list(rule.for_each[n], "2021") for n in names]

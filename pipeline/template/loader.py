@@ -191,15 +191,22 @@ class ProseStatementSpec(_Strict):
     same_as: dict[str, str] = {}  # path -> the path whose figure it takes (均为自然人)
 
 
+class DeriveSpec(_Strict):
+    """Consequences of prose figures by rules.yaml equations (one total = the sum of its parts)."""
+
+    rules: list[str] = []  # the equations used
+    # parts the text gives with figures, at least this many, adding up to the total: the
+    # text enumerates every case, so the other parts are 0
+    enumerated_parts: int = 2
+
+
 class ItemsSpec(_Strict):
     quantity: QuantitySpec
     items: dict[str, ItemSpec]
     prose_groups: dict[str, ProseGroupSpec] = {}
     prose_figures: list[ProseFigureSpec]
     prose_statements: list[ProseStatementSpec] = []
-    # rules.yaml equations (one total, its parts) whose consequences fill prose figures: a
-    # total of 0 makes each part 0; stated parts that add up to the total make the others 0
-    derive_from_rules: list[str] = []
+    derive: DeriveSpec = Field(default_factory=DeriveSpec)
 
 
 class NoiseSpec(_Strict):
