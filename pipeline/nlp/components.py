@@ -188,7 +188,9 @@ class Items:
             ((w, g.groups) for g in spec.prose_groups.values() for w in g.words),
             key=lambda wg: -len(wg[0]),
         )
-        self.group_pattern = re.compile(_alt([w for w, _ in self.group_words]))
+        self.group_pattern = (
+            re.compile(_alt([w for w, _ in self.group_words])) if self.group_words else None
+        )
         self.group_of = dict(self.group_words)
         paths = template.table_field_paths()
         self.statements = [
@@ -200,6 +202,7 @@ class Items:
             )
             for st in spec.prose_statements
         ]
+        _validate(spec, set(paths))
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text  # built anew on each access: read once
@@ -332,14 +335,14 @@ class Items:
                 links[o] = q
                 claimed.add(q[0].start)
         for o in usable:  # then before it: 1件尚未审结, 9件申请均已答复
-            if o not in links and self.figures[o.spec or 0].before != "none":
+            if o not in links and self._spec(o).before != "none":
                 q = self._before(text, o, parsed, clause, occurrences, claimed)
                 if q is not None:
                     links[o] = q
                     claimed.add(q[0].start)
         found: list[Mention] = []
         for o in usable:
-            spec = self.figures[o.spec or 0]
+            spec = self._spec(o)
             q = links.get(o)
             groups = self._groups(text, o, spec)
             if groups is None:
@@ -404,7 +407,7 @@ class Items:
     ) -> bool:
         """Not denied (未纠错), not joined to another target (予以公开及部分公开), and its
         clause has what the spec requires and nothing it excludes."""
-        spec = self.figures[o.spec or 0]
+        spec = self._spec(o)
         if self.negation is not None and self.negation.search(text[: o.start_char]):
             return False
         i = o.start
@@ -422,7 +425,7 @@ class Items:
     ) -> bool:
         """Nothing between chars a..b that separates the trigger from a figure there: an
         excluded word, or another target's trigger (a figure of its own or a combined one)."""
-        spec = self.figures[o.spec or 0]
+        spec = self._spec(o)
         if any(w in text[a:b] for w in spec.exclude_between):
             return False
         return not any(
@@ -437,7 +440,7 @@ class Items:
         clause: list[int],
         occurrences: list[_Occurrence],
     ) -> Any:
-        spec = self.figures[o.spec or 0]
+        spec = self._spec(o)
         gap = spec.max_gap_tokens if spec.max_gap_tokens is not None else self.max_gap
         for q in parsed:
             span, unit = q[0], q[2]
@@ -460,7 +463,7 @@ class Items:
         occurrences: list[_Occurrence],
         claimed: set[int],
     ) -> Any:
-        spec = self.figures[o.spec or 0]
+        spec = self._spec(o)
         gap = spec.max_gap_tokens if spec.max_gap_tokens is not None else self.max_gap
         for q in reversed(parsed):
             span, unit = q[0], q[2]
@@ -486,11 +489,17 @@ class Items:
         """`text` holds one of `words` (or there are none to hold)."""
         return not words or any(w in text for w in words)
 
+    def _spec(self, o: _Occurrence) -> ProseFigureSpec:
+        assert o.spec is not None, "an item trigger has no prose figure spec"
+        return self.figures[o.spec]
+
     def _groups(self, text: str, o: _Occurrence, spec: ProseFigureSpec) -> list[str] | None:
         """The record groups `{group}` stands for: those of the group word named last before
         the trigger (or the trigger itself); None when the target needs one and none is named."""
         if "{group}" not in spec.target:
             return [""]
+        if self.group_pattern is None:
+            return None
         last = None
         for m in self.group_pattern.finditer(text):
             if m.start() > o.start_char:
@@ -523,6 +532,24 @@ class Items:
                     ]
                     break  # one statement per pattern and sentence
         return found
+
+
+def _validate(spec: ItemsSpec, paths: set[str]) -> None:
+    """Every path items.yaml names for a prose figure is a record path (a misspelt path would
+    silently read nothing)."""
+    groups = {g for group in spec.prose_groups.values() for g in group.groups}
+    bad = []
+    for f in spec.prose_figures:
+        for target in filter(None, [f.target, f.else_same_as]):
+            names = (
+                [target.replace("{group}", g) for g in groups] if "{group}" in target else [target]
+            )
+            bad += [n for n in names if n not in paths]
+    for st in spec.prose_statements:
+        bad += [g for g in st.zero if not any(fnmatch.fnmatchcase(p, g) for p in paths)]
+        bad += [p for pair in st.same_as.items() for p in pair if p not in paths]
+    if bad:
+        raise ValueError(f"items.yaml names paths the record does not have: {sorted(set(bad))}")
 
 
 @Language.factory("nianbao_quantities")

@@ -235,3 +235,19 @@ def test_traditional_script_key_keeps_offsets() -> None:
     assert key == "新收政府信息公开申请140件，行政复议2件。"
     assert len(key) == len(text)
     assert simplify("本年度新收申请12件。") == "本年度新收申请12件。"
+
+
+def test_items_yaml_names_only_record_paths() -> None:
+    from nianbao.nlp.components import _validate
+    from nianbao.template import load_template
+    from nianbao.template.loader import ProseFigureSpec
+
+    template = load_template()
+    paths = set(template.table_field_paths())
+    _validate(template.items, paths)  # the shipped file
+    typo = ProseFigureSpec(target="applications.nwe.total", triggers=["新收"], units=["件"])
+    spec = template.items.model_copy(
+        update={"prose_figures": [*template.items.prose_figures, typo]}
+    )
+    with pytest.raises(ValueError, match=r"applications\.nwe\.total"):
+        _validate(spec, paths)
