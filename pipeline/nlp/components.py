@@ -472,11 +472,13 @@ class Items:
             if clause[span.start] != clause[o.start] or o.start - span.end > gap:
                 return None
             adjacent = span.end == o.start
-            if not adjacent and (spec.before != "clause" or span.start in claimed):
+            between = text[span.end_char : o.start_char]
+            # 已办理的3件均属于本机关不掌握: "all N are X", so X shares the figure
+            shared = bool(spec.share_when) and self._holds(between, spec.share_when)
+            if not adjacent and (spec.before != "clause" or (span.start in claimed and not shared)):
                 return None
             if not self._between_ok(text, o, span.end_char, o.start_char, occurrences):
                 return None
-            between = text[span.end_char : o.start_char]
             if not adjacent and not self._holds(between, spec.before_requires):
                 return None
             if unit in spec.units:

@@ -172,8 +172,8 @@ class ItemsStage(Stage[NlpSettings]):
                 complete = len(enumerated) >= self.enumerated_parts and sum(known) == t.value
                 if t.value == 0 or complete:
                     for p in missing:
-                        field = t.model_copy(deep=True)
-                        field.value = 0
+                        field = t.model_copy(deep=True)  # the total's evidence
+                        field.value, field.raw = 0, None  # no text states this part
                         field.semantic = Semantic.zero
                         field.features.pop(Feature.corroborated, None)
                         field.features.pop(Feature.conflict, None)

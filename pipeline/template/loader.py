@@ -167,6 +167,9 @@ class ProseFigureSpec(_Strict):
     # a figure earlier in the clause (not right before the trigger) needs one of these between
     # them (9件申请均已答复: all of them; not 其中5件已答复, a part)
     before_requires: list[str] = []
+    # ... and may be another trigger's figure too with one of these between them (已办理的3件
+    # 均属于本机关不掌握: the 3 are both)
+    share_when: list[str] = []
     max_gap_tokens: int | None = None  # None: quantity.max_gap_tokens
     # a trigger with no figure in its clause says the path has this path's value
     # (行政复议1件，尚未审结: pending = the group's total)

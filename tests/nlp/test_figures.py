@@ -79,6 +79,7 @@ def group_cells(group: str) -> set[str]:
         ("结转上年申请数量为0。", {"applications.carried_over.total": 0}),
         # all of them answered: the figure stands before its trigger
         ("11件申请均在法定期限内予以答复。", {"applications.total.total": 11}),
+        ("收到政府信息公开申请9件均已按时答复。", {NEW: 9, "applications.total.total": 9}),
         (
             "其中自然人申请37件，法人或其他组织申请4件。",
             {"applications.new.natural_person": 37},
@@ -93,6 +94,12 @@ def group_cells(group: str) -> set[str]:
             },
         ),
         ("属于四类过程性信息2件。", {"applications.not_disclosed.process_info.total": 2}),
+        ("其中2件属于本机关不掌握的信息。", {"applications.cannot_provide.not_held.total": 2}),
+        # all of those counted are one case: both paths share the figure
+        (
+            "已办理的3件均属于本机关不掌握相关政府信息。",
+            {"applications.total.total": 3, "applications.cannot_provide.not_held.total": 3},
+        ),
         # the part of a combined count that is applications
         ("收到群众来信、依申请公开等20件，其中依申请公开5件。", {NEW: 5}),
         ("其中公开3起，告知其他途径2起。", {"applications.disclosed.total": 3}),
