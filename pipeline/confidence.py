@@ -9,7 +9,11 @@ The features, set by the stage that knows them:
 - checks_passed / checks_failed (counts): hard 勾稽 checks the field took part in; passed is
   capped at 2 (more agreement adds little once a value is confirmed).
 - approximate (0/1): 余, 多, 约 qualify the figure.  chinese_numeral (0/1): read through cn2an.
-- conflict (0/1): another reading in the document disagrees. corroborated (0/1): one agrees.
+- conflict (0/1): another reading in the document disagrees. corroborated (0/1): one agrees
+  (for a table cell: a prose figure states the same value, stages/checks.py).
+- zero_statement (0/1): a prose 0 given by a statement with no figure (未收到申请, 无行政复议).
+  prose_inferred (0/1): a prose value that follows from other prose figures rather than being
+  stated (行政诉讼0件 -> its results 0, 均为自然人 -> the 自然人 column is the total).
 - ocr_confidence (0..1): the OCR engine's confidence in the cell (enters as 1 - it, `ocr_doubt`);
   ocr_blank (0/1): an OCR'd cell with nothing read in it, which may be a digit the engine missed.
   ocr_confusable (0/1): the cell read as a number only after undoing an OCR confusion (一 -> 1,

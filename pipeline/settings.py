@@ -214,6 +214,8 @@ class ConfidenceWeights(_Section):
     agency_short_form: float = -2.0  # only a short form (市教育局) names it (reviewed)
     agency_resolved: float = -0.5  # one character of the title's name read as printed elsewhere
     agency_extended: float = -0.2  # a place-only name completed with its organ (X镇人民政府)
+    zero_statement: float = -0.3  # a prose 0 from a statement (未收到申请), not a stated figure
+    prose_inferred: float = -0.6  # a prose value following from others (行政诉讼0件 -> results)
 
 
 class ConfidenceSettings(_Section):

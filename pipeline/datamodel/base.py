@@ -129,6 +129,8 @@ class Feature(StrEnum):
     agency_short_form = "agency_short_form"
     agency_resolved = "agency_resolved"
     agency_extended = "agency_extended"
+    zero_statement = "zero_statement"
+    prose_inferred = "prose_inferred"
     # OCR and ruled grids
     ocr_confidence = "ocr_confidence"
     ocr_blank = "ocr_blank"
@@ -179,6 +181,7 @@ class ReviewReason(StrEnum):
     ambiguous_decoding = "ambiguous_decoding"
     not_found = "not_found"
     agency_uncertain = "agency_uncertain"
+    prose_conflict = "prose_conflict"
 
 
 def reason(kind: ReviewReason, detail: str | None = None) -> str:

@@ -5,7 +5,10 @@ Each rule expands into one check per binding (per column, per row, per group). A
 check names its fields; each gets `checks_failed` (lowering its confidence) and the review
 reason `check_failed:<rule>`; a passed one adds `checks_passed`. When every cell in a failed
 check was read with a certain position and a clean label, the detail says the source itself is
-inconsistent rather than blaming the reading. Soft rules (prose vs table) only report.
+inconsistent rather than blaming the reading. Soft rules (prose vs table) only report: a
+prose figure agreeing with the table cell adds `corroborated` to the cell, one disagreeing adds
+the review reason `prose_conflict` (evidence about the source, prose and tables often count
+different things; the table value stays).
 `inequality` rules (sum lhs >= sum rhs) and `same_applicability` rules (cells all "/" or none)
 fail like equations; when they hold they add no `checks_passed` (a bound confirms little).
 
@@ -71,6 +74,7 @@ class Checks(Stage[TableSettings]):
         # a one-sided bound (inequality, applicability) that holds confirms little: only its
         # failure counts
         self.bounds = {r.id for r in template.rules if r.kind != "equation"}
+        self.prose_rules = {r.id for r in template.rules if r.kind == "prose_vs_table"}
         self.run: dict[str, Callable[[Fields, RuleSpec, Format], list[CheckRecord]]] = {
             "equation": self._equation,
             "inequality": self._inequality,
@@ -105,6 +109,13 @@ class Checks(Stage[TableSettings]):
                 rel.features[key] = rel.features.get(key, 0.0) + 1
                 if not check.passed and path not in cleared:
                     rel.reasons.append(reason(ReviewReason.check_failed, check.rule))
+        for check in doc.checks:
+            if check.rule_id in self.prose_rules and check.passed is not None:
+                rel = relations.setdefault(check.fields[0], Relations())
+                if check.passed:
+                    rel.features[Feature.corroborated] = 1.0
+                else:
+                    rel.reasons.append(reason(ReviewReason.prose_conflict))
         for path, by_axis in axes.items():
             field = fields.get(path)
             if field is None:
@@ -228,9 +239,12 @@ class Checks(Stage[TableSettings]):
             table = fields.get(target)
             if table is None or not table.method.from_table or table.semantic not in _NUMERIC:
                 continue
-            passed = prose.value == table.value
             detail = f"prose {prose.raw!r} vs table {table.raw!r}"
-            if not passed:
+            passed: bool | None = prose.value == table.value
+            if prose.features.get(Feature.approximate):
+                passed = None  # 100余件 states a bound, not the count
+                detail += "; the prose figure is approximate"
+            elif not passed:
                 detail += "; prose and tables often count different things: evidence, not an error"
             out.append(
                 CheckRecord.of(

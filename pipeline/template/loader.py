@@ -133,6 +133,11 @@ class QuantitySpec(_Strict):
     clause_breaks: list[str]
     max_gap_tokens: int
     joiners: list[str]
+    # a bare Arabic number right after one of these words at the end of a clause is a figure
+    # with no unit (结转上年申请数量为0): only prose figures that list "" among their units take it
+    bare_number_after: list[str] = []
+    # words right before a trigger that deny it (未纠错, 未被纠正): no figure is read for it
+    negations: list[str] = []
 
 
 class ItemSpec(_Strict):
@@ -148,15 +153,63 @@ class ItemSpec(_Strict):
 
 
 class ProseFigureSpec(_Strict):
-    target: str
+    """A figure the prose states for a table path (items.yaml `prose_figures`)."""
+
+    target: str  # a record path; `{group}`: the table-四 group named last before the trigger
     triggers: list[str]
     units: list[str]
+    requires: list[str] = []  # one of these must be in the trigger's clause (what is counted)
+    exclude_in_clause: list[str] = []  # none of these may be in the trigger's clause
+    exclude_between: list[str] = []  # ... nor between the trigger and its figure
+    # where the figure may stand before its trigger: nowhere, right before it (1件尚未审结),
+    # or anywhere earlier in its clause (9件申请均已答复) when none follows the trigger
+    before: Literal["none", "adjacent", "clause"] = "none"
+    # a figure earlier in the clause (not right before the trigger) needs one of these between
+    # them (9件申请均已答复: all of them; not 其中5件已答复, a part)
+    before_requires: list[str] = []
+    # ... and may be another trigger's figure too with one of these between them (已办理的3件
+    # 均属于本机关不掌握: the 3 are both)
+    share_when: list[str] = []
+    max_gap_tokens: int | None = None  # None: quantity.max_gap_tokens
+    # a trigger with no figure in its clause says the path has this path's value
+    # (行政复议1件，尚未审结: pending = the group's total)
+    else_same_as: str | None = None
+
+
+class ProseGroupSpec(_Strict):
+    """Words naming a table-四 group, and the record groups they mean (more than one: a union
+    only a 0 can be split, 行政诉讼 without 直接起诉 / 复议后起诉)."""
+
+    words: list[str]
+    groups: list[str]
+
+
+class ProseStatementSpec(_Strict):
+    """A phrasing that gives table paths a value without a figure of its own."""
+
+    description: str
+    patterns: list[str]
+    exclude: list[str] = []  # a match whose clause holds one of these is not the statement
+    zero: list[str] = []  # record paths (fnmatch globs) that are 0: 未收到申请
+    same_as: dict[str, str] = {}  # path -> the path whose figure it takes (均为自然人)
+
+
+class DeriveSpec(_Strict):
+    """Consequences of prose figures by rules.yaml equations (one total = the sum of its parts)."""
+
+    rules: list[str] = []  # the equations used
+    # parts the text gives with figures, at least this many, adding up to the total: the
+    # text enumerates every case, so the other parts are 0
+    enumerated_parts: int = 2
 
 
 class ItemsSpec(_Strict):
     quantity: QuantitySpec
     items: dict[str, ItemSpec]
+    prose_groups: dict[str, ProseGroupSpec] = {}
     prose_figures: list[ProseFigureSpec]
+    prose_statements: list[ProseStatementSpec] = []
+    derive: DeriveSpec = Field(default_factory=DeriveSpec)
 
 
 class NoiseSpec(_Strict):

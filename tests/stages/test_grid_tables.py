@@ -212,8 +212,8 @@ def test_a_2019_table_two_is_not_mapped_onto_2021_keys(
 
     path = Path(__file__).resolve().parents[2] / "sample_scans" / "pdf" / "guojia-biaozhun-2019.pdf"
     doc, record = pipeline.run_doc(path)
-    table = next(t for t in doc.tables if t.kind == "active_disclosure")
-    assert table.format == "2019" and record.template.version == "2019"
+    reading = next(r for r in doc.table_readings if r.kind == "active_disclosure")
+    assert reading.format == "2019" and record.template.version == "2019"
     v2019 = record.active_disclosure.v2019
     assert v2019 is not None and v2019.regulations.new_made.value is not None
     # 2021 keys without a true 2019 counterpart stay missing
