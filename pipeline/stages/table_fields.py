@@ -455,7 +455,16 @@ class TableFields(Stage[TableFieldsOptions]):
             paths = [f"applications.{rows[si].key}.{c}" for c in cols]
             self._emit(doc, table, data_rows[oi], paths, score, anchors, ambiguous, regular)
         self._report(reading, data_rows, aligned[fmt], len(rows))
-        doc.fields.update(self._better(doc, table, "applications", fmt, regular, reading))
+        # a row only this format has (逾期不补正 in 2021), named by its label: the labels settle
+        # the format, and the decoder may not read the table in the other one
+        other: Format = "2019" if fmt == "2021" else "2021"
+        settled = any(
+            m.score >= self.settings.min_label_score
+            and not m.ambiguous
+            and other not in (rows[m.spec].formats or [other])
+            for m in aligned[fmt]
+        )
+        doc.fields.update(self._better(doc, table, "applications", fmt, regular, reading, settled))
         fmt = reading.format if reading.format != "unknown" else fmt
         rows = spec.rows_for(fmt)
         self._mark_rows_not_found(doc, [f"applications.{r.key}.{c}" for r in rows for c in cols])
@@ -523,15 +532,16 @@ class TableFields(Stage[TableFieldsOptions]):
         return GridSpec(prefix=prefix, rows=rows, relations=relations)
 
     def _decode(
-        self, doc: ReportDoc, table: Table, kind: str, fmt: Format
+        self, doc: ReportDoc, table: Table, kind: str, fmt: Format, settled: bool = False
     ) -> tuple[dict[str, ReportField], Quality, Format, str] | None:
         """The table read by the decoder (pipeline/decode.py) from its stream of labels and
         values: (fields, quality, format, note). The format the labels gave is tried first;
-        the other one only when it decodes with fewer failed relations."""
+        the other one only when the labels did not settle it and it decodes with fewer failed
+        relations (a 2021 table whose split cells broke its sums is no 2019 table)."""
         tokens = self._header_tokens(doc, table) + table_tokens(table.rows)
         partial = table.source not in GRID_SOURCES  # text may have dropped blank cells
         other: Format = "2019" if fmt == "2021" else "2021"
-        formats = (fmt, other) if kind == "applications" else (fmt,)
+        formats = (fmt, other) if kind == "applications" and not settled else (fmt,)
         found: list[tuple[Quality, float, Format, Decoder, Decoding]] = []
         for fmt in formats:
             spec = self._grid_spec(kind, fmt)
@@ -602,13 +612,14 @@ class TableFields(Stage[TableFieldsOptions]):
         fmt: Format,
         regular: dict[str, ReportField],
         reading: TableReading,
+        settled: bool = False,
     ) -> dict[str, ReportField]:
         """The reading of the table's own rows, or the decoder's when that one broke: the
         decoder is the fallback for a table whose structure did not survive extraction (cells
         not where the template has them, rows not found, relations failing); a whole,
         consistent reading stands. The decoder's replaces it when its relations say more (held
         minus twice failed), or as much with more cells (`reading` notes which, and its
-        format)."""
+        format; `settled`: the labels fixed the format, the decoder keeps it)."""
         quality = self._quality(regular, kind, fmt)
         spec = self._grid_spec(kind, fmt)
         cells = sum(spec.width(j) for j in range(len(spec.rows)))
@@ -617,7 +628,7 @@ class TableFields(Stage[TableFieldsOptions]):
         )  # every cell of every template row read, each where the source put it
         if whole and quality[2] == 0:
             return regular
-        decoded = self._decode(doc, table, kind, fmt)
+        decoded = self._decode(doc, table, kind, fmt, settled)
         if decoded is None or decoded[1][:2] <= quality[:2]:
             return regular
         fields, _, decoded_fmt, note = decoded

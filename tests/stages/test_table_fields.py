@@ -155,3 +155,30 @@ def test_a_section_with_a_heading_but_no_table_is_unread_not_absent(
     field = doc.fields["review_litigation.review.total"]
     assert field.value is None and field.features[Feature.table_not_found] == 1.0
     assert "applications.new.total" not in doc.fields  # no 三 heading: nothing claimed
+
+
+def test_a_2021_table_whose_split_cell_breaks_its_sums_stays_2021(
+    settings: Settings, template: Template
+) -> None:
+    """A web table with the 2021 rows (逾期不补正 named by its label), one total printed with a
+    thousands separator and one cell split in two by the extraction (14 -> 1 | 4): its
+    relations fail, so the decoder is asked, but it may not read the table in the 2019
+    format, whose missing rows would then count as certainly absent (wrong values no one
+    reviews). (A generated held-out document did exactly that.)"""
+    printed = """\
+        1483 114 10 12 47 43 1,709 | 9 6 0 1 1 0 17 | 555 39 5 4 17 20 640 |
+        147 11 1 2 4 4 169 | 3 0 0 0 0 0 3 | 15 4 1 0 0 2 22 | 3 1 0 0 0 0 4 |
+        18 2 0 0 1 0 21 | 15 2 0 0 0 0 17 | 21 3 0 0 0 0 24 | 11 2 0 0 1 0 1 4 |
+        49 4 0 0 0 1 54 | 375 27 2 2 12 11 429 | 26 4 0 1 1 1 33 | 24 1 0 1 0 1 27 |
+        50 2 0 0 3 0 55 | 28 1 0 0 2 0 31 | 5 0 0 0 0 0 5 | 7 1 0 1 0 1 10 |
+        20 0 0 1 0 0 21 | 45 4 0 0 2 0 51 | 8 0 0 1 1 1 11 | 55 6 0 0 2 1 64 |
+        1480 114 9 13 46 43 1705 | 12 6 1 0 2 0 21"""
+    values = [row.split() for row in printed.split("|")]
+    specs = template.tables.applications.rows_for("2021")
+    assert len(values) == len(specs)
+    rows = [_row(spec.labels[0], raws) for spec, raws in zip(specs, values, strict=True)]
+    doc = _run(settings, template, _doc(Table(id=1, source="html", kind="applications", rows=rows)))
+    (reading,) = doc.table_readings
+    assert reading.format == "2021" and doc.template.version == "2021"
+    overdue = doc.fields["applications.other.overdue_correction.total"]
+    assert overdue.value == 51 and not overdue.features.get(Feature.not_in_format)
