@@ -143,6 +143,7 @@ class Tables(Stage[TablesOptions]):
             table.section = section_of.get(table.line_ids[0]) if table.line_ids else None
             table.header_text = "".join(r.label for r in table.rows if not r.cells)
             table.kind = self._classify(table)
+        doc.tables = _join_continued(doc.tables)
         if self.grids is not None and any(p.grids for p in doc.pages):
             for table in self.grids.build(doc, len(doc.tables) + 1, self._same_table):
                 ids = [i for i in table.line_ids if i in section_of]
@@ -220,6 +221,34 @@ class Tables(Stage[TablesOptions]):
             table.rows.append(row)
         table.header_text = "".join(header)
         return table
+
+
+def _join_continued(tables: list[Table]) -> list[Table]:
+    """HTML tables with a table broken over pages joined back: a page converted to HTML keeps
+    the break as two <table>s (table 三's header and first row, the page's foot and head as
+    paragraphs, then the other rows). A table continues the one before it when it starts with
+    a row of values (no header of its own), in the same section, naming no other table."""
+    out: list[Table] = []
+    for table in tables:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.kind != "unknown"
+            and table.kind in (prev.kind, "unknown")
+            and table.section in (prev.section, None)
+            and table.rows
+            and table.rows[0].cells
+        ):
+            prev.rows += table.rows
+            prev.line_ids += table.line_ids
+            prev.notes.append(
+                f"joined with the table after it (a page break): {len(table.rows)} rows"
+            )
+            continue
+        out.append(table)
+    for i, table in enumerate(out, start=1):
+        table.id = i
+    return out
 
 
 def _blank_row(cells: list[str], max_labels: int) -> bool:

@@ -106,3 +106,37 @@ def test_a_refused_first_page_does_not_shift_the_pages_a_table_is_on(
     (table,) = doc.tables
     assert table.kind == "applications" and table.source == "text_layer"
     assert [r.cells[-1].raw for r in table.rows] == ["5", "1"]
+
+
+def test_an_html_table_broken_over_a_page_is_joined(pipeline: Pipeline, tmp_path: Path) -> None:
+    """A PDF page converted to HTML keeps its page break: table 三's header and first row in
+    one <table>, the page's number and running title as paragraphs, the rest in another
+    <table>. The rows after the break belong to the same table."""
+
+    def tr(label: str, values: list[int]) -> str:
+        return f"<tr><td>{label}</td>" + "".join(f"<td>{v}</td>" for v in values) + "</tr>"
+
+    header = (
+        "<tr><td rowspan='3'>（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</td>"
+        "<td colspan='7'>申请人情况</td></tr><tr><td rowspan='2'>自然人</td>"
+        "<td colspan='5'>法人或其他组织</td><td rowspan='2'>总计</td></tr><tr><td>商业企业</td>"
+        "<td>科研机构</td><td>社会公益组织</td><td>法律服务机构</td><td>其他</td></tr>"
+    )
+    html = (
+        "<html><body><p>某县商务局2022年政府信息公开工作年度报告</p><p>三、收到和处理政府信息公开申请情况</p>"
+        f"<table>{header}{tr('一、本年新收政府信息公开申请数量', [4, 1, 0, 0, 0, 0, 5])}</table>"
+        "<p>3</p><p>政府信息公开工作年度报告</p><table>"
+        + tr("二、上年结转政府信息公开申请数量", [1, 0, 0, 0, 0, 0, 1])
+        + tr("（一）予以公开", [3, 1, 0, 0, 0, 0, 4])
+        + tr("（七）总计", [3, 1, 0, 0, 0, 0, 4])
+        + tr("四、结转下年度继续办理", [2, 0, 0, 0, 0, 0, 2])
+        + "</table><p>四、政府信息公开行政复议、行政诉讼情况</p></body></html>"
+    )
+    path = tmp_path / "broken.html"
+    path.write_text(html, encoding="utf-8")
+    doc, record = pipeline.run_doc(path)
+    (apps,) = [t for t in doc.tables if t.kind == "applications"]
+    assert len([r for r in apps.rows if r.cells]) == 5
+    assert record.applications.new.total.value == 5
+    assert record.applications.carried_over.total.value == 1
+    assert record.applications.carried_forward.natural_person.value == 2
