@@ -35,8 +35,14 @@ class Calibration:
     x: list[float]  # block centres of the raw score, increasing
     y: list[float]  # probability at each centre, non-decreasing
     info: dict[str, Any] = field(default_factory=dict)
+    # a map per method family (meta, table, prose ...) fitted on that family's fields alone:
+    # one raw score need not mean the same for a title and a table cell
+    groups: dict[str, Calibration] = field(default_factory=dict)
 
-    def __call__(self, raw: float) -> float:
+    def __call__(self, raw: float, group: str | None = None) -> float:
+        own = self.groups.get(group) if group is not None else None
+        if own is not None:
+            return own(raw)
         x, y = self.x, self.y
         if not x:
             return raw
@@ -50,6 +56,10 @@ class Calibration:
 
     def save(self, path: Path) -> None:
         data = {"format": FORMAT, "method": "isotonic", "x": self.x, "y": self.y, **self.info}
+        if self.groups:
+            data["groups"] = {
+                name: {"x": g.x, "y": g.y, **g.info} for name, g in sorted(self.groups.items())
+            }
         path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
     @classmethod
@@ -66,8 +76,19 @@ class Calibration:
         x, y = data.get("x"), data.get("y")
         if not isinstance(x, list) or not isinstance(y, list) or len(x) != len(y):
             raise ConfigError(f"{path}: calibration needs lists x and y of equal length")
-        info = {k: v for k, v in data.items() if k not in ("format", "method", "x", "y")}
-        return cls([float(v) for v in x], [float(v) for v in y], info)
+        info = {k: v for k, v in data.items() if k not in ("format", "method", "x", "y", "groups")}
+        groups: dict[str, Calibration] = {}
+        for name, g in (data.get("groups") or {}).items():
+            g = g if isinstance(g, dict) else {}
+            gx, gy = g.get("x"), g.get("y")
+            if not isinstance(gx, list) or not isinstance(gy, list) or len(gx) != len(gy):
+                raise ConfigError(f"{path}: calibration group {name!r} needs lists x and y")
+            groups[name] = cls(
+                [float(v) for v in gx],
+                [float(v) for v in gy],
+                {k: v for k, v in g.items() if k not in ("x", "y")},
+            )
+        return cls([float(v) for v in x], [float(v) for v in y], info, groups)
 
 
 def fit_isotonic(raw: Sequence[float], correct: Sequence[bool]) -> Calibration:
@@ -101,6 +122,25 @@ def fit_isotonic(raw: Sequence[float], correct: Sequence[bool]) -> Calibration:
         ],
     }
     return Calibration(x, y, info)
+
+
+def fit_grouped(
+    raw: Sequence[float],
+    correct: Sequence[bool],
+    group: Sequence[str],
+    min_fields: int,
+    min_wrong: int,
+) -> Calibration:
+    """The shared isotonic map, and one per group with at least `min_fields` fields of which
+    `min_wrong` are wrong (fewer wrong fields cannot say where in its scores a group fails)."""
+    shared = fit_isotonic(raw, correct)
+    groups: dict[str, Calibration] = {}
+    for name in sorted(set(group)):
+        idx = [i for i, g in enumerate(group) if g == name]
+        wrong = sum(not correct[i] for i in idx)
+        if len(idx) >= min_fields and wrong >= min_wrong:
+            groups[name] = fit_isotonic([raw[i] for i in idx], [correct[i] for i in idx])
+    return Calibration(shared.x, shared.y, shared.info, groups)
 
 
 def _rate(block: list[float]) -> float:

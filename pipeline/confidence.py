@@ -155,7 +155,7 @@ class Scorer:
 
     def apply(self, field: ReportField) -> None:
         raw = score(field, self.settings)
-        conf = self.calibration(raw) if self.calibration is not None else raw
+        conf = self.calibration(raw, field.method.family) if self.calibration is not None else raw
         field.confidence = round(conf, 4)
         field.review.reasons = review_reasons(
             field, field.confidence, self.settings, calibrated=self.calibration is not None

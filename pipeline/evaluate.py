@@ -50,6 +50,7 @@ class FieldResult:
     flagged: bool
     raw_score: float | None = None  # before calibration (pipeline/confidence.py)
     semantic: str | None = None
+    family: str | None = None  # the method's family: which calibration map scored it
 
     @property
     def correct(self) -> bool:
@@ -102,6 +103,7 @@ def compare(
                 flagged=got.review.needed,
                 raw_score=None if confidence is None else raw_score(got, confidence),
                 semantic=got.semantic.value,
+                family=got.method.family,
             )
         )
     return out

@@ -383,6 +383,10 @@ class TrainSettings(_Section):
     noise: ExtractionNoiseSettings = Field(default_factory=ExtractionNoiseSettings)
     # real-page shapes (pipeline/synth/shapes.py): more calibration and held-out documents
     shapes: ShapeSettings = Field(default_factory=lambda: ShapeSettings())
+    # a method family (table, meta, prose ...) gets a calibration map of its own when its
+    # training fields are at least this many, this many of them wrong; else the shared map
+    calibration_group_min_fields: int = 2000
+    calibration_group_min_wrong: int = 30
     # tabulated: wrong fields flagged vs review load at each
     review_thresholds: list[float] = [
         0.5, 0.8, 0.85, 0.9, 0.95, 0.97, 0.98, 0.985, 0.99,

@@ -9,6 +9,7 @@ import pytest
 from nianbao.calibration import (
     Calibration,
     expected_calibration_error,
+    fit_grouped,
     fit_isotonic,
     precision_at,
     reliability,
@@ -62,6 +63,32 @@ def test_save_load_roundtrip_and_bad_files(tmp_path) -> None:
         Calibration.load(bad)
     with pytest.raises(ConfigError, match=r"missing\.json"):
         Calibration.load(tmp_path / "missing.json")
+
+
+def test_a_family_with_enough_wrong_fields_gets_its_own_map(tmp_path) -> None:
+    """One raw score, two meanings: table cells at 0.9 are right 98 times in 100, titles at
+    0.9 always. The shared map would call a title 0.98 and send it to review at 0.99; each
+    family's own map says what its fields are. A family with too few wrong fields to place
+    its failures keeps the shared map."""
+    raw = [0.9] * 5000 + [0.5] * 1000 + [0.9] * 3000 + [0.9] * 500
+    right = (
+        [i % 50 != 0 for i in range(5000)]
+        + [i % 2 == 0 for i in range(1000)]
+        + [True] * 2990
+        + [False] * 10
+        + [True] * 500
+    )
+    group = ["table"] * 6000 + ["meta"] * 3000 + ["prose"] * 500
+    cal = fit_grouped(raw, right, group, min_fields=2000, min_wrong=5)
+    assert set(cal.groups) == {"table", "meta"}  # prose: 500 fields, none wrong
+    assert cal(0.9, "table") == pytest.approx(0.98)
+    assert cal(0.9, "meta") == pytest.approx(2990 / 3000)
+    assert cal(0.9, "prose") == cal(0.9) == cal(0.9, None)  # the shared map
+    path = tmp_path / "cal.json"
+    cal.save(path)
+    again = Calibration.load(path)
+    assert set(again.groups) == {"table", "meta"}
+    assert again(0.9, "meta") == cal(0.9, "meta") and again(0.9, "prose") == cal(0.9)
 
 
 def test_metrics() -> None:

@@ -216,6 +216,12 @@ class Method(StrEnum):
     def from_table(self) -> bool:
         return self.value.startswith("table.")
 
+    @property
+    def family(self) -> str:
+        """table, repaired, prose, meta, review or none: the calibration has a map per family
+        (pipeline/calibration.py) where its training fields were enough to fit one."""
+        return self.value.split(".")[0]
+
 
 class ErrorCode(StrEnum):
     """`errors[].code` of a record: what went wrong, by stage."""

@@ -17,10 +17,12 @@ if TYPE_CHECKING:
     from ..synth.labelled import LabelledDoc
 
 
-def labelled_fields(
-    pipeline: Pipeline, docs: list[LabelledDoc], folder: Path
-) -> list[tuple[float, bool, bool]]:
-    """(raw score, right?, flagged for a reason other than low confidence) per field."""
+Labelled = tuple[float, bool, bool, str]  # raw score, right?, flagged otherwise, method family
+
+
+def labelled_fields(pipeline: Pipeline, docs: list[LabelledDoc], folder: Path) -> list[Labelled]:
+    """(raw score, right?, flagged for a reason other than low confidence, method family) per
+    field."""
     from ..evaluate import compare
 
     out = []
@@ -28,22 +30,23 @@ def labelled_fields(
         for f in compare(record, d.truth, pipeline.settings.confidence):
             reasons = record.get(f.path).review.reasons
             other = any(r != "low_confidence" for r in reasons)
-            out.append((f.raw_score if f.raw_score is not None else f.confidence, f.correct, other))
+            raw = f.raw_score if f.raw_score is not None else f.confidence
+            out.append((raw, f.correct, other, f.family or "none"))
     return out
 
 
 def threshold_table(
-    cal: Calibration, fields: list[tuple[float, bool, bool]], thresholds: list[float]
+    cal: Calibration, fields: list[Labelled], thresholds: list[float]
 ) -> list[dict[str, Any]]:
     """What each review threshold would give on these fields: share of wrong fields flagged,
     review load (share of all fields flagged), and the accuracy of the fields not flagged."""
     rows = []
-    n_wrong = sum(not right for _, right, _ in fields)
+    n_wrong = sum(not right for _, right, _, _ in fields)
     for th in thresholds:
-        flagged = [other or cal(raw) < th for raw, _, other in fields]
+        flagged = [other or cal(raw, family) < th for raw, _, other, family in fields]
         pairs = list(zip(flagged, fields, strict=True))
-        wrong_flagged = sum(f for f, (_, right, _) in pairs if not right)
-        kept = [right for f, (_, right, _) in pairs if not f]
+        wrong_flagged = sum(f for f, (_, right, _, _) in pairs if not right)
+        kept = [right for f, (_, right, _, _) in pairs if not f]
         rows.append(
             {
                 "threshold": th,
@@ -61,7 +64,7 @@ def fit_calibration(
     """Isotonic map fitted on the fields of `calibration_docs` training-split documents with
     extraction noise (after the classifier's documents, so neither sees the other's), run
     through `pipeline` (which must not load a calibration: the map is fitted on raw scores)."""
-    from ..calibration import fit_isotonic
+    from ..calibration import fit_grouped
 
     docs = list(
         labelled_docs(
@@ -77,7 +80,13 @@ def fit_calibration(
         shapes=cfg.shapes,
     )
     fields = labelled_fields(pipeline, docs, folder)
-    cal = fit_isotonic([f[0] for f in fields], [f[1] for f in fields])
+    cal = fit_grouped(
+        [f[0] for f in fields],
+        [f[1] for f in fields],
+        [f[3] for f in fields],
+        cfg.calibration_group_min_fields,
+        cfg.calibration_group_min_wrong,
+    )
     table = threshold_table(cal, fields, cfg.review_thresholds)
     cal.info.update(
         {
@@ -95,7 +104,8 @@ def fit_calibration(
     log(
         f"calibration: {len(fields)} fields ({cal.info['wrong_fields']} wrong) from {len(docs)} "
         f"documents ({cal.info['noisy_documents']} with extraction errors, "
-        f"{cal.info['shaped_documents']} in real-page shapes)"
+        f"{cal.info['shaped_documents']} in real-page shapes); maps of their own: "
+        + (", ".join(f"{k} ({g.info['fields']} fields)" for k, g in cal.groups.items()) or "none")
     )
     for row in table:
         log(

@@ -71,7 +71,12 @@ def heldout_report(
 
         cal = Calibration.load(cal_path)
         labelled = [
-            (f.raw_score if f.raw_score is not None else f.confidence, f.correct, other)
+            (
+                f.raw_score if f.raw_score is not None else f.confidence,
+                f.correct,
+                other,
+                f.family or "none",
+            )
             for f, other in zip(fields, flagged_other, strict=True)
         ]
         out["review_thresholds"] = threshold_table(cal, labelled, cfg.review_thresholds)
