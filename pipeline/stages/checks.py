@@ -14,7 +14,8 @@ fail like equations; when they hold they add no `checks_passed` (a bound confirm
 
 Localisation: a field whose failed relations all run one way (rules.yaml `axis`) while one
 running the other way through it passes is `exonerated` (scored, no forced review: the culprit
-is elsewhere in the failed row or column); a `position_uncertain` cell whose relations all pass,
+is elsewhere in the failed row or column), unless the decoder placed it (a decoded row one
+row off keeps its own sum); a `position_uncertain` cell whose relations all pass,
 one per axis at least, is `position_confirmed` (its inferred column is settled).
 
 Repair (rules.yaml `axis`): when the failed relations of one table all contain one and the same
@@ -97,7 +98,14 @@ class Checks(Stage[TableSettings]):
         relations: dict[str, Relations] = {}
         fields = self._repair(doc.checks, fields, relations, fmt)
         axes = self._axes(doc.checks, fields)
-        cleared = _cleared(doc.checks, axes)
+        # a decoded cell's row is the decoder's choice: a whole row placed one row off keeps
+        # its own sum, so a row relation holding says nothing of where the row belongs
+        placed = {
+            p: a
+            for p, a in axes.items()
+            if not (p in fields and fields[p].features.get(Feature.decoded))
+        }
+        cleared = _cleared(doc.checks, placed)
         for check in doc.checks:
             if check.severity != "hard" or check.passed is None:
                 continue

@@ -218,6 +218,29 @@ def test_cells_of_a_failed_column_that_their_rows_confirm_are_exonerated(
     assert doc.judged()["applications.total.commercial"].features.get("exonerated") == 1.0
 
 
+def test_a_decoded_row_one_row_off_is_not_exonerated_by_its_own_sum(template: Template) -> None:
+    """The decoder placed the total row's values in 3.其他 (a torn table's rows one row off):
+    every row keeps its own sum, the columns fail. For a cell the source placed, its row
+    holding means the culprit is elsewhere; for a decoded row it means nothing, and the row
+    must go to review."""
+    values = consistent_table_three(template)
+    cols = [c.key for c in template.tables.applications.columns]
+    for c in cols:
+        for to, frm in (("other.other", "total"), ("total", "carried_forward")):
+            moved = field(values[f"applications.{frm}.{c}"].value)
+            moved.features["decoded"] = 1.0
+            values[f"applications.{to}.{c}"] = moved
+        del values[f"applications.carried_forward.{c}"]
+    misread = "applications.disclosed.commercial"  # and a cell misread elsewhere
+    values[misread] = field(int(values[misread].value or 0) + 5)
+    doc = table_three_doc(values)
+    run(doc, template)
+    for c in cols:
+        cell = doc.judged()[f"applications.other.other.{c}"]
+        assert "exonerated" not in cell.features
+        assert any(r.startswith("check_failed:") for r in cell.review.reasons)
+
+
 def test_a_misread_repeated_so_that_the_columns_add_up_still_goes_to_review(
     template: Template,
 ) -> None:
