@@ -118,7 +118,7 @@ def run(variants: set[str] | None) -> dict[str, Any]:
         for f in results:
             by_table[f.path.split(".")[0]].append(f)
         for kind, fs in by_table.items():
-            found = [t for t in doc.tables if t.kind == kind]
+            found = [t for t in doc.table_readings if t.kind == kind]  # format: the reading
             n_tables += bool(found)
             for f in fs:
                 cells[(variant, kind)][0] += f.correct
