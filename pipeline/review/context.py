@@ -1,0 +1,87 @@
+"""What every route of the review page shares: the store, the settings, the template's words,
+the checks re-run after a decision, the evidence renderer, the CSRF secret, and the helpers
+that render a page and build the URLs that carry the queue filter along."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import Response
+from fastapi.templating import Jinja2Templates
+
+from ..datamodel.record import ReportRecord
+from ..db import Store
+from ..db.models import Document
+from ..settings import Settings
+from ..stages.checks import Checks
+from ..template import load_template
+from . import queries
+from .evidence import Evidence
+from .labels import labels
+from .queries import QueueFilter
+from .security import SESSION_COOKIE, Csrf
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+ACTIONS = {"accept": "accepted", "correct": "corrected", "unreadable": "marked unreadable"}
+
+
+@dataclass(frozen=True)
+class ReviewConfig:
+    """How this server runs: who reviews, and who may connect."""
+
+    reviewer: str
+    token: str | None  # required on every request when set
+    allowed_hosts: tuple[str, ...]  # Host header names accepted when there is no token
+
+
+class ReviewContext:
+    """One running page's shared state; the routers (routes_*.py) close over it."""
+
+    def __init__(self, store: Store, settings: Settings, config: ReviewConfig) -> None:
+        self.store = store
+        self.settings = settings
+        self.config = config
+        self.templates = Jinja2Templates(directory=str(TEMPLATES))
+        template = load_template()
+        self.checks = Checks(Checks.options_from(settings), template)
+        self.evidence = Evidence(settings.render, settings.review)
+        self.words = labels(template)
+        self.groups = settings.review.reason_groups
+        self.csrf = Csrf()
+        self.limit = settings.review.queue_limit
+
+    def page(
+        self, request: Request, name: str, context: dict[str, Any], status: int = 200
+    ) -> Response:
+        session = request.cookies.get(SESSION_COOKIE) or self.csrf.new_session()
+        context = {
+            **context,
+            "csrf": self.csrf.token(session),
+            "reviewer": self.config.reviewer,
+            "groups": list(self.groups),
+            "tables": queries.TABLES,
+        }
+        response = self.templates.TemplateResponse(request, name, context, status_code=status)
+        if request.cookies.get(SESSION_COOKIE) != session:
+            response.set_cookie(SESSION_COOKIE, session, httponly=True, samesite="strict")
+        return response
+
+    def problem(self, request: Request, message: str, status: int) -> Response:
+        return self.page(request, "problem.html", {"message": message}, status)
+
+    @staticmethod
+    def filter_of(reason: str | None, table: str | None, document: int | None) -> QueueFilter:
+        return QueueFilter(reason or None, table or None, document)
+
+    @staticmethod
+    def field_url(document_id: int, path: str, flt: QueueFilter, **extra: Any) -> str:
+        query = {**flt.query(), **{k: str(v) for k, v in extra.items()}}
+        return f"/field/{document_id}/{path}" + ("?" + urlencode(query) if query else "")
+
+    def load(self, document_id: int) -> tuple[Document, ReportRecord]:
+        doc = self.store.document(document_id)  # KeyError when unknown
+        return doc, ReportRecord.model_validate_json(doc.record_json)

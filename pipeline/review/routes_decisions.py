@@ -1,0 +1,60 @@
+"""A reviewer's decision: POST /field/{document}/{path} (accept | correct | unreadable), then on
+to the next field of the queue the reviewer chose."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import PlainTextResponse, RedirectResponse, Response
+
+from . import queries
+from .context import ACTIONS, ReviewContext
+from .decisions import DecisionError, decide
+from .security import SESSION_COOKIE
+
+
+def router(ctx: ReviewContext) -> APIRouter:
+    api = APIRouter()
+    store, groups, limit = ctx.store, ctx.groups, ctx.limit
+
+    @api.post("/field/{document_id}/{path}")
+    def decide_field(
+        request: Request,
+        document_id: int,
+        path: str,
+        action: str = Form(...),
+        csrf_token: str = Form("", alias="csrf"),
+        value: str = Form(""),
+        note: str = Form(""),
+        reason: str = Form(""),
+        table: str = Form(""),
+        document: str = Form(""),
+    ) -> Response:
+        if not ctx.csrf.valid(request.cookies.get(SESSION_COOKIE), csrf_token):
+            return PlainTextResponse("form expired or forged (CSRF check failed)", 403)
+        flt = ctx.filter_of(reason, table, int(document) if document.isdigit() else None)
+        if action not in ACTIONS:
+            return ctx.problem(request, f"unknown action {action!r}", 400)
+        try:
+            before = queries.queue(store, flt, groups, limit)
+        except ValueError as exc:
+            return ctx.problem(request, str(exc), 400)
+        keys = [(r.document_id, r.path) for r in before]
+        try:
+            outcome = decide(
+                store, ctx.checks, document_id, path, action, ctx.config.reviewer, value, note
+            )
+        except DecisionError as exc:
+            target = ctx.field_url(document_id, path, flt, error=str(exc))
+            return RedirectResponse(target, status_code=303)
+        after = [(r.document_id, r.path) for r in queries.queue(store, flt, groups, limit)]
+        if not after:
+            return RedirectResponse(
+                ctx.field_url(document_id, path, flt, saved=outcome.review.id), status_code=303
+            )
+        here = keys.index((document_id, path)) if (document_id, path) in keys else 0
+        # The decided field left the queue: whatever followed it now stands at its index.
+        following = [k for k in keys[here + 1 :] if k in after]
+        nxt = following[0] if following else after[min(here, len(after) - 1)]
+        return RedirectResponse(ctx.field_url(*nxt, flt, saved=outcome.review.id), status_code=303)
+
+    return api
