@@ -16,12 +16,14 @@ document) ride along in query strings so next/previous walk the queue the review
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
+from sqlalchemy.exc import DataError, OperationalError
 
-from ..db import Store
+from ..db import DatabaseBusy, DatabaseChanged, Store
 from ..settings import Settings
 from . import routes_decisions, routes_evidence, routes_pages
 from .context import ReviewConfig, ReviewContext
@@ -46,7 +48,7 @@ def create_app(store: Store, settings: Settings, config: ReviewConfig) -> FastAP
             given = request.query_params.get("token")
             if given is not None and same_secret(given, config.token):
                 rest = {k: v for k, v in request.query_params.items() if k != "token"}
-                target = request.url.path + ("?" + urlencode(rest) if rest else "")
+                target = same_site(request.url.path) + ("?" + urlencode(rest) if rest else "")
                 response: Response = RedirectResponse(target, status_code=303)
                 response.set_cookie(TOKEN_COOKIE, config.token, httponly=True, samesite="strict")
                 return response
@@ -68,4 +70,40 @@ def create_app(store: Store, settings: Settings, config: ReviewConfig) -> FastAP
     async def unknown(request: Request, exc: KeyError) -> Response:
         return PlainTextResponse(str(exc.args[0]) if exc.args else "not found", 404)
 
+    # Requests a browser can send but the routes cannot answer: a message, never a 500.
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        return PlainTextResponse(f"bad request: {_problems(exc)}", 422)
+
+    @app.exception_handler(DataError)
+    @app.exception_handler(OverflowError)
+    async def unstorable(request: Request, exc: Exception) -> Response:
+        return PlainTextResponse("bad request: a value the database cannot hold", 422)
+
+    # The database went away, was replaced or stays locked: nothing was saved, and it says so.
+    @app.exception_handler(DatabaseChanged)
+    @app.exception_handler(DatabaseBusy)
+    async def database_problem(request: Request, exc: Exception) -> Response:
+        return PlainTextResponse(f"not saved: {exc}", 503)
+
+    @app.exception_handler(OperationalError)
+    async def database_error(request: Request, exc: OperationalError) -> Response:
+        reason = str(exc.orig).splitlines()[0] if exc.orig else "unknown"
+        return PlainTextResponse(f"the database cannot be used right now ({reason})", 503)
+
     return app
+
+
+def same_site(path: str) -> str:
+    """A redirect target that stays on this site: one leading slash (browsers read `//host`
+    and `/\\host` as another site) and every character that is not a plain path character
+    percent-encoded (backslashes, tabs and newlines included)."""
+    return "/" + quote(path.lstrip("/\\"), safe="/:@!$&'()*+,;=-._~")
+
+
+def _problems(exc: RequestValidationError) -> str:
+    out = []
+    for error in exc.errors()[:5]:
+        where = ".".join(str(p) for p in error.get("loc", ())[1:]) or "request"
+        out.append(f"{where}: {error.get('msg', 'invalid')}")
+    return "; ".join(out)

@@ -4,12 +4,14 @@ that render a page and build the URLs that carry the queue filter along."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import Request
+from fastapi import Path as PathParam
+from fastapi import Query, Request
 from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 
@@ -27,6 +29,18 @@ from .security import SESSION_COOKIE, Csrf
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 ACTIONS = {"accept": "accepted", "correct": "corrected", "unreadable": "marked unreadable"}
+
+# Ids in URLs and forms: what a 64-bit integer column holds. A larger one (20 digits) is
+# answered 422 with a message before it reaches the database driver (which would overflow).
+MAX_ID = 2**63 - 1
+IdPath = Annotated[int, PathParam(ge=0, le=MAX_ID)]
+IdQuery = Annotated[int | None, Query(ge=0, le=MAX_ID)]
+_DIGITS = re.compile(r"[0-9]{1,18}")
+
+
+def small_int(text: str) -> int | None:
+    """A form's id or version (ASCII digits, at most 18 of them), else None."""
+    return int(text) if _DIGITS.fullmatch(text) else None
 
 
 @dataclass(frozen=True)
@@ -53,6 +67,7 @@ class ReviewContext:
         self.groups = settings.review.reason_groups
         self.csrf = Csrf()
         self.limit = settings.review.queue_limit
+        self.identity = store.identity()  # each decision checks the database is still this one
 
     def page(
         self, request: Request, name: str, context: dict[str, Any], status: int = 200

@@ -9,7 +9,7 @@ from fastapi.responses import PlainTextResponse, Response
 
 from ..datamodel.base import BBox
 from . import queries
-from .context import ReviewContext
+from .context import IdPath, ReviewContext
 from .evidence import EvidenceUnavailable
 
 
@@ -18,7 +18,7 @@ def router(ctx: ReviewContext) -> APIRouter:
     store, evidence = ctx.store, ctx.evidence
 
     @api.get("/evidence/{document_id}/crop")
-    def crop(document_id: int, field: str = Query(...)) -> Response:
+    def crop(document_id: IdPath, field: str = Query(...)) -> Response:
         row = queries.field(store, document_id, field)
         if row is None or row.evidence_page is None or row.evidence_bbox is None:
             return PlainTextResponse("no page evidence for this field", status_code=404)
@@ -31,7 +31,7 @@ def router(ctx: ReviewContext) -> APIRouter:
         return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
 
     @api.get("/evidence/{document_id}/page/{number}")
-    def whole_page(document_id: int, number: int, field: str | None = None) -> Response:
+    def whole_page(document_id: IdPath, number: IdPath, field: str | None = None) -> Response:
         try:
             doc, record = ctx.load(document_id)
         except KeyError:
