@@ -155,8 +155,10 @@ def render_field(
             )
             if row.evidence_page
             else None,
+            "conflict": conflict,
             **context,
         },
+        status,
     )
 
 
