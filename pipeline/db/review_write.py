@@ -100,7 +100,9 @@ def identity(store: Store) -> Identity:
     return Identity(instance, _file_id(path) if path else None)
 
 
-def _check_identity(store: Store, session: Session | None, expected: Identity) -> None:
+def check_identity(store: Store, expected: Identity, session: Session | None = None) -> None:
+    """Raise DatabaseChanged unless the database is still `expected` (the file only, without
+    `session`; with it, the stored instance id too)."""
     path = sqlite_file(store.url)
     if path is not None and expected.file is not None:
         try:
@@ -164,12 +166,12 @@ def write_decision(
     if action == "correct" and new_value is None:
         raise ValueError("`correct` needs the new value")
     if expected is not None:
-        _check_identity(store, None, expected)  # a deleted file: before anything is created
+        check_identity(store, expected)  # a deleted file: before anything is created
     try:
         with store.session() as session, session.begin():
             _begin(session, busy_timeout_s)
             if expected is not None:
-                _check_identity(store, session, expected)
+                check_identity(store, expected, session)
             # One decision per document at a time (its checks are re-run from all its fields).
             doc = session.scalar(
                 select(Document).where(Document.id == document_id).with_for_update()
@@ -229,5 +231,5 @@ def write_decision(
             ) from exc
         raise
     if expected is not None:
-        _check_identity(store, None, expected)  # replaced between our check and the commit
+        check_identity(store, expected)  # replaced between our check and the commit
     return review

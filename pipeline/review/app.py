@@ -24,6 +24,7 @@ from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from sqlalchemy.exc import DataError, OperationalError
 
 from ..db import DatabaseBusy, DatabaseChanged, Store
+from ..db.review_write import check_identity
 from ..settings import Settings
 from . import routes_decisions, routes_evidence, routes_pages
 from .context import ReviewConfig, ReviewContext
@@ -57,6 +58,10 @@ def create_app(store: Store, settings: Settings, config: ReviewConfig) -> FastAP
                     "this review page needs its access token: open it once as ?token=...",
                     status_code=401,
                 )
+        try:  # a database file deleted or replaced under the page: say so on every request
+            check_identity(store, ctx.identity)
+        except DatabaseChanged as exc:
+            return PlainTextResponse(str(exc), status_code=503)
         response = await call_next(request)
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Referrer-Policy"] = "no-referrer"
