@@ -8,11 +8,13 @@ decisions meet at the file's write lock, on PostgreSQL at the field's row lock."
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -158,3 +160,46 @@ def test_a_malformed_version_is_refused_with_a_message(
     response = client.post(url, data={"csrf": csrf, "action": "accept", "version": version})
     assert response.status_code == 422 and "version" in response.text
     assert store.reviews() == []
+
+
+def _decide_in_process(db: str, doc: int, i: int, barrier: Any, results: Any) -> None:
+    """One reviewer in a process of its own: correct the field, having seen version 0."""
+    from nianbao.db import StaleDecision
+    from nianbao.review.decisions import decide
+    from nianbao.settings import load_settings
+    from nianbao.stages.checks import Checks
+    from nianbao.template import load_template
+
+    settings = load_settings()
+    checks = Checks(Checks.options_from(settings), load_template())
+    with Store(db) as store:
+        expected = store.identity()
+        barrier.wait()
+        try:
+            decide(store, checks, doc, FIELD, "correct", f"process-{i}", str(100 + i),
+                   seen_version=0, expected=expected, busy_timeout_s=30)  # fmt: skip
+            results.put((i, "saved", None))
+        except StaleDecision as exc:
+            results.put((i, "stale", exc.value))
+
+
+@pytest.mark.slow
+def test_eight_reviewer_processes_on_one_sqlite_file(db_path: Path, store: Store) -> None:
+    """The same race between processes: SQLite's file lock, not one engine's pool."""
+    ctx = multiprocessing.get_context("spawn")
+    barrier, results = ctx.Barrier(REVIEWERS), ctx.Queue()
+    doc = seed_id(store)
+    procs = [
+        ctx.Process(target=_decide_in_process, args=(str(db_path), doc, i, barrier, results))
+        for i in range(REVIEWERS)
+    ]
+    for p in procs:
+        p.start()
+    outcome = [results.get(timeout=120) for _ in procs]
+    for p in procs:
+        p.join(timeout=30)
+    saved = [i for i, what, _ in outcome if what == "saved"]
+    assert len(saved) == 1, outcome
+    assert all(value == 100 + saved[0] for _, what, value in outcome if what == "stale")
+    history = [r for r in store.reviews(doc) if r.field_path == FIELD]
+    assert [(r.reviewer, r.new_value) for r in history] == [(f"process-{saved[0]}", 100 + saved[0])]
