@@ -12,8 +12,9 @@ import sqlite3
 import time
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
-from nianbao.db import Store
+from nianbao.db import StaleDecision, Store
 from nianbao.review.app import ReviewConfig, create_app
 from nianbao.settings import Settings
 from sqlalchemy import text
@@ -143,3 +144,30 @@ def test_a_source_changed_after_it_was_shown_is_not_shown_again(
     finally:
         source.write_bytes(original)
     assert client.get(f"/evidence/{doc}/crop", params={"field": path}).status_code == 200
+
+
+def test_a_database_reviewed_before_versions_get_their_decision_counts(
+    db_path: Path, store: Store
+) -> None:
+    """Migration 0002 on a database with decisions: each field's version is its number of
+    decisions, so forms drawn after the upgrade are checked against the right version."""
+    from alembic import command
+    from nianbao.db.store import _alembic_config
+
+    doc = seed_id(store)
+    store.apply_review(doc, FIELD, "correct", "li", new_value=1)
+    store.apply_review(doc, FIELD, "accept", "wang")
+    store.apply_review(doc, "meta.year", "accept", "li")
+    cfg = _alembic_config()
+    with store.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0001")  # the schema before versions
+    store.close()
+    with Store(str(db_path)) as upgraded:
+        versions = {f.path: f.review_version for f in upgraded.fields(doc)}
+        assert versions[FIELD] == 2 and versions["meta.year"] == 1
+        assert sum(versions.values()) == 3
+        assert upgraded.identity().instance  # a new instance id was made
+        with pytest.raises(StaleDecision):
+            upgraded.apply_review(doc, FIELD, "accept", "zhao", seen_version=1)
+        upgraded.apply_review(doc, FIELD, "accept", "zhao", seen_version=2)
