@@ -14,6 +14,7 @@ from fastapi import Path as PathParam
 from fastapi import Query, Request
 from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
+from sqlalchemy import event
 
 from ..datamodel.record import ReportRecord
 from ..db import Store
@@ -52,6 +53,19 @@ class ReviewConfig:
     allowed_hosts: tuple[str, ...]  # Host header names accepted when there is no token
 
 
+def _wait_briefly(store: Store, seconds: float) -> None:
+    """SQLite: every connection of the page waits at most `seconds` for a lock another program
+    holds (the batch's Store waits a minute), so a page answers 503 soon instead of hanging."""
+    if store.engine.dialect.name != "sqlite":
+        return
+
+    def on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
+
+    event.listen(store.engine, "connect", on_connect, insert=True)  # before the WAL pragma
+    store.engine.dispose()  # connections opened before this (the migration check) waited 60 s
+
+
 class ReviewContext:
     """One running page's shared state; the routers (routes_*.py) close over it."""
 
@@ -68,6 +82,7 @@ class ReviewContext:
         self.csrf = Csrf()
         self.limit = settings.review.queue_limit
         self.identity = store.identity()  # each decision checks the database is still this one
+        _wait_briefly(store, settings.review.busy_timeout_s)
 
     def page(
         self, request: Request, name: str, context: dict[str, Any], status: int = 200

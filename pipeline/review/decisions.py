@@ -57,6 +57,8 @@ def parse_value(path: str, current: object, typed: str, max_chars: int = 200) ->
     text = typed.strip()
     if not text:
         raise DecisionError(f"{path}: type the correct value (or mark it unreadable)")
+    if "\x00" in text:  # PostgreSQL text cannot hold it; no report prints it
+        raise DecisionError(f"{path}: the value contains a NUL character")
     if len(text) > max_chars:
         raise DecisionError(
             f"{path}: the value is {len(text)} characters long (at most {max_chars})"
@@ -140,6 +142,8 @@ def decide(
 ) -> Outcome:
     """Save one decision (accept | correct | unreadable) and re-run the document's checks, in
     one transaction. StaleDecision, DatabaseChanged and DatabaseBusy pass through."""
+    if note is not None and "\x00" in note:
+        raise DecisionError(f"{path}: the note contains a NUL character")
     if note is not None and len(note) > max_chars:
         raise DecisionError(
             f"{path}: the note is {len(note)} characters long (at most {max_chars})"

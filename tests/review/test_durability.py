@@ -107,6 +107,32 @@ def test_a_locked_database_answers_503_quickly(
     assert len(store.reviews()) == 1
 
 
+def test_a_database_locked_against_readers_answers_503_quickly(
+    store: Store, settings: Settings, db_path: Path
+) -> None:
+    quick = settings.model_copy(
+        update={"review": settings.review.model_copy(update={"busy_timeout_s": 0.5})}
+    )
+    client = TestClient(
+        create_app(store, quick, ReviewConfig("tester", None, LOOPBACK)),
+        base_url="http://127.0.0.1",
+    )
+    other = sqlite3.connect(db_path, isolation_level=None)
+    try:  # a program that takes the whole file (exclusive locking mode) and keeps it
+        other.execute("PRAGMA locking_mode = EXCLUSIVE")
+        other.execute("BEGIN EXCLUSIVE")
+        other.execute("UPDATE documents SET status = status")
+        start = time.monotonic()
+        response = client.get("/")
+        waited = time.monotonic() - start
+        assert response.status_code == 503 and "locked" in response.text
+        assert waited < 5, f"answered after {waited:.1f} s"
+    finally:
+        other.rollback()
+        other.close()
+    assert client.get("/").status_code == 200
+
+
 # ---- evidence -----------------------------------------------------------------------------------
 def _crop(client: TestClient, store: Store) -> tuple[int, str]:
     doc = pdf_id(store)

@@ -56,7 +56,7 @@ def test_out_of_range_ids_get_a_message(
 
 @pytest.mark.parametrize(
     "value",
-    ["9" * 5000, "１" * 5000, "9" * 30, "1e400", "x" * 5000, "９" * 4300 + ".5"],
+    ["9" * 5000, "１" * 5000, "9" * 30, "1e400", "x" * 5000, "９" * 4300 + ".5", "1\x002"],
 )
 def test_absurd_values_are_refused_with_a_message(
     client: TestClient, store: Store, value: str
