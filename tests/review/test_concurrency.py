@@ -11,6 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import re
 import threading
+import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from nianbao.db import Store
+from nianbao.db import StaleDecision, Store
 from nianbao.review.app import ReviewConfig, create_app
 from nianbao.runner import Pipeline
 from nianbao.settings import Settings
@@ -203,3 +204,49 @@ def test_eight_reviewer_processes_on_one_sqlite_file(db_path: Path, store: Store
     assert all(value == 100 + saved[0] for _, what, value in outcome if what == "stale")
     history = [r for r in store.reviews(doc) if r.field_path == FIELD]
     assert [(r.reviewer, r.new_value) for r in history] == [(f"process-{saved[0]}", 100 + saved[0])]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend_url(
+    request: pytest.FixtureRequest, db_path: Path, pipeline: Pipeline
+) -> tuple[str, int]:
+    """A database holding the seed: (its URL, the seed's document id)."""
+    if request.param == "sqlite":
+        with Store(str(db_path)) as store:
+            return str(db_path), seed_id(store)
+    url = str(request.getfixturevalue("pg_url"))
+    with Store(url) as store:
+        return url, store_document(pipeline, store, SEED)
+
+
+def test_a_decision_made_while_another_is_being_written_waits_and_is_stale(
+    backend_url: tuple[str, int],
+) -> None:
+    """The overlap forced: A's transaction is held open after it claimed the field; B, on
+    the version both saw, waits for A's lock and is then refused, not saved over A."""
+    url, doc = backend_url
+    inside, go = threading.Event(), threading.Event()
+
+    def hold(_session: object, _doc: int) -> None:
+        inside.set()
+        assert go.wait(20)
+
+    with Store(url) as a, Store(url) as b:
+        with ThreadPoolExecutor(2) as pool:
+            first = pool.submit(
+                a.apply_review, doc, FIELD, "correct", "a", new_value=5, seen_version=0,
+                then=hold, busy_timeout_s=20,
+            )  # fmt: skip
+            assert inside.wait(20)
+            second = pool.submit(
+                b.apply_review, doc, FIELD, "correct", "b", new_value=6, seen_version=0,
+                busy_timeout_s=20,
+            )  # fmt: skip
+            time.sleep(0.5)
+            assert not second.done()  # B waits for A's lock
+            go.set()
+            assert first.result(30).new_value == 5
+            with pytest.raises(StaleDecision) as refused:
+                second.result(30)
+        assert refused.value.value == 5 and refused.value.version == 1
+        assert [(r.reviewer, r.new_value) for r in a.reviews(doc)] == [("a", 5)]
