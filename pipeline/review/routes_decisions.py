@@ -12,9 +12,10 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 
 from ..db import StaleDecision
+from ..db.models import ReviewRow
 from . import queries
 from .context import ACTIONS, IdPath, ReviewContext, small_int
-from .decisions import DecisionError, decide
+from .decisions import DecisionError, decide, parse_value
 from .routes_pages import render_field
 from .security import SESSION_COOKIE
 
@@ -66,7 +67,12 @@ def router(ctx: ReviewContext) -> APIRouter:
                 busy_timeout_s=review.busy_timeout_s,
                 max_chars=review.max_value_chars,
             )
-        except StaleDecision as exc:  # another reviewer came first: show the field as it is now
+        except StaleDecision as exc:
+            repeated = _repeated(ctx, exc, action, value)
+            if repeated is not None:  # a double submit: the decision stands, say it is saved
+                target = ctx.field_url(document_id, path, flt, saved=repeated.id)
+                return RedirectResponse(target, status_code=303)
+            # another reviewer came first: show the field as it is now
             return render_field(ctx, request, document_id, path, flt, conflict=exc, status=409)
         except DecisionError as exc:
             target = ctx.field_url(document_id, path, flt, error=str(exc))
@@ -83,3 +89,24 @@ def router(ctx: ReviewContext) -> APIRouter:
         return RedirectResponse(ctx.field_url(*nxt, flt, saved=outcome.review.id), status_code=303)
 
     return api
+
+
+def _repeated(ctx: ReviewContext, exc: StaleDecision, action: str, typed: str) -> ReviewRow | None:
+    """The field's latest decision when it is this very decision by this reviewer (a form
+    sent twice: a double key press), else None."""
+    history = [r for r in ctx.store.reviews(exc.document_id) if r.field_path == exc.path]
+    if not history or exc.version != exc.seen + 1:  # only one decision came in between
+        return None
+    last = history[-1]
+    if last.reviewer != ctx.config.reviewer or last.action != action:
+        return None
+    if action == "correct":
+        try:
+            wanted = parse_value(
+                exc.path, last.previous_value, typed, ctx.settings.review.max_value_chars
+            )
+        except DecisionError:
+            return None
+        if wanted != last.new_value:
+            return None
+    return last

@@ -250,3 +250,25 @@ def test_a_decision_made_while_another_is_being_written_waits_and_is_stale(
                 second.result(30)
         assert refused.value.value == 5 and refused.value.version == 1
         assert [(r.reviewer, r.new_value) for r in a.reviews(doc)] == [("a", 5)]
+
+
+@pytest.mark.parametrize(
+    ("action", "value"), [("accept", ""), ("correct", "1"), ("unreadable", "")]
+)
+def test_a_form_sent_twice_is_one_decision_reported_saved_both_times(
+    client: TestClient, store: Store, action: str, value: str
+) -> None:
+    doc = seed_id(store)
+    url = f"/field/{doc}/{FIELD}"
+    csrf, version = _form(client, url)
+    data = {"csrf": csrf, "action": action, "value": value, "version": version}
+    first = client.post(url, data=data, follow_redirects=False)
+    second = client.post(url, data=data, follow_redirects=False)
+    assert first.status_code == second.status_code == 303
+    (review,) = store.reviews(doc)
+    assert f"saved={review.id}" in first.headers["location"]
+    assert f"saved={review.id}" in second.headers["location"]
+    # the same form with another value is not a repeat: it was decided on an old version
+    if action == "correct":
+        other = client.post(url, data={**data, "value": "2"})
+        assert other.status_code == 409 and len(store.reviews(doc)) == 1
