@@ -128,6 +128,9 @@ class Evidence:
                 source.close()
             if image is None:
                 raise EvidenceUnavailable(f"{doc.label}: no page {number}")
+            if self._verified.get(doc.id) != (path, _signature(path)):  # swapped while rendering
+                self._verified.pop(doc.id, None)
+                raise EvidenceUnavailable(f"{doc.label}: the file changed since it was read")
             self._pages[key] = image
             while len(self._pages) > self.review.page_cache:
                 self._pages.popitem(last=False)
