@@ -100,15 +100,13 @@ OFF_SITE = [
 ]
 
 
-@pytest.mark.parametrize("path", OFF_SITE)
-def test_the_token_redirect_never_leaves_the_site(
-    store: Store, settings: Settings, path: str
-) -> None:
+def test_the_token_redirect_never_leaves_the_site(store: Store, settings: Settings) -> None:
     app = create_app(store, settings, ReviewConfig("tester", "s3cret-token", ()))
     client = TestClient(app, base_url="http://10.0.0.5")
-    response = client.get(f"http://10.0.0.5{path}?token=s3cret-token", follow_redirects=False)
-    assert response.status_code == 303
-    _assert_same_site(response.headers["location"])
+    for path in OFF_SITE:
+        response = client.get(f"http://10.0.0.5{path}?token=s3cret-token", follow_redirects=False)
+        assert response.status_code == 303, path
+        _assert_same_site(response.headers["location"])
 
 
 def _assert_same_site(location: str) -> None:
