@@ -587,6 +587,10 @@ class ReviewSettings(_Section):
     page_cache: int = 4  # rendered pages kept in memory (moving between cells of one table)
     context_lines: int = 4  # text input: lines shown above and below the evidence line
     queue_limit: int = 500  # fields listed at once in the queue
+    # a decision waits this long for a database another program keeps locked, then is refused
+    # with a message (HTTP 503) instead of hanging
+    busy_timeout_s: float = 5.0
+    max_value_chars: int = 200  # a typed correction (or note) longer than this is refused
     # Queue filter -> the review reasons it selects (one ending in ":" is a prefix; one starting
     # with "method:" selects fields whose method starts with the rest).
     reason_groups: dict[str, list[str]] = {

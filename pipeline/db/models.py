@@ -115,6 +115,9 @@ class FieldRow(Base):
     reviewed_value: Mapped[Any] = mapped_column(JsonValue, nullable=True)
     reviewed_by: Mapped[str | None] = mapped_column(Text)
     reviewed_at: Mapped[datetime | None] = mapped_column(Stamp)
+    # How many decisions the field has had: a decision names the version it was made on and is
+    # refused (stale) when another came first (optimistic concurrency, db/review_write.py).
+    review_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     document: Mapped[Document] = relationship(back_populates="fields")
 
@@ -147,6 +150,16 @@ class ErrorRow(Base):
     code: Mapped[str] = mapped_column(String(64), index=True)
     message: Mapped[str] = mapped_column(Text)
     page: Mapped[int | None] = mapped_column(Integer)
+
+
+class InstanceRow(Base):
+    """One row: a random id made when the database was created. A review page checks it at
+    each write, so a database dropped and made anew under the same URL is not written to."""
+
+    __tablename__ = "instance"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    instance: Mapped[str] = mapped_column(String(32))
 
 
 class ReviewRow(Base):

@@ -29,9 +29,10 @@ from ..datamodel.base import Method
 from ..datamodel.record import CheckRecord, ReportField, ReportRecord, Semantic
 from ..errors import NianbaoError
 from .models import CheckRow, Document, ErrorRow, FieldRow, ReviewRow
+from .review_write import REVIEW_ACTIONS as REVIEW_ACTIONS
+from .review_write import Identity, identity, write_decision
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-REVIEW_ACTIONS = ("accept", "correct", "unreadable")
 
 
 class DatabaseError(NianbaoError):
@@ -367,57 +368,36 @@ class Store:
         new_value: Any = None,
         note: str | None = None,
         then: Callable[[Session, int], None] | None = None,
+        seen_version: int | None = None,
+        expected: Identity | None = None,
+        busy_timeout_s: float | None = None,
     ) -> ReviewRow:
         """Record one decision and update the field, in one transaction.
 
         accept: the current value is right; correct: `new_value` replaces it; unreadable: the
         source cannot be read (value becomes None). The field no longer needs review.
         `then(session, document_id)` runs inside the same transaction once the field is updated
-        (the review page re-runs the document's checks there)."""
-        if action not in REVIEW_ACTIONS:
-            raise ValueError(f"unknown review action {action!r}; one of {REVIEW_ACTIONS}")
-        if not reviewer:
-            raise ValueError("a review needs the reviewer's name")
-        if action == "correct" and new_value is None:
-            raise ValueError("`correct` needs the new value")
-        with self._sessions.begin() as session:
-            field = session.scalar(
-                select(FieldRow).where(FieldRow.document_id == document_id, FieldRow.path == path)
-            )
-            if field is None:
-                raise KeyError(f"document {document_id} has no field {path!r}")
-            previous = field.reviewed_value if field.review_action else field.value
-            value = {"accept": previous, "correct": new_value, "unreadable": None}[action]
-            stamp = _now()
-            review = ReviewRow(
-                document_id=document_id,
-                field_path=path,
-                action=action,
-                previous_value=previous,
-                new_value=value,
-                reviewer=reviewer,
-                note=note,
-                created_at=stamp,
-            )
-            session.add(review)
-            field.review_action = action
-            field.reviewed_value = value
-            field.reviewed_by = reviewer
-            field.reviewed_at = stamp
-            field.review_needed = False
-            session.flush()
-            left = session.scalar(
-                select(func.count())
-                .select_from(FieldRow)
-                .where(FieldRow.document_id == document_id, FieldRow.review_needed.is_(True))
-            )
-            doc = session.get(Document, document_id)
-            assert doc is not None  # the field's foreign key guarantees it
-            doc.fields_to_review = left or 0
-            doc.review_needed = bool(left)
-            if then is not None:
-                then(session, document_id)
-        return review
+        (the review page re-runs the document's checks there). `seen_version` (the field's
+        `review_version` the reviewer saw), `expected` (the database's `identity()` when the
+        page started) and `busy_timeout_s`: see db/review_write.py (StaleDecision,
+        DatabaseChanged, DatabaseBusy)."""
+        return write_decision(
+            self,
+            document_id,
+            path,
+            action,
+            reviewer,
+            new_value=new_value,
+            note=note,
+            seen_version=seen_version,
+            expected=expected,
+            busy_timeout_s=busy_timeout_s,
+            then=then,
+        )
+
+    def identity(self) -> Identity:
+        """Which database this is (instance id; SQLite file device and inode)."""
+        return identity(self)
 
     def reviews(self, document_id: int | None = None) -> list[ReviewRow]:
         with self._sessions() as session:

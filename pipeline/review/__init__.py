@@ -4,5 +4,8 @@ queries.py   the queue (fields needing review, worst first, by reason group and 
 decisions.py one decision = the store's review transaction + the document's checks re-run
 evidence.py  page images cropped around the evidence box, rendered from the stored source
 security.py  access token, CSRF tokens, host binding
-app.py       routes and templates (templates/)
+context.py   what the routes share (store, checks, evidence, CSRF, page rendering, URLs)
+routes_pages.py, routes_decisions.py, routes_evidence.py
+             the APIRouters: queue + field view, the decision POST, the images
+app.py       create_app: the routers composed with the access guard; templates in templates/
 """

@@ -9,6 +9,11 @@ relation clears its failed check at the moment it is saved, and an export shows 
 table checks (soft) are kept as extracted: the record does not keep the prose figures.
 
 No OCR runs again: the checks read only field values.
+
+A decision carries the field's `review_version` the reviewer saw: one made on an older version
+raises `StaleDecision` (the page answers 409 with the current value), and the store checks that
+the database is still the one the page opened (`DatabaseChanged`) and waits only a short time
+for a locked one (`DatabaseBusy`); see pipeline/db/review_write.py.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from ..datamodel.base import Feature
 from ..datamodel.record import CheckRecord, ReportField, ReportRecord
 from ..db import Store
 from ..db.models import CheckRow, Document, FieldRow, ReviewRow
+from ..db.review_write import Identity
 from ..db.store import apply_reviews, check_record
 from ..stages.checks import Checks
 from ..template.loader import Format
@@ -30,6 +36,8 @@ from ..textnorm import parse_number
 
 # Blocks whose fields are counts: a correction there must be a number.
 NUMERIC_BLOCKS = ("active_disclosure", "applications", "review_litigation")
+# Numbers a float holds exactly (and an int64 column in an export): beyond is a typing slip.
+LARGEST_NUMBER = 2**53
 
 
 class DecisionError(ValueError):
@@ -42,13 +50,25 @@ class Outcome:
     checks: list[CheckRecord]  # the document's checks after the decision
 
 
-def parse_value(path: str, current: object, typed: str) -> int | float | str:
+def parse_value(path: str, current: object, typed: str, max_chars: int = 200) -> int | float | str:
     """What the reviewer typed as the field's kind of value: a count in the tables (full-width
-    digits and Chinese numerals are read too), a number where the value was one, else text."""
+    digits and Chinese numerals are read too), a number where the value was one, else text.
+    Longer than `max_chars`, or a number beyond 2**53, is refused with a message."""
     text = typed.strip()
     if not text:
         raise DecisionError(f"{path}: type the correct value (or mark it unreadable)")
-    number = parse_number(text)
+    if "\x00" in text:  # PostgreSQL text cannot hold it; no report prints it
+        raise DecisionError(f"{path}: the value contains a NUL character")
+    if len(text) > max_chars:
+        raise DecisionError(
+            f"{path}: the value is {len(text)} characters long (at most {max_chars})"
+        )
+    try:
+        number = parse_number(text)
+    except ValueError:  # digits beyond what int() converts
+        raise DecisionError(f"{path}: {text[:20]}... is not a number a report holds") from None
+    if number is not None and not abs(number) < LARGEST_NUMBER:
+        raise DecisionError(f"{path}: {number:.3g} is larger than any number a report holds")
     numeric = path.split(".", 1)[0] in NUMERIC_BLOCKS or (
         isinstance(current, int | float) and not isinstance(current, bool)
     )
@@ -114,9 +134,20 @@ def decide(
     reviewer: str,
     typed: str = "",
     note: str | None = None,
+    *,
+    seen_version: int | None = None,
+    expected: Identity | None = None,
+    busy_timeout_s: float | None = None,
+    max_chars: int = 200,
 ) -> Outcome:
     """Save one decision (accept | correct | unreadable) and re-run the document's checks, in
-    one transaction."""
+    one transaction. StaleDecision, DatabaseChanged and DatabaseBusy pass through."""
+    if note is not None and "\x00" in note:
+        raise DecisionError(f"{path}: the note contains a NUL character")
+    if note is not None and len(note) > max_chars:
+        raise DecisionError(
+            f"{path}: the note is {len(note)} characters long (at most {max_chars})"
+        )
     with store.session() as session:
         row = session.scalar(
             select(FieldRow).where(FieldRow.document_id == document_id, FieldRow.path == path)
@@ -126,7 +157,7 @@ def decide(
     new_value = None
     if action == "correct":
         current = row.reviewed_value if row.review_action else row.value
-        new_value = parse_value(path, current, typed)
+        new_value = parse_value(path, current, typed, max_chars)
     try:
         review = store.apply_review(
             document_id,
@@ -136,6 +167,9 @@ def decide(
             new_value=new_value,
             note=note or None,
             then=_rerun_checks(checks),
+            seen_version=seen_version,
+            expected=expected,
+            busy_timeout_s=busy_timeout_s,
         )
     except (ValueError, KeyError) as exc:
         raise DecisionError(str(exc)) from exc

@@ -4,7 +4,9 @@ text lines around the evidence line.
 Only documents in the database are shown: a request names a document id and a page number (or
 a field path), both looked up there; the file read is the document's stored label, and only
 when its bytes still hash to the stored content hash (a moved or edited file is refused with
-a message, never shown in place of the one that was read). Pages are rendered on demand with
+a message, never shown in place of the one that was read). The hash is taken again whenever the
+file's size, mtime, inode or device differ from when it was last verified (a stat per request),
+and rendered pages of a file that changed are dropped. Pages are rendered on demand with
 the pipeline's own page sources (pipeline/engines/render.py) at the record's dpi, so evidence
 boxes (pixels at that dpi) land where the reading was; a few rendered pages are kept.
 
@@ -15,7 +17,9 @@ is drawn on the page as stored.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import stat
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,16 +56,21 @@ class Evidence:
         self.render = render
         self.review = review
         self._pages: OrderedDict[tuple[int, int], np.ndarray] = OrderedDict()
-        self._verified: dict[int, Path] = {}
+        # document id -> (file, the stat signature it had when its hash was checked)
+        self._verified: dict[int, tuple[Path, tuple[int, ...]]] = {}
         self._lock = Lock()
 
     # ---- the stored source --------------------------------------------------------------------
     def source_file(self, doc: Document) -> Path:
-        """The document's file, if it is still the one that was read."""
-        if doc.id in self._verified:
-            return self._verified[doc.id]
+        """The document's file, if it is still the one that was read (re-hashed whenever its
+        size, mtime, inode or device changed since the last check)."""
         path = Path(doc.label)
-        if not path.is_file():
+        signature = _signature(path)
+        known = self._verified.get(doc.id)
+        if known is not None and known == (path, signature):
+            return path
+        self._forget(doc.id)
+        if signature is None:
             if "!" in doc.label:
                 raise EvidenceUnavailable(
                     f"{doc.label}: an archive member; its pages are not shown (open the archive)"
@@ -72,14 +81,26 @@ class Evidence:
             )
         if sha256_file(path) != doc.content_hash:
             raise EvidenceUnavailable(f"{doc.label}: the file changed since it was read")
-        self._verified[doc.id] = path
+        if _signature(path) != signature:  # changed while hashing: check again next time
+            raise EvidenceUnavailable(f"{doc.label}: the file is changing; try again")
+        self._verified[doc.id] = (path, signature)
         return path
+
+    def _forget(self, document_id: int) -> None:
+        """Drop what was verified or rendered for a document whose file changed."""
+        with self._lock:
+            self._verified.pop(document_id, None)
+            for key in [k for k in self._pages if k[0] == document_id]:
+                del self._pages[key]
 
     # ---- text input ---------------------------------------------------------------------------
     def text_context(self, doc: Document, record: ReportRecord, line: int) -> TextContext:
         if record.source.input_kind != "text":
             raise EvidenceUnavailable(f"{doc.label}: no text lines for {record.source.input_kind}")
         data = self.source_file(doc).read_bytes()
+        if hashlib.sha256(data).hexdigest() != doc.content_hash:  # swapped since the check
+            self._forget(doc.id)
+            raise EvidenceUnavailable(f"{doc.label}: the file changed since it was read")
         lines = data.decode(record.source.encoding or "utf-8", errors="replace").splitlines()
         n = self.review.context_lines
         first = max(1, line - n)
@@ -93,11 +114,11 @@ class Evidence:
         if record.source.pages is not None and not 1 <= number <= record.source.pages:
             raise EvidenceUnavailable(f"{doc.label}: no page {number}")
         key = (doc.id, number)
+        path = self.source_file(doc)  # every time: a cached page of a swapped file is not shown
         with self._lock:
             if key in self._pages:
                 self._pages.move_to_end(key)
                 return self._pages[key]
-            path = self.source_file(doc)
             dpi = record.source.dpi or self.render.dpi
             settings = self.render.model_copy(update={"dpi": dpi, "use_text_layer": False})
             source = open_pages(path, settings)
@@ -107,6 +128,9 @@ class Evidence:
                 source.close()
             if image is None:
                 raise EvidenceUnavailable(f"{doc.label}: no page {number}")
+            if self._verified.get(doc.id) != (path, _signature(path)):  # swapped while rendering
+                self._verified.pop(doc.id, None)
+                raise EvidenceUnavailable(f"{doc.label}: the file changed since it was read")
             self._pages[key] = image
             while len(self._pages) > self.review.page_cache:
                 self._pages.popitem(last=False)
@@ -134,6 +158,17 @@ class Evidence:
         return _png(
             image, bbox, outline=self.review.highlight_px, max_width=self.review.page_max_px
         )
+
+
+def _signature(path: Path) -> tuple[int, ...] | None:
+    """What changes when a file is edited, replaced or moved over (None: not a regular file)."""
+    try:
+        st = path.stat()
+    except (OSError, ValueError):  # missing, unreadable, or a label no file system takes
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev)
 
 
 def _png(
