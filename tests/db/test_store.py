@@ -152,8 +152,10 @@ def test_reviews_update_the_field_keep_history_and_show_in_the_record(
     assert total.review.previous_value == 18
     assert reviewed.meta.title.value is None
     assert store.record(doc_id, reviewed=False) == seed_record
-    if seed_record.review.fields:
-        path = seed_record.review.fields[0]
+    decided = {"applications.new.total", "meta.title"}
+    waiting = [p for p in seed_record.review.fields if p not in decided]
+    if waiting:  # a flagged field no decision above touched
+        path = waiting[0]
         before = store.document(doc_id).fields_to_review
         store.apply_review(doc_id, path, "accept", "li")
         assert store.document(doc_id).fields_to_review == before - 1
