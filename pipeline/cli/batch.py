@@ -18,7 +18,8 @@ from rich.progress import (
 )
 
 from ..datamodel.record import ReportRecord
-from .app import ConfigOption, app, err
+from ..untrusted import console_text
+from .app import ConfigOption, app, err, error_line
 
 
 class _Bar:
@@ -45,7 +46,9 @@ class _Bar:
         if record.status.value == "failed":
             self.errors += 1
             codes = ", ".join(e.code for e in record.errors)
-            self.progress.console.print(f"[red]failed[/] {label}: {codes}", highlight=False)
+            self.progress.console.print(
+                f"[red]failed[/] {console_text(label)}: {codes}", highlight=False
+            )
         rate = self.pages / max(time.perf_counter() - self.t0, 1e-9)
         self.progress.update(self.task, advance=1, pages=self.pages, rate=rate, errors=self.errors)
 
@@ -84,7 +87,7 @@ def batch_command(
         settings = load_settings(config)
         store = Store(db or settings.db.url)
     except NianbaoError as exc:
-        err.print(f"[red]error:[/] {exc}")
+        error_line(exc)
         raise typer.Exit(2) from exc
     columns = (
         TextColumn("[progress.description]{task.description}"),
@@ -108,7 +111,7 @@ def batch_command(
                 progress=_Bar(progress),
             )
     except NianbaoError as exc:
-        err.print(f"[red]error:[/] {exc}")
+        error_line(exc)
         raise typer.Exit(2) from exc
     except KeyboardInterrupt:
         err.print("[yellow]interrupted[/]: finished documents are saved; rerun to resume")
@@ -124,7 +127,7 @@ def batch_command(
     summary.add_row("wall time", f"{stats.seconds:.1f} s ({rate:.2f} pages/s)")
     if stats.worker_peaks_mb:
         summary.add_row("peak worker memory", f"{max(stats.worker_peaks_mb):.0f} MB")
-    summary.add_row("database", store.url.split("@")[-1])
+    summary.add_row("database", console_text(store.url.split("@")[-1]))
     err.print(summary)
     if stats.failures:
         by_code = Counter(code for _, code, _ in stats.failures)

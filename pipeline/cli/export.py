@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from .app import app, err
+from ..untrusted import console_text
+from .app import app, err, error_line
 
 
 @app.command("export")
@@ -33,8 +34,8 @@ def export_command(
         kind = format_for(output, fmt)
         store = Store(db or load_settings().db.url)
     except (ValueError, NianbaoError) as exc:
-        err.print(f"[red]error:[/] {exc}")
+        error_line(exc)
         raise typer.Exit(2) from exc
     with store:
         n = export(store, output, kind, reviewed=not as_extracted)
-    err.print(f"{n} documents written to {output} ({kind})")
+    err.print(f"{n} documents written to {console_text(output)} ({kind})", highlight=False)

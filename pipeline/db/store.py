@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ..datamodel.base import Method
 from ..datamodel.record import CheckRecord, ReportField, ReportRecord, Semantic
 from ..errors import NianbaoError
+from ..untrusted import scrub, storable
 from .models import CheckRow, Document, ErrorRow, FieldRow, ReviewRow
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -166,7 +167,10 @@ class Store:
         """Write the document, its fields, checks and errors in ONE transaction; its id.
 
         A document already stored under (content_hash, config_hash) is kept as it is (the id
-        is returned) unless `replace`, which deletes it with its reviews and writes it anew."""
+        is returned) unless `replace`, which deletes it with its reviews and writes it anew.
+        Strings that are not storable text (lone surrogates) are scrubbed (nianbao.untrusted)."""
+        record, record_json = storable(record)
+        label = scrub(label) if label is not None else None
         with self._sessions.begin() as session:
             existing = self._find(session, content_hash, config_hash)
             if existing is not None:
@@ -174,7 +178,9 @@ class Store:
                     return existing
                 session.execute(delete(Document).where(Document.id == existing))
             try:
-                doc_id = self._insert(session, record, content_hash, config_hash, label, elapsed_ms)
+                doc_id = self._insert(
+                    session, record, record_json, content_hash, config_hash, label, elapsed_ms
+                )
                 session.flush()
             except IntegrityError:
                 # Another writer stored it between our check and our insert: theirs stands.
@@ -189,6 +195,7 @@ class Store:
         self,
         session: Session,
         record: ReportRecord,
+        record_json: str,
         content_hash: str,
         config_hash: str,
         label: str | None,
@@ -210,7 +217,7 @@ class Store:
             review_needed=record.review.needed,
             fields_to_review=len(record.review.fields),
             elapsed_ms=elapsed_ms,
-            record_json=record.model_dump_json(),
+            record_json=record_json,
             created_at=_now(),
         )
         session.add(doc)

@@ -34,6 +34,7 @@ from ..hashing import sha256_file
 from ..settings import IngestSettings, RenderSettings
 from ..template import Template
 from ..textnorm import clean_line, to_simplified
+from ..untrusted import escape_name
 
 # Magic numbers of page formats (read by the pages stage) and of formats nianbao does not read.
 _PAGE_MAGIC = {
@@ -81,7 +82,7 @@ class Ingest:
         try:
             return self._ingest(path)
         except Exception as exc:  # a parser bug on hostile input must not lose the record
-            doc = ReportDoc(source=Source(path=str(path), input_kind="text", pages=1))
+            doc = ReportDoc(source=Source(path=escape_name(str(path)), input_kind="text", pages=1))
             doc.fail(
                 self.name,
                 ErrorCode.ingest_error,
@@ -91,7 +92,7 @@ class Ingest:
             return doc
 
     def _ingest(self, path: Path) -> ReportDoc:
-        source = Source(path=str(path), input_kind="text", pages=1)
+        source = Source(path=escape_name(str(path)), input_kind="text", pages=1)
         doc = ReportDoc(source=source)
         try:
             kind = self._page_kind(path)
