@@ -77,15 +77,16 @@ def batch_command(
 ) -> None:
     """Process every document into the database; rerun to resume. Exit 1 if any failed."""
     from rich.table import Table
+    from sqlalchemy.exc import SQLAlchemyError
 
     from ..batch import run_batch
-    from ..db import Store
+    from ..db import open_store
     from ..errors import NianbaoError
     from ..settings import load_settings
 
     try:
         settings = load_settings(config)
-        store = Store(db or settings.db.url)
+        store = open_store(db or settings.db.url, write=True)
     except NianbaoError as exc:
         error_line(exc)
         raise typer.Exit(2) from exc
@@ -112,6 +113,9 @@ def batch_command(
             )
     except NianbaoError as exc:
         error_line(exc)
+        raise typer.Exit(2) from exc
+    except SQLAlchemyError as exc:  # the database failed under the batch (gone, full, locked)
+        error_line(f"{store.url.split('@')[-1]}: the database failed: {exc}".splitlines()[0])
         raise typer.Exit(2) from exc
     except KeyboardInterrupt:
         err.print("[yellow]interrupted[/]: finished documents are saved; rerun to resume")
