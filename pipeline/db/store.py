@@ -168,6 +168,8 @@ def check_database(url: str, *, write: bool) -> None:
         revision, tables = _inspect(probe)
         if write:
             _check_writable(probe, url)
+    except OperationalError as exc:  # cannot connect (server down, no such folder, locked)
+        raise DatabaseError(f"{shown}: cannot open the database: {_first_line(exc)}") from exc
     except (sqlite3.DatabaseError, SADatabaseError) as exc:
         raise NotADatabaseError(f"{shown}: cannot read the database: {_first_line(exc)}") from exc
     finally:
