@@ -94,7 +94,7 @@ def parse_number(text: str) -> int | float | None:
         return None
     if re.fullmatch(r"[+-]?\d+", text):
         return int(text)
-    if re.fullmatch(r"[+-]?\d*\.\d+", text):
+    if re.fullmatch(r"(?<!\d)[+-]?\d*\.\d+", text):  # (?<!\d): linear under .search too
         return float(text)
     if CN_NUMERAL.match(text):
         try:

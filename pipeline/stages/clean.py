@@ -28,7 +28,8 @@ from .base import Stage
 _SENTENCE = re.compile(r"[。；！？，,;]")
 _MD_BOLD = re.compile(r"\*\*(.+?)\*\*")
 _MD_BREAK = re.compile(r"<br\s*/?>", re.I)
-_MD_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+# possessive (*+): the classes alternate (space, |, :, -), nothing to give back; linear
+_MD_RULE = re.compile(r"^\s*+\|?\s*+:?-{2,}+:?\s*+(?:\|\s*+:?-{2,}+:?\s*+)*+\|?\s*+$")
 
 
 class CleanOptions(BaseModel):

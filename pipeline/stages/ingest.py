@@ -353,7 +353,7 @@ class Ingest:
         root = soup.body or soup
         lines: list[Line] = []
         for raw in root.get_text("").splitlines():
-            m = re.fullmatch(r"\s*\ufffctable:(\d+)\ufffc\s*", raw)
+            m = _TABLE_MARK_LINE.fullmatch(raw)
             if m:
                 lines.append(Line(id=len(lines) + 1, raw="", table_ref=int(m.group(1))))
             elif raw.strip():
@@ -379,8 +379,10 @@ class Ingest:
         return any(w in words for w in self.noise.html_drop_class_words)
 
 
+_TABLE_MARK_LINE = re.compile(r"(?<!\s)\s*\ufffctable:(\d+)\ufffc\s*")
 _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
-_PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$")
+# possessive (*+): the classes alternate (space, |, :, -), nothing to give back; linear
+_PIPE_RULE = re.compile(r"^\s*+\|?\s*+:?-{3,}+:?\s*+(?:\|\s*+:?-{3,}+:?\s*+)++\|?\s*+$")
 
 
 def _markdown_tables(raws: list[str]) -> bool:
