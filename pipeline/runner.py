@@ -94,7 +94,7 @@ class Pipeline:
         from .engines.ocr import build_ocr_engine
 
         engine = build_ocr_engine(self.settings.ocr)
-        self.assemble.engines["ocr"] = " ".join(f"{k}={v}" for k, v in engine.describe().items())
+        self.assemble.ocr_engine = " ".join(f"{k}={v}" for k, v in engine.describe().items())
         return engine
 
     def run(self, path: str | Path) -> ReportRecord:
