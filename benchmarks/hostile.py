@@ -1,6 +1,16 @@
-"""Hostile-input reliability figures (issue #8).
+"""Hostile-input reliability figures (issues #8 and #15).
 
     .venv/bin/python benchmarks/hostile.py [--timeout S] [--memory-mb M] [--keep DIR] [--mode M]
+                                           [--classes-only | --no-classes]
+
+Per class (`classes` in the output; issue #15): inputs tried, worst time, peak memory, crashes
+and lost documents, for every category of the hostile corpus and the inputs just under each
+`limits:` setting (each document in a child forked from one pipeline, so time and memory are
+its own), hostile file names through `batch` and every export (lost: a name whose bytes do not
+come back from its label; CSV cells left starting like a formula are counted too), bad
+databases through `batch` and `export` (crash: anything but exit 2 with one line; lost: the
+database file changed), and every regex against the adversarial runs of
+tests/reliability/regex_audit.py.
 
 Generates the hostile corpus (tests/reliability/hostile.py: >100 broken, encrypted, bomb,
 not-a-report ... inputs) plus a few good control documents into a fresh temporary directory,
@@ -169,13 +179,202 @@ def record_for(path: Path, records: dict[Path, dict[str, Any]]) -> dict[str, Any
     return None
 
 
+# ---- per class (#15) ---------------------------------------------------------------------------
+def _row(tried: int, worst_s: float, peak_mb: float | None, crashes: int, lost: int) -> dict:
+    return {
+        "inputs_tried": tried,
+        "worst_seconds": round(worst_s, 2),
+        "peak_memory_mb": None if peak_mb is None else round(peak_mb, 1),
+        "crashes": crashes,
+        "lost": lost,
+    }
+
+
+def classes_documents(top: Path, timeout: float, memory_mb: float) -> dict[str, dict]:
+    """Each hostile category and the just-under-limits inputs, one forked child per document."""
+    from nianbao.settings import load_settings
+
+    from tests.reliability.test_limits import _under_limits
+
+    groups: dict[str, list[Path]] = {}
+    for case in generate(top / "hostile"):
+        groups.setdefault(case.category, []).append(case.path)
+    groups["under_limits"] = list(_under_limits(top / "under").values())
+    out = top / "records"
+    out.mkdir(parents=True, exist_ok=True)
+    rows: dict[str, dict] = {}
+    n = 0
+    with ForkServer(load_settings()) as server:
+        for name, paths in groups.items():
+            worst, peak, crashes, lost = 0.0, 0.0, 0, 0
+            for path in paths:
+                n += 1
+                outcome = server.run(path, out / f"{n:04d}.json", timeout, memory_mb)
+                worst, peak = max(worst, outcome.seconds), max(peak, outcome.peak_mb)
+                crashes += int(outcome.crashed or bool(outcome.killed))
+                lost += int(outcome.record is None)
+            rows[name] = _row(len(paths), worst, peak, crashes, lost)
+    return rows
+
+
+def _cli(args: list[str], cwd: Path) -> tuple[int, str, float, float]:
+    """(exit code, stderr, seconds, peak MB of the child) of one nianbao command."""
+    code = (
+        "import resource, subprocess, sys, time\n"
+        "t0 = time.perf_counter()\n"
+        "p = subprocess.run([sys.executable, '-m', 'nianbao.cli', *sys.argv[1:]],"
+        " capture_output=True, text=True, errors='replace')\n"
+        "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
+        "sys.stderr.write(p.stderr)\n"
+        "print(p.returncode, time.perf_counter() - t0, peak)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], cwd=cwd, capture_output=True, text=True
+    )
+    rc, seconds, peak = done.stdout.split()
+    return int(rc), done.stderr, float(seconds), float(peak)
+
+
+def classes_names(top: Path) -> dict[str, dict]:
+    """Hostile file names and payloads through batch, a rerun, and JSONL/CSV/Parquet."""
+    import csv
+
+    import pyarrow.parquet as pq
+    from nianbao.untrusted import name_bytes
+
+    from tests.reliability.test_untrusted import NAME_PIECES, _hostile_folder
+
+    rng = __import__("random").Random(15)
+    names = list(
+        {b"".join(rng.choice(NAME_PIECES) for _ in range(rng.randint(1, 6))) for _ in range(40)}
+    )
+    folder = top / "names"
+    files = _hostile_folder(folder, names, '=HYPERLINK("http://x")[/b]')
+    db = f"sqlite:///{top / 'names.db'}"
+    worst, peak, crashes = 0.0, 0.0, 0
+    runs = [["batch", str(folder), "--db", db], ["batch", str(folder), "--db", db]]
+    runs += [["export", str(top / f"names.{s}"), "--db", db] for s in ("jsonl", "csv", "parquet")]
+    for args in runs:
+        rc, stderr, seconds, mb = _cli(args, top)
+        worst, peak = max(worst, seconds), max(peak, mb)
+        crashes += int(rc not in (0, 1) or "Traceback" in stderr or "MarkupError" in stderr)
+    want = set(files)
+    lines = (top / "names.jsonl").read_text(encoding="utf-8").splitlines()
+    got_jsonl = {name_bytes(json.loads(line)["source"]["path"]) for line in lines}
+    got_parquet = {name_bytes(x) for x in pq.read_table(top / "names.parquet")["label"].to_pylist()}
+    with (top / "names.csv").open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    formula = sum(
+        1
+        for r in rows
+        for c in r.values()
+        if c.startswith(("=", "+", "-", "@", "\t", "\r")) and not _is_number(c)
+    )
+    row = _row(len(files), worst, peak, crashes, len(want - got_jsonl) + len(want - got_parquet))
+    row["csv_formula_cells_left"] = formula
+    row["csv_rows"] = len(rows)
+    return {"file_names_and_payloads": row}
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def classes_databases(top: Path) -> dict[str, dict]:
+    """Each kind of bad database through batch and export: exit 2, one line, file unchanged."""
+    import sqlite3
+
+    from nianbao.db import Store
+
+    from tests.conftest import SEED
+
+    def good(path: Path) -> Path:
+        Store(str(path)).close()
+        return path
+
+    def sql(path: Path, statement: str) -> Path:
+        conn = sqlite3.connect(path)
+        with conn:
+            conn.execute(statement)
+        conn.close()
+        return path
+
+    folder = top / "dbs"
+    folder.mkdir(parents=True, exist_ok=True)
+    dbs = {
+        "future_schema": sql(good(folder / "f.db"), "UPDATE alembic_version SET version_num='9'"),
+        "missing_tables": sql(good(folder / "m.db"), "DROP TABLE reviews"),
+        "not_a_database": folder / "n.db",
+        "someone_elses": sql(folder / "o.db", "CREATE TABLE customers (id INTEGER)"),
+        "read_only": good(folder / "r.db"),
+    }
+    dbs["not_a_database"].write_bytes(b"PK\x03\x04 not a database" * 20)
+    worst, peak, crashes, lost, tried = 0.0, 0.0, 0, 0, 0
+    for kind, path in dbs.items():
+        url = f"sqlite:///file:{path}?mode=ro&uri=true" if kind == "read_only" else str(path)
+        before = _sha256(path)
+        for args in (
+            ["batch", str(SEED), "--db", url],
+            ["export", str(top / "x.jsonl"), "--db", url],
+        ):
+            if kind == "read_only" and args[0] == "export":
+                continue  # reading a read-only database is fine
+            tried += 1
+            rc, stderr, seconds, mb = _cli(args, top)
+            worst, peak = max(worst, seconds), max(peak, mb)
+            one_line = len([ln for ln in stderr.splitlines() if ln.strip()]) == 1
+            crashes += int(rc != 2 or not one_line)
+        lost += int(_sha256(path) != before)
+    return {"bad_databases": _row(tried, worst, peak, crashes, lost)}
+
+
+def classes_regex() -> dict[str, dict]:
+    import re
+
+    from tests.reliability.regex_audit import adversarial, all_patterns
+
+    patterns = all_patterns()
+    texts = list(adversarial(10_000))
+    worst = 0.0
+    for _, pattern in patterns:
+        compiled = re.compile(pattern)
+        for text in texts:
+            t0 = time.perf_counter()
+            compiled.search(text)
+            worst = max(worst, time.perf_counter() - t0)
+    row = _row(len(patterns) * len(texts), worst, None, 0, 0)
+    row["patterns"] = len(patterns)
+    return {"regex_10k_char_runs": row}
+
+
+def classes(timeout: float, memory_mb: float) -> dict[str, dict]:
+    top = Path(tempfile.mkdtemp(prefix="nianbao-classes-"))
+    try:
+        rows = classes_documents(top / "docs", timeout, memory_mb)
+        rows |= classes_names(top)
+        rows |= classes_databases(top)
+        rows |= classes_regex()
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per document")
     parser.add_argument("--memory-mb", type=float, default=3000.0, help="RSS per document")
     parser.add_argument("--mode", choices=["auto", "batch", "fork"], default="auto")
     parser.add_argument("--keep", type=Path, help="generate into this folder and keep it")
+    parser.add_argument("--classes-only", action="store_true", help="only the per-class table")
+    parser.add_argument("--no-classes", action="store_true", help="leave the per-class table out")
     args = parser.parse_args()
+    if args.classes_only:
+        print(json.dumps({"classes": classes(args.timeout, args.memory_mb)}, indent=2))
+        return
 
     top = args.keep or Path(tempfile.mkdtemp(prefix="nianbao-hostile-"))
     corpus, out = top / "corpus", top / "out"
@@ -256,6 +455,8 @@ def main() -> None:
     }
     if "batch_exit" in stats:
         report["batch"] = {k: v for k, v in stats.items() if k.startswith("batch_")}
+    if not args.no_classes:
+        report["classes"] = classes(args.timeout, args.memory_mb)
     print(json.dumps(report, ensure_ascii=False, indent=2))
     if args.keep is None:
         shutil.rmtree(top, ignore_errors=True)

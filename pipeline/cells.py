@@ -87,6 +87,12 @@ def is_value_cell(text: str, *, blank_ok: bool) -> bool:
     return bool(_number().match(t)) or t in _na_tokens()
 
 
+# More digits than a float holds exactly is no count or amount of a report; such a cell is read
+# as text (flagged) rather than as a number nothing downstream can store (int("9" * 5000)
+# raises; float(10 ** 400) overflows).
+MAX_DIGITS = 15
+
+
 def read_cell(text: str) -> tuple[Value, Semantic]:
     t = _normalised(text)
     if not t:
@@ -95,6 +101,8 @@ def read_cell(text: str) -> tuple[Value, Semantic]:
         return None, Semantic.not_applicable
     if _number().match(t):
         num = re.sub(f"(?:{_units()})$", "", t).replace(",", "")
+        if sum(c.isdigit() for c in num) > MAX_DIGITS:
+            return t, Semantic.text  # not a count: one flagged field (not_a_number), no raise
         value: int | float = float(num) if "." in num else int(num)
         if isinstance(value, float) and value.is_integer() and "." not in t:
             value = int(value)

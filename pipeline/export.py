@@ -1,6 +1,12 @@
 """Records out of the database: JSONL (one record per line, exactly as stored, with review
 decisions applied unless asked not to), CSV and Parquet (one row per field: the long table a
-spreadsheet or a dataframe wants). Everything streams: documents are read 100 at a time."""
+spreadsheet or a dataframe wants). Everything streams: documents are read 100 at a time.
+
+CSV is for spreadsheets, so its text cells are neutralised against formula injection as OWASP
+recommends (CSV Injection): a text cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage
+return gets a leading `'`, which Excel and LibreOffice show as text and do not evaluate. Numbers
+are not text: a numeric value (also the `value` column of a field whose value is a number, such
+as -3) is written as the number. JSONL and Parquet keep every value raw."""
 
 from __future__ import annotations
 
@@ -68,6 +74,24 @@ def field_rows(doc: Document, record: ReportRecord) -> Iterator[dict[str, Any]]:
         }
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: Any) -> Any:
+    """A CSV cell a spreadsheet will not evaluate: text starting like a formula gets a `'`."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
+
+
+def _csv_row(row: dict[str, Any], numeric_value: bool) -> dict[str, Any]:
+    """Every text cell neutralised; the `value` text of a numeric field is the number itself."""
+    return {
+        key: cell if key == "value" and numeric_value else neutralise(cell)
+        for key, cell in row.items()
+    }
+
+
 def _text(value: Any) -> str | None:
     return None if value is None else str(value)
 
@@ -97,7 +121,9 @@ def _csv(records: Iterator[tuple[Document, ReportRecord]], out: Path) -> int:
         writer = csv.DictWriter(fh, fieldnames=COLUMNS)
         writer.writeheader()
         for doc, record in records:
-            writer.writerows(field_rows(doc, record))
+            writer.writerows(
+                _csv_row(row, row["value_num"] is not None) for row in field_rows(doc, record)
+            )
             n += 1
     return n
 

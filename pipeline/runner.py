@@ -64,7 +64,7 @@ class Pipeline:
         self.settings = settings or load_settings()
         self.strict = os.environ.get(STRICT_ENV) == "1" if strict is None else strict
         s, t = self.settings, load_template()
-        self.ingest = Ingest(s.ingest, s.render, t)
+        self.ingest = Ingest(s.ingest, s.render, t, s.limits)
         self._sections = Sections(Sections.options_from(s), t)
         self.stages: list[Stage[Any]] = [
             ReadPages(ReadPages.options_from(s), self._build_ocr),
@@ -94,7 +94,7 @@ class Pipeline:
         from .engines.ocr import build_ocr_engine
 
         engine = build_ocr_engine(self.settings.ocr)
-        self.assemble.engines["ocr"] = " ".join(f"{k}={v}" for k, v in engine.describe().items())
+        self.assemble.ocr_engine = " ".join(f"{k}={v}" for k, v in engine.describe().items())
         return engine
 
     def run(self, path: str | Path) -> ReportRecord:

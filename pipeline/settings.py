@@ -414,9 +414,12 @@ class RenderSettings(_Section):
     # Hostile input (issue #8): limits checked before anything big is decoded, so a bomb costs
     # nothing.
     max_pages: int = 200  # pages after this are not read (error `too_many_pages`)
-    # an image (frame) larger than this is refused before decoding (100 MP; A4 at 600 dpi is 35)
-    max_image_pixels: int = 100000000
-    max_page_pixels: int = 100000000  # a PDF page larger than this at `dpi` is not rendered
+    # an image (frame) larger than this is refused before decoding; a PDF page larger than this
+    # at `dpi` is not rendered (nor its blank-page thumbnail). 30 MP: A4 at 550 dpi. Measured
+    # (#15, one worker, paddle): 3.9 MP 1.4 GB, 10 MP 2.1 GB, 20 MP 2.5 GB, 40 MP 2.8 GB peak;
+    # so the worst case under the limit stays inside batch.memory_limit_mb (3000)
+    max_image_pixels: int = 30000000
+    max_page_pixels: int = 30000000
     # a PDF stream inflating past this (256 MiB) is a decompression bomb
     max_stream_bytes: int = 268435456
     blank_dpi: int = 24  # a page needing OCR is first looked at this small to skip blank pages
@@ -545,6 +548,25 @@ class DbSettings(_Section):
     url: str = "sqlite:///nianbao.db"
 
 
+class LimitsSettings(_Section):
+    """Work bounded by input size (issue #15): each limit is checked before the work it bounds,
+    and was set by measuring the worst input just under it (benchmarks/hostile.py)."""
+
+    # a line longer than this is skipped (kept, marked noise, error `line_too_long`): no stage
+    # reads it. Real pages have lines of up to ~60,000 characters (HTML without block tags)
+    max_line_chars: int = 200000
+    # a table row (a text line split at tabs or |, an HTML <tr>) keeps at most this many cells;
+    # the statutory tables have at most 9 value columns
+    max_row_cells: int = 200
+    # an HTML page with more elements than this (counted on the raw text, before parsing) is
+    # refused (`html_too_large`); real report pages have a few thousand
+    max_html_elements: int = 60000
+    # `nianbao extract`: a document taking longer than this gets a `failed` record (`timeout`)
+    # and the next one runs; checked between Python steps (a running OCR call finishes first).
+    # null: no limit. `batch` has its own (batch.timeout_s), enforced by killing the worker
+    extract_timeout_s: float | None = 900
+
+
 class BatchSettings(_Section):
     """`nianbao batch`: workers, isolation and streaming (pipeline/batch/)."""
 
@@ -627,6 +649,7 @@ class Settings(_Section):
     confidence: ConfidenceSettings = Field(default_factory=ConfidenceSettings)
     db: DbSettings = Field(default_factory=DbSettings)
     batch: BatchSettings = Field(default_factory=BatchSettings)
+    limits: LimitsSettings = Field(default_factory=LimitsSettings)
     review: ReviewSettings = Field(default_factory=ReviewSettings)
     sections: SectionSettings = Field(default_factory=SectionSettings)
     calibration: CalibrationSettings = Field(default_factory=CalibrationSettings)

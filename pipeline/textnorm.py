@@ -90,11 +90,11 @@ def enumerator_value(token: str | None) -> int | None:
 def parse_number(text: str) -> int | float | None:
     """An Arabic or Chinese numeral ('18', '3.5', '两', '十九', '一百二十') as a number."""
     text = text.translate(_FULLWIDTH_DIGITS).replace(",", "").strip()
-    if not text:
+    if not text or sum(c.isdigit() for c in text) > 15:  # no count has more digits than a float
         return None
     if re.fullmatch(r"[+-]?\d+", text):
         return int(text)
-    if re.fullmatch(r"[+-]?\d*\.\d+", text):
+    if re.fullmatch(r"(?<!\d)[+-]?\d*\.\d+", text):  # (?<!\d): linear under .search too
         return float(text)
     if CN_NUMERAL.match(text):
         try:

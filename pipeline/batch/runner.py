@@ -121,7 +121,9 @@ def run_batch(
                 record, content_hash, config_hash, label=label, elapsed_ms=elapsed_ms,
                 replace=replace,
             )  # fmt: skip
-        except SQLAlchemyError as exc:  # this document's rows, not the database, were refused
+        except (SQLAlchemyError, ValueError) as exc:  # this document's rows were refused
+            # the fallback record is built from scrubbed text (failure_record), so it cannot
+            # be refused for the same reason; the database itself failing ends the batch
             message = f"{label}: the database refused the record: {type(exc).__name__}: {exc}"
             record = failure_record(
                 settings, label, content_hash, ErrorCode.db_write_failed, message

@@ -27,6 +27,7 @@ from typing import IO
 
 from ..datamodel.base import ErrorCode
 from ..hashing import sha256_file
+from ..untrusted import escape_name
 
 ARCHIVE_SUFFIXES = (".zip", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz")
 _SAFE_SUFFIX = re.compile(r"^\.[a-z0-9]{1,10}$")
@@ -91,16 +92,17 @@ def _walk(folder: Path, suffixes: Sequence[str]) -> list[Path | Item]:
             try:
                 target = path.resolve(strict=True)
             except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (3.11)
-                out.append(
-                    _failed(str(path), ErrorCode.not_found, f"{path}: broken symlink ({exc})")
-                )
+                label = escape_name(str(path))
+                out.append(_failed(label, ErrorCode.not_found, f"{label}: broken symlink ({exc})"))
                 continue
             if not target.is_relative_to(root):
+                label = escape_name(str(path))
                 out.append(
                     _failed(
-                        str(path),
+                        label,
                         ErrorCode.symlink_outside_input,
-                        f"{path}: symlink to {target}, outside the input folder; not followed",
+                        f"{label}: symlink to {escape_name(str(target))}, outside the input "
+                        "folder; not followed",
                     )
                 )
                 continue
@@ -148,7 +150,7 @@ def items(
 
 
 def _file_item(path: Path) -> Item:
-    label = str(path)
+    label = escape_name(str(path))
     try:
         if path.exists() and not path.is_file():  # a FIFO would block the read forever
             return _failed(
@@ -172,7 +174,7 @@ def _archive_items(
     try:
         for name, size, stream in _members(archive, suffixes, read=True):
             found += 1
-            label = f"{archive}!{name}"
+            label = f"{escape_name(str(archive))}!{escape_name(name)}"
             if stream is None:
                 yield _failed(
                     label,
@@ -188,13 +190,11 @@ def _archive_items(
                 yield _copy(stream, label, _suffix(name), workdir, max_bytes)
     except (OSError, zipfile.BadZipFile, tarfile.TarError, EOFError, RuntimeError) as exc:
         found += 1
-        yield _failed(
-            str(archive), ErrorCode.corrupt_archive, f"{archive}: cannot read the archive: {exc}"
-        )
+        label = escape_name(str(archive))
+        yield _failed(label, ErrorCode.corrupt_archive, f"{label}: cannot read the archive: {exc}")
     if not found:
-        yield _failed(
-            str(archive), ErrorCode.no_report_in_archive, f"{archive}: no report file inside"
-        )
+        label = escape_name(str(archive))
+        yield _failed(label, ErrorCode.no_report_in_archive, f"{label}: no report file inside")
 
 
 def _copy(stream: IO[bytes], label: str, suffix: str, workdir: Path, max_bytes: int) -> Item:

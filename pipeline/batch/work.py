@@ -25,6 +25,8 @@ from ..datamodel.document import ReportDoc
 from ..datamodel.record import ReportRecord, Source
 from ..runner import Pipeline
 from ..settings import Settings
+from ..untrusted import record_json as _record_json
+from ..untrusted import scrub
 
 _THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_THREAD_LIMIT")
 _PIPELINES: dict[tuple[str, int], Pipeline] = {}
@@ -122,7 +124,7 @@ def run_task(settings: Settings, threads: int, task: Task) -> Outcome:
         assert task.path is not None
         record = _run(pipeline, Path(task.path), task.label)
     elapsed = (time.perf_counter() - t0) * 1000
-    record_json, pages = record.model_dump_json(), record.source.pages or 0
+    record_json, pages = _record_json(record), record.source.pages or 0
     del record
     release_memory(settings)
     return Outcome(
@@ -152,11 +154,15 @@ def _run(pipeline: Pipeline, path: Path, label: str) -> ReportRecord:
 
 
 def relabel(record: ReportRecord, path: str, label: str) -> None:
-    """Name the document by its label wherever the worker's file path appears."""
+    """Name the document by its label wherever the worker's file path appears (as given, or
+    as ingest escaped it)."""
+    from ..untrusted import escape_name
+
     record.source.path = label
+    shown = escape_name(path)
     if path != label:
         for error in record.errors:
-            error.message = error.message.replace(path, label)
+            error.message = error.message.replace(path, label).replace(shown, label)
 
 
 def failure_record(
@@ -166,7 +172,8 @@ def failure_record(
     crashed worker, an unreadable archive member): the same shape as any failed record."""
     from ..stages.assemble import Assemble
 
-    doc = ReportDoc(source=Source(path=label, sha256=content_hash or None))
-    doc.fail("batch", code, message, fatal=True)
+    # never fails the way the document did: the label and message are storable text
+    doc = ReportDoc(source=Source(path=scrub(label), sha256=content_hash or None))
+    doc.fail("batch", code, scrub(message), fatal=True)
     engines = {"nianbao": __version__}
     return Assemble(settings.digest(), engines)(doc)

@@ -14,6 +14,7 @@ from ..datamodel.record import ReportRecord
 from ..errors import NianbaoError
 from ..runner import Pipeline
 from ..settings import load_settings
+from ..untrusted import console_text, record_json
 
 app = typer.Typer(
     help="Turn 政府信息公开工作年度报告 into verified, machine-readable records.",
@@ -56,7 +57,7 @@ STATUS_STYLE = {"ok": "green", "partial": "yellow", "failed": "red"}
 
 
 def dump_record(record: ReportRecord) -> str:
-    return record.model_dump_json(indent=2)
+    return record_json(record, indent=2)
 
 
 def summary_line(record: ReportRecord) -> str:
@@ -65,14 +66,19 @@ def summary_line(record: ReportRecord) -> str:
     failed = sum(1 for c in record.checks if c.passed is False and c.severity == "hard")
     parts = [
         f"[{STATUS_STYLE[record.status.value]}]{record.status.value}[/]",
-        record.source.path,
-        f"{meta.agency.value or '?'} {meta.year.value or '?'}",
+        console_text(record.source.path),
+        console_text(f"{meta.agency.value or '?'} {meta.year.value or '?'}"),
         f"template {record.template.version}",
         f"{failed} failed checks",
         f"{flagged} fields to review",
     ]
-    parts += [f"[red]{e.code}[/]: {e.message}" for e in record.errors]
+    parts += [f"[red]{e.code}[/]: {console_text(e.message)}" for e in record.errors]
     return " · ".join(parts)
+
+
+def error_line(exc: BaseException | str) -> None:
+    """One `error:` line on stderr; the message is untrusted (paths, URLs): escaped."""
+    err.print(f"[red]error:[/] {console_text(exc)}", highlight=False)
 
 
 def build_pipeline(config: Path | None) -> Pipeline:
@@ -80,5 +86,5 @@ def build_pipeline(config: Path | None) -> Pipeline:
     try:
         return Pipeline(load_settings(config))
     except NianbaoError as exc:
-        err.print(f"[red]error:[/] {exc}")
+        error_line(exc)
         raise typer.Exit(2) from exc

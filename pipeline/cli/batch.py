@@ -18,7 +18,8 @@ from rich.progress import (
 )
 
 from ..datamodel.record import ReportRecord
-from .app import ConfigOption, app, err
+from ..untrusted import console_text
+from .app import ConfigOption, app, err, error_line
 
 
 class _Bar:
@@ -45,7 +46,9 @@ class _Bar:
         if record.status.value == "failed":
             self.errors += 1
             codes = ", ".join(e.code for e in record.errors)
-            self.progress.console.print(f"[red]failed[/] {label}: {codes}", highlight=False)
+            self.progress.console.print(
+                f"[red]failed[/] {console_text(label)}: {codes}", highlight=False
+            )
         rate = self.pages / max(time.perf_counter() - self.t0, 1e-9)
         self.progress.update(self.task, advance=1, pages=self.pages, rate=rate, errors=self.errors)
 
@@ -74,17 +77,18 @@ def batch_command(
 ) -> None:
     """Process every document into the database; rerun to resume. Exit 1 if any failed."""
     from rich.table import Table
+    from sqlalchemy.exc import SQLAlchemyError
 
     from ..batch import run_batch
-    from ..db import Store
+    from ..db import open_store
     from ..errors import NianbaoError
     from ..settings import load_settings
 
     try:
         settings = load_settings(config)
-        store = Store(db or settings.db.url)
+        store = open_store(db or settings.db.url, write=True)
     except NianbaoError as exc:
-        err.print(f"[red]error:[/] {exc}")
+        error_line(exc)
         raise typer.Exit(2) from exc
     columns = (
         TextColumn("[progress.description]{task.description}"),
@@ -108,7 +112,10 @@ def batch_command(
                 progress=_Bar(progress),
             )
     except NianbaoError as exc:
-        err.print(f"[red]error:[/] {exc}")
+        error_line(exc)
+        raise typer.Exit(2) from exc
+    except SQLAlchemyError as exc:  # the database failed under the batch (gone, full, locked)
+        error_line(f"{store.url.split('@')[-1]}: the database failed: {exc}".splitlines()[0])
         raise typer.Exit(2) from exc
     except KeyboardInterrupt:
         err.print("[yellow]interrupted[/]: finished documents are saved; rerun to resume")
@@ -124,7 +131,7 @@ def batch_command(
     summary.add_row("wall time", f"{stats.seconds:.1f} s ({rate:.2f} pages/s)")
     if stats.worker_peaks_mb:
         summary.add_row("peak worker memory", f"{max(stats.worker_peaks_mb):.0f} MB")
-    summary.add_row("database", store.url.split("@")[-1])
+    summary.add_row("database", console_text(store.url.split("@")[-1]))
     err.print(summary)
     if stats.failures:
         by_code = Counter(code for _, code, _ in stats.failures)

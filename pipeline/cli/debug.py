@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from ..errors import InputError
+from ..untrusted import console_text
 from .app import ConfigOption, app, build_pipeline, err
 
 
@@ -27,15 +28,15 @@ def debug(
     from ..debug import debug_page
 
     if not file.is_file():
-        err.print(f"{file}: no such file")
+        err.print(console_text(f"{file}: no such file"))
         raise typer.Exit(2)
     out = output or Path(f"{file.stem}-p{page}.png")
     try:
         image = debug_page(build_pipeline(config), file, page)
     except InputError as exc:
-        err.print(str(exc))
+        err.print(console_text(exc))
         raise typer.Exit(1) from exc
     if not cv2.imwrite(str(out), cv2.cvtColor(image, cv2.COLOR_RGB2BGR)):
-        err.print(f"{out}: could not write the image")
+        err.print(console_text(f"{out}: could not write the image"))
         raise typer.Exit(1)
-    err.print(f"{out}: page {page} of {file}")
+    err.print(console_text(f"{out}: page {page} of {file}"))

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from .app import ConfigOption, app, build_pipeline, err
+from .app import ConfigOption, app, build_pipeline, error_line
 
 
 @app.command("eval")
@@ -31,7 +31,7 @@ def evaluate_command(
 
     pairs = list(truth_files(directory))
     if not pairs:
-        err.print(f"[red]error:[/] {directory}: no <name>.truth.json files found")
+        error_line(f"{directory}: no <name>.truth.json files found")
         raise typer.Exit(2)
     pipeline = build_pipeline(config)
     results = []

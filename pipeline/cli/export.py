@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from .app import app, err
+from ..untrusted import console_text
+from .app import app, err, error_line
 
 
 @app.command("export")
@@ -24,17 +25,23 @@ def export_command(
     ] = False,
 ) -> None:
     """Export stored records: JSONL = one record per line; CSV/Parquet = one row per field."""
-    from ..db import Store
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from ..db import open_store
     from ..errors import NianbaoError
     from ..export import export, format_for
     from ..settings import load_settings
 
     try:
         kind = format_for(output, fmt)
-        store = Store(db or load_settings().db.url)
+        store = open_store(db or load_settings().db.url, write=False)
     except (ValueError, NianbaoError) as exc:
-        err.print(f"[red]error:[/] {exc}")
+        error_line(exc)
         raise typer.Exit(2) from exc
-    with store:
-        n = export(store, output, kind, reviewed=not as_extracted)
-    err.print(f"{n} documents written to {output} ({kind})")
+    try:
+        with store:
+            n = export(store, output, kind, reviewed=not as_extracted)
+    except (SQLAlchemyError, NianbaoError) as exc:
+        error_line(f"{store.url.split('@')[-1]}: cannot read the records: {exc}".splitlines()[0])
+        raise typer.Exit(2) from exc
+    err.print(f"{n} documents written to {console_text(output)} ({kind})", highlight=False)

@@ -2,13 +2,66 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from ..datamodel.base import ErrorCode
+from ..datamodel.record import ReportRecord
+from ..runner import Pipeline
+from ..untrusted import escape_name
 from .app import ConfigOption, app, build_pipeline, dump_record, err, summary_line
+
+
+class _DocumentTimeout(BaseException):
+    """Raised into the pipeline by the alarm; a BaseException, so no stage's `except
+    Exception` turns it into a stage error."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float | None) -> Iterator[None]:
+    """SIGALRM after `seconds` (main thread, POSIX): the running document is abandoned."""
+    usable = seconds and hasattr(signal, "setitimer")
+    if not usable or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(_signum: int, _frame: object) -> None:
+        raise _DocumentTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, float(seconds or 0))
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def run_limited(pipeline: Pipeline, path: Path) -> ReportRecord:
+    """One document under `limits.extract_timeout_s`: past it, a `failed` record (`timeout`)
+    instead of a hang; the next document runs as usual."""
+    from ..batch.work import failure_record
+
+    limit = pipeline.settings.limits.extract_timeout_s
+    try:
+        with _time_limit(limit):
+            return pipeline.run(path)
+    except _DocumentTimeout:
+        label = escape_name(str(path))
+        return failure_record(
+            pipeline.settings,
+            label,
+            "",
+            ErrorCode.timeout,
+            f"{label}: stopped after {limit} s (limits.extract_timeout_s)",
+        )
 
 
 @app.command()
@@ -32,7 +85,7 @@ def extract(
         out_dir.mkdir(parents=True, exist_ok=True)
     any_failed = False
     for path in files:
-        record = pipeline.run(path)
+        record = run_limited(pipeline, path)
         any_failed |= record.status.value == "failed"
         if output is not None:
             output.write_text(dump_record(record), encoding="utf-8")

@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from .app import ConfigOption, app, err
+from ..untrusted import console_text
+from .app import ConfigOption, app, err, error_line
 
 
 @app.command("review")
@@ -45,13 +46,15 @@ def review_command(
         require_token_for(bind, token, settings.review.loopback_hosts)
         store = Store(db or settings.db.url)
     except (AccessError, NianbaoError) as exc:
-        err.print(f"[red]error:[/] {exc}")
+        error_line(exc)
         raise typer.Exit(2) from exc
     name = reviewer or getpass.getuser()
     allowed = (*settings.review.loopback_hosts, bind)
     application = create_app(store, settings, ReviewConfig(name, token, allowed))
     listen = port or settings.review.port
     shown = f"[{bind}]" if ":" in bind else bind
-    err.print(f"review page: http://{shown}:{listen}/  (reviewer {name}; Ctrl-C stops)")
+    err.print(
+        console_text(f"review page: http://{shown}:{listen}/  (reviewer {name}; Ctrl-C stops)")
+    )
     with store:
         uvicorn.run(application, host=bind, port=listen, log_level="warning")

@@ -240,7 +240,9 @@ class ErrorCode(StrEnum):
     mojibake_repaired = "mojibake_repaired"
     garbled_text = "garbled_text"
     html_too_deep = "html_too_deep"
+    html_too_large = "html_too_large"  # more elements than limits.max_html_elements (#15)
     table_too_large = "table_too_large"
+    line_too_long = "line_too_long"  # one line over limits.max_line_chars: skipped (#15)
     ingest_error = "ingest_error"
     corrupt_pdf = "corrupt_pdf"
     truncated_pdf = "truncated_pdf"

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from ..template import load_template
 from .base import BBox, ErrorCode, Features, Method
 
-SCHEMA_VERSION = "1.2"  # 1.2: agency features, meta.page_header; prose figure features and reasons
+SCHEMA_VERSION = "1.2"  # 1.2: agency and prose features and reasons, html_too_large, line_too_long
 
 Value = int | float | str | None
 Severity = Literal["hard", "soft"]

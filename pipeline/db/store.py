@@ -11,24 +11,32 @@ loaded, read the ones you need through the methods here.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, delete, event, func, insert, select
+from alembic.script.revision import ResolutionError
+from alembic.util import CommandError
+from sqlalchemy import Engine, create_engine, delete, event, func, insert, inspect, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
+from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..datamodel.base import Method
 from ..datamodel.record import CheckRecord, ReportField, ReportRecord, Semantic
 from ..errors import NianbaoError
-from .models import CheckRow, Document, ErrorRow, FieldRow, ReviewRow
+from ..untrusted import scrub, storable
+from .models import Base, CheckRow, Document, ErrorRow, FieldRow, ReviewRow
 from .review_write import REVIEW_ACTIONS as REVIEW_ACTIONS
 from .review_write import Identity, identity, write_decision
 
@@ -37,6 +45,29 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 class DatabaseError(NianbaoError):
     """The database cannot be opened or used; the message names the URL and the problem."""
+
+
+class NotADatabaseError(DatabaseError):
+    """The file is not an SQLite database, or the database holds tables that are not ours."""
+
+
+class FutureSchemaError(DatabaseError):
+    """The database was written by a newer nianbao (a schema revision this one does not know)."""
+
+
+class MissingTablesError(DatabaseError):
+    """The schema says it is current but tables are missing (dropped, or a damaged copy)."""
+
+
+class ReadOnlyDatabaseError(DatabaseError):
+    """A command that writes was given a database it cannot write to."""
+
+
+class NoDatabaseError(DatabaseError):
+    """A command that only reads was given a database that does not exist or is empty."""
+
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 def database_url(url_or_path: str) -> str:
@@ -83,9 +114,126 @@ def migrate(engine: Engine) -> None:
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")  # ON DELETE CASCADE needs it
-    cur.execute("PRAGMA journal_mode=WAL")  # readers (the review page) alongside the batch
+    # readers (the review page) alongside the batch; a read-only file stays as it is
+    with contextlib.suppress(sqlite3.OperationalError):
+        cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable at each commit's end
     cur.close()
+
+
+def _sqlite_file(url: str) -> Path | None:
+    """The file of an SQLite URL (None: in memory, or not SQLite)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    name = parsed.database
+    if name.startswith("file:"):  # a URI filename (?uri=true)
+        name = name[5:].split("?", 1)[0]
+    return Path(name)
+
+
+def _inspect(engine: Engine) -> tuple[str | None, set[str]]:
+    """(alembic revision, table names) of a database, read without writing anything."""
+    with engine.connect() as conn:
+        tables = set(inspect(conn).get_table_names())
+        revision = None
+        if "alembic_version" in tables:
+            revision = MigrationContext.configure(conn).get_current_revision()
+    return revision, tables - {"alembic_version"}
+
+
+def check_database(url: str, *, write: bool) -> None:
+    """Refuse, before anything is written, a database nianbao must not use; one typed
+    DatabaseError naming the problem. `write`: the command will write (batch, review)."""
+    shown = _safe(url)
+    path = _sqlite_file(url)
+    if path is not None:
+        if not path.exists():
+            if write:
+                return  # a new database: created and migrated by Store
+            raise NoDatabaseError(f"{shown}: no such database file")
+        if not path.is_file():
+            raise NotADatabaseError(f"{shown}: not a file (a folder or device)")
+        with path.open("rb") as fh:
+            magic = fh.read(len(SQLITE_MAGIC))
+        if magic and magic != SQLITE_MAGIC:
+            raise NotADatabaseError(f"{shown}: not an SQLite database (the file starts {magic!r})")
+        # read-only; `immutable` also keeps SQLite from creating -wal/-shm files beside it
+        # (only when there is no WAL to read: a live batch's last commits may be in it)
+        wal = path.with_name(path.name + "-wal").exists()
+        uri = f"file:{quote(str(path.absolute()))}?mode=ro" + ("" if wal else "&immutable=1")
+        probe = create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True))
+    else:
+        probe = create_engine(url)
+    try:
+        revision, tables = _inspect(probe)
+        if write:
+            _check_writable(probe, url)
+    except OperationalError as exc:  # cannot connect (server down, no such folder, locked)
+        raise DatabaseError(f"{shown}: cannot open the database: {_first_line(exc)}") from exc
+    except (sqlite3.DatabaseError, SADatabaseError) as exc:
+        raise NotADatabaseError(f"{shown}: cannot read the database: {_first_line(exc)}") from exc
+    finally:
+        probe.dispose()
+    scripts = ScriptDirectory.from_config(_alembic_config())
+    head = scripts.get_current_head()
+    if revision is not None:
+        try:
+            scripts.get_revision(revision)
+        except (CommandError, ResolutionError) as exc:
+            raise FutureSchemaError(
+                f"{shown}: schema revision {revision!r} is not one this nianbao knows (its "
+                f"newest is {head!r}): written by a newer nianbao; upgrade nianbao to use it"
+            ) from exc
+    elif tables:
+        raise NotADatabaseError(
+            f"{shown}: not a nianbao database (it holds tables {', '.join(sorted(tables)[:5])} "
+            "and no nianbao schema); nothing was written"
+        )
+    elif not write:
+        raise NoDatabaseError(f"{shown}: an empty database, no nianbao records in it")
+    if revision == head:
+        missing = set(Base.metadata.tables) - tables
+        if missing:
+            raise MissingTablesError(
+                f"{shown}: tables missing from a current nianbao schema: "
+                f"{', '.join(sorted(missing))} (a damaged copy?); nothing was written"
+            )
+
+
+def _check_writable(probe: Engine, url: str) -> None:
+    """Raise ReadOnlyDatabaseError when writing would fail: a read-only file or URI (SQLite),
+    a read-only transaction or no INSERT right (PostgreSQL). Writes nothing."""
+    shown = _safe(url)
+    if probe.dialect.name == "sqlite":
+        path = _sqlite_file(url)
+        assert path is not None
+        ro_uri = "mode=ro" in url
+        if ro_uri or not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+            raise ReadOnlyDatabaseError(f"{shown}: the database is read-only; nothing was written")
+        return
+    with probe.connect() as conn:
+        read_only = conn.exec_driver_sql("SHOW transaction_read_only").scalar()
+        if read_only == "on":
+            raise ReadOnlyDatabaseError(f"{shown}: a read-only database; nothing was written")
+        if "documents" in set(inspect(conn).get_table_names()):
+            allowed = conn.exec_driver_sql(
+                "SELECT has_table_privilege('documents', 'INSERT')"
+            ).scalar()
+            if not allowed:
+                raise ReadOnlyDatabaseError(f"{shown}: no right to write the documents table")
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def open_store(url: str, *, write: bool = True) -> Store:
+    """The Store for a URL or SQLite path after `check_database`: a typed DatabaseError
+    (NotADatabaseError, FutureSchemaError, MissingTablesError, ReadOnlyDatabaseError,
+    NoDatabaseError) names the problem, and nothing has been written. Commands turn it into
+    exit code 2 and one line."""
+    return Store(url, check=True, write=write)
 
 
 def _now() -> datetime:
@@ -125,9 +273,13 @@ def _field_row(document_id: int, path: str, f: ReportField) -> dict[str, Any]:
 class Store:
     """One database. Thread-safe for reading; the batch runner writes from one process."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, check: bool = True, write: bool = True) -> None:
+        """Open (and migrate) the database; `check` refuses a bad one first (check_database),
+        `write` False for a command that only reads (a missing database is then an error)."""
         self.url = database_url(url)
         try:
+            if check:
+                check_database(self.url, write=write)
             kwargs: dict[str, Any] = {}
             if self.url.startswith("sqlite"):
                 # Wait for another writer's transaction instead of failing at once.
@@ -137,7 +289,9 @@ class Store:
                 event.listen(self.engine, "connect", _sqlite_pragmas)
             migrate(self.engine)
         except (ArgumentError, OperationalError, ModuleNotFoundError) as exc:
-            raise DatabaseError(f"{_safe(self.url)}: cannot open the database: {exc}") from exc
+            raise DatabaseError(
+                f"{_safe(self.url)}: cannot open the database: {_first_line(exc)}"
+            ) from exc
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def close(self) -> None:
@@ -167,7 +321,10 @@ class Store:
         """Write the document, its fields, checks and errors in ONE transaction; its id.
 
         A document already stored under (content_hash, config_hash) is kept as it is (the id
-        is returned) unless `replace`, which deletes it with its reviews and writes it anew."""
+        is returned) unless `replace`, which deletes it with its reviews and writes it anew.
+        Strings that are not storable text (lone surrogates) are scrubbed (nianbao.untrusted)."""
+        record, record_json = storable(record)
+        label = scrub(label) if label is not None else None
         with self._sessions.begin() as session:
             existing = self._find(session, content_hash, config_hash)
             if existing is not None:
@@ -175,7 +332,9 @@ class Store:
                     return existing
                 session.execute(delete(Document).where(Document.id == existing))
             try:
-                doc_id = self._insert(session, record, content_hash, config_hash, label, elapsed_ms)
+                doc_id = self._insert(
+                    session, record, record_json, content_hash, config_hash, label, elapsed_ms
+                )
                 session.flush()
             except IntegrityError:
                 # Another writer stored it between our check and our insert: theirs stands.
@@ -190,6 +349,7 @@ class Store:
         self,
         session: Session,
         record: ReportRecord,
+        record_json: str,
         content_hash: str,
         config_hash: str,
         label: str | None,
@@ -211,7 +371,7 @@ class Store:
             review_needed=record.review.needed,
             fields_to_review=len(record.review.fields),
             elapsed_ms=elapsed_ms,
-            record_json=record.model_dump_json(),
+            record_json=record_json,
             created_at=_now(),
         )
         session.add(doc)

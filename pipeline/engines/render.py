@@ -292,19 +292,25 @@ class PdfSource:
         finally:
             page.close()
 
+    def _check_size(self, index: int, w_pt: float, h_pt: float) -> None:
+        """A page over `max_page_pixels` at the render dpi is refused before any rendering,
+        the blank-page thumbnail included (a tiny blank PDF may declare a huge page box)."""
+        scale = self.settings.dpi / 72
+        pixels = w_pt * scale * h_pt * scale
+        if pixels > self.settings.max_page_pixels:
+            raise InputError(
+                ErrorCode.page_too_large,
+                f"{self.path}: page {index + 1} is {w_pt:.0f} x {h_pt:.0f} pt, "
+                f"{pixels:.3g} pixels at {self.settings.dpi} dpi "
+                f"(limit {self.settings.max_page_pixels}); not rendered",
+            )
+
     def _render(self, index: int) -> np.ndarray:
         page = self.pdf[index]
         try:
             w_pt, h_pt = page.get_size()
             scale = self.settings.dpi / 72
-            pixels = w_pt * scale * h_pt * scale
-            if pixels > self.settings.max_page_pixels:
-                raise InputError(
-                    ErrorCode.page_too_large,
-                    f"{self.path}: page {index + 1} is {w_pt:.0f} x {h_pt:.0f} pt, "
-                    f"{pixels:.3g} pixels at {self.settings.dpi} dpi "
-                    f"(limit {self.settings.max_page_pixels}); not rendered",
-                )
+            self._check_size(index, w_pt, h_pt)
             # rev_byteorder: RGB rather than pdfium's native BGR
             bitmap = page.render(scale=scale, rev_byteorder=True)
             image: np.ndarray = bitmap.to_numpy()[:, :, :3].copy()
@@ -317,6 +323,7 @@ class PdfSource:
 
         page = self.pdf[index]
         try:
+            self._check_size(index, *page.get_size())
             bitmap = page.render(scale=self.settings.blank_dpi / 72, grayscale=True)
             grey: np.ndarray = np.asarray(bitmap.to_numpy()).reshape(bitmap.height, -1)
             return grey[:, : bitmap.width].copy()

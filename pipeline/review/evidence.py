@@ -33,6 +33,7 @@ from ..engines.render import open_pages
 from ..errors import NianbaoError
 from ..hashing import sha256_file
 from ..settings import RenderSettings, ReviewSettings
+from ..untrusted import name_path
 
 if TYPE_CHECKING:
     import numpy as np
@@ -64,7 +65,7 @@ class Evidence:
     def source_file(self, doc: Document) -> Path:
         """The document's file, if it is still the one that was read (re-hashed whenever its
         size, mtime, inode or device changed since the last check)."""
-        path = Path(doc.label)
+        path = name_path(doc.label)  # a non-UTF-8 file name is found again from its label
         signature = _signature(path)
         known = self._verified.get(doc.id)
         if known is not None and known == (path, signature):

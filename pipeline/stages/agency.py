@@ -35,7 +35,10 @@ _SPACE = re.compile(r"[\s\u3000\xa0]+")
 _NAME_CHARS = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f（）()]+$")
 # Markup and page chrome around a name or a title: HTML tags, markdown headings and emphasis,
 # bullets, book-title marks and quotes.
-_MARKUP = re.compile(r"<[^>]{0,40}>|^#+|\*\*|[•·●◆■□▪★☆\-—_]+$|^[•·●◆■□▪★☆\-—_]+")
+# (a trailing run is matched from its first character only: linear on a line of dashes)
+_MARKUP = re.compile(
+    r"<[^>]{0,40}>|^#+|\*\*|(?<![•·●◆■□▪★☆\-—_])[•·●◆■□▪★☆\-—_]+$|^[•·●◆■□▪★☆\-—_]+"
+)
 _QUOTES = "《》〈〉<>“”\"'‘’「」『』【】[]"
 # "(以下简称“镜湖区税务局”)": an alias, masked so that a name runs on across it.
 _ALIAS = re.compile(r"[（(](?:以下简称|以下称|下称|简称)[^（）()]{0,30}[）)]")
@@ -46,7 +49,7 @@ YEAR = re.compile(
     r"(?<!\d)(?P<y>\d{4}|[〇零○一二三四五六七八九]{4})(?!\d)\s*(?:年度?|(?=政府|信息|政务))"
 )
 _SENTENCE_PUNCT = re.compile(r"[，。；;,！？!?]")
-_SEPARATORS = re.compile(r".*[:：|｜_>»›＞\-—]")
+_SEPARATORS = re.compile(r"^.*[:：|｜_>»›＞\-—]")  # used with .match; ^: linear in .search
 
 
 class Source(IntEnum):

@@ -38,6 +38,19 @@ class Assemble:
     def __init__(self, config_hash: str, engines: dict[str, str]) -> None:
         self.engines = engines
         self.config_hash = config_hash
+        # the OCR engine's description once it is built (lazily, by the first page needing
+        # OCR); a record names it only when OCR ran on that document, so a record does not
+        # depend on what its worker processed before
+        self.ocr_engine: str | None = None
+
+    def _engines(self, doc: ReportDoc) -> dict[str, str]:
+        from .pages import BLANK_NOTE
+
+        engines = dict(self.engines)
+        ocr_ran = any(p.source == "ocr" and not p.note.endswith(BLANK_NOTE) for p in doc.pages)
+        if ocr_ran and self.ocr_engine is not None:
+            engines["ocr"] = self.ocr_engine
+        return engines
 
     def __call__(self, doc: ReportDoc) -> ReportRecord:
         record = ReportRecord(
@@ -47,7 +60,7 @@ class Assemble:
             template=doc.template,
             provenance=Provenance(
                 nianbao_version=__version__,
-                engines=self.engines,
+                engines=self._engines(doc),
                 config_hash=self.config_hash,
                 timings_ms={k: round(v, 2) for k, v in doc.timings_ms.items()},
             ),

@@ -19,8 +19,9 @@ import re
 from pydantic import BaseModel, ConfigDict
 from rapidfuzz import fuzz
 
+from ..datamodel.base import ErrorCode
 from ..datamodel.document import Line, ReportDoc, Slot
-from ..settings import CleanSettings, HeadingSettings, Settings
+from ..settings import CleanSettings, HeadingSettings, LimitsSettings, Settings
 from ..template import Template
 from ..textnorm import clean_line, match_key, split_enumerator
 from .base import Stage
@@ -28,7 +29,8 @@ from .base import Stage
 _SENTENCE = re.compile(r"[。；！？，,;]")
 _MD_BOLD = re.compile(r"\*\*(.+?)\*\*")
 _MD_BREAK = re.compile(r"<br\s*/?>", re.I)
-_MD_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+# possessive (*+): the classes alternate (space, |, :, -), nothing to give back; linear
+_MD_RULE = re.compile(r"^\s*+\|?\s*+:?-{2,}+:?\s*+(?:\|\s*+:?-{2,}+:?\s*+)*+\|?\s*+$")
 
 
 class CleanOptions(BaseModel):
@@ -36,6 +38,7 @@ class CleanOptions(BaseModel):
 
     clean: CleanSettings
     headings: HeadingSettings  # a heading is never navigation: the heading match decides
+    max_line_chars: int = LimitsSettings().max_line_chars  # longer lines are skipped
 
 
 class Clean(Stage[CleanOptions]):
@@ -63,11 +66,25 @@ class Clean(Stage[CleanOptions]):
 
     @classmethod
     def options_from(cls, settings: Settings) -> CleanOptions:
-        return CleanOptions(clean=settings.clean, headings=settings.headings)
+        return CleanOptions(
+            clean=settings.clean,
+            headings=settings.headings,
+            max_line_chars=settings.limits.max_line_chars,
+        )
 
     def __call__(self, doc: ReportDoc) -> ReportDoc:
         markdown = doc.source.media_type == "text/markdown"
+        limit = self.options.max_line_chars
         for line in doc.lines:
+            if len(line.raw) > limit:  # one absurd line costs itself, not the stages after
+                line.text, line.noise = "", "too_long"
+                doc.fail(
+                    self.name,
+                    ErrorCode.line_too_long,
+                    f"{doc.source.path}: line {line.id} has {len(line.raw)} characters, over "
+                    f"the limit of {limit}; skipped",
+                )
+                continue
             line.text = self._normalise(line.raw, markdown)
             if markdown and _MD_RULE.match(line.raw):
                 line.noise = "markdown_rule"

@@ -22,7 +22,7 @@ from ..template import Template
 from ..textnorm import enumerator_value, match_key, split_enumerator
 from .base import Stage
 
-_TRAILING = re.compile(r"[:：。.]+$")
+_TRAILING = re.compile(r"(?<![:：。.])[:：。.]+$")  # from a run's start only: linear
 
 
 @dataclass(frozen=True)

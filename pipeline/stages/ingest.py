@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, CData, NavigableString, PageElement, Tag
 from charset_normalizer import from_bytes
 
 from ..cells import is_value_cell
@@ -31,9 +31,10 @@ from ..datamodel.document import CellObs, Line, ReportDoc, Slot, Table, TableRow
 from ..datamodel.record import Source
 from ..errors import InputError
 from ..hashing import sha256_file
-from ..settings import IngestSettings, RenderSettings
+from ..settings import IngestSettings, LimitsSettings, RenderSettings
 from ..template import Template
 from ..textnorm import clean_line, to_simplified
+from ..untrusted import escape_name
 
 # Magic numbers of page formats (read by the pages stage) and of formats nianbao does not read.
 _PAGE_MAGIC = {
@@ -69,9 +70,14 @@ class Ingest:
     writes = frozenset({Slot.source, Slot.lines, Slot.source_tables})
 
     def __init__(
-        self, settings: IngestSettings, render: RenderSettings, template: Template
+        self,
+        settings: IngestSettings,
+        render: RenderSettings,
+        template: Template,
+        limits: LimitsSettings | None = None,
     ) -> None:
         self.settings = settings
+        self.limits = limits or LimitsSettings()
         self.noise = template.noise
         self.pdf_suffixes = render.pdf_suffixes
         self.image_suffixes = render.image_suffixes
@@ -81,7 +87,7 @@ class Ingest:
         try:
             return self._ingest(path)
         except Exception as exc:  # a parser bug on hostile input must not lose the record
-            doc = ReportDoc(source=Source(path=str(path), input_kind="text", pages=1))
+            doc = ReportDoc(source=Source(path=escape_name(str(path)), input_kind="text", pages=1))
             doc.fail(
                 self.name,
                 ErrorCode.ingest_error,
@@ -91,7 +97,7 @@ class Ingest:
             return doc
 
     def _ingest(self, path: Path) -> ReportDoc:
-        source = Source(path=str(path), input_kind="text", pages=1)
+        source = Source(path=escape_name(str(path)), input_kind="text", pages=1)
         doc = ReportDoc(source=source)
         try:
             kind = self._page_kind(path)
@@ -320,7 +326,19 @@ class Ingest:
 
     # ---- HTML -------------------------------------------------------------------------------
     def _html_lines(self, html: str) -> tuple[list[Line], list[Table], list[int]]:
-        """Lines and tables of a web page, and the ids of tables cut at `max_table_cells`."""
+        """Lines and tables of a web page, and the ids of tables cut at `max_table_cells`.
+
+        Linear in the page: elements are counted on the raw text before parsing
+        (`limits.max_html_elements`), and the tree is never edited in place (bs4's insert and
+        extract search the parent's children: quadratic on a page of 50,000 <p>); one walk
+        writes the text, skipping chrome and standing a mark in for each top-level table."""
+        elements = len(_ELEMENT_START.findall(html))
+        if elements > self.limits.max_html_elements:
+            raise InputError(
+                ErrorCode.html_too_large,
+                f"{elements} HTML elements, over the limit of {self.limits.max_html_elements}; "
+                "refused before parsing",
+            )
         soup = BeautifulSoup(html, "lxml")
         depth = _depth(soup, self.settings.max_html_depth)
         if depth > self.settings.max_html_depth:
@@ -328,31 +346,35 @@ class Ingest:
                 ErrorCode.html_too_deep,
                 f"HTML nested more than {self.settings.max_html_depth} elements deep; refused",
             )
-        for tag in soup.find_all(self.noise.html_drop_tags):
-            tag.decompose()
+        drop = set(self.noise.html_drop_tags)
+        skipped: set[int] = set()  # ids of chrome elements: left out with everything inside
         for tag in soup.find_all(True):
-            if isinstance(tag, Tag) and tag.attrs is not None and self._is_chrome(tag):
-                tag.decompose()
+            if isinstance(tag, Tag) and (
+                tag.name in drop or (tag.attrs is not None and self._is_chrome(tag))
+            ):
+                skipped.add(id(tag))
+        for tag in [t for t in soup.find_all(True) if id(t) in skipped]:
+            if isinstance(tag, Tag) and tag.find_parent("table") is not None:
+                tag.decompose()  # chrome inside a table cell: its rows must not read it
         tables: list[Table] = []
         cut: list[int] = []
+        marks: dict[int, str] = {}  # id of a top-level table -> its mark line
         for element in soup.find_all("table"):
             if not isinstance(element, Tag) or element.find_parent("table") is not None:
                 continue  # nested tables are read as part of their outer table's cells
+            if any(id(p) in skipped for p in (element, *element.parents)):
+                continue
             tid = len(tables) + 1
-            rows, complete = _html_rows(element, self.settings.max_table_cells)
+            rows, complete = _html_rows(element, self.settings.max_table_cells, self.limits)
             tables.append(Table(id=tid, source="html", rows=rows))
             if not complete:
                 cut.append(tid)
-            element.replace_with(NavigableString(f"\n{TABLE_MARK.format(tid)}\n"))
-        for br in soup.find_all("br"):
-            br.replace_with("\n")
-        for tag in soup.find_all(self.noise.html_block_tags):
-            tag.insert_before("\n")
-            tag.insert_after("\n")
+            marks[id(element)] = f"\n{TABLE_MARK.format(tid)}\n"
         root = soup.body or soup
+        text = _page_text(root, skipped, marks, set(self.noise.html_block_tags))
         lines: list[Line] = []
-        for raw in root.get_text("").splitlines():
-            m = re.fullmatch(r"\s*\ufffctable:(\d+)\ufffc\s*", raw)
+        for raw in text.splitlines():
+            m = _TABLE_MARK_LINE.fullmatch(raw)
             if m:
                 lines.append(Line(id=len(lines) + 1, raw="", table_ref=int(m.group(1))))
             elif raw.strip():
@@ -378,8 +400,42 @@ class Ingest:
         return any(w in words for w in self.noise.html_drop_class_words)
 
 
+_ELEMENT_START = re.compile(r"<[A-Za-z]")
+
+
+def _page_text(root: Tag, skipped: set[int], marks: dict[int, str], blocks: set[str]) -> str:
+    """The text `get_text("")` would give after dropping the skipped elements, replacing each
+    marked table by its mark and each <br> by a newline and surrounding block elements with
+    newlines; in one walk, without editing the tree."""
+    out: list[str] = []
+    stack: list[PageElement | str] = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str) and not isinstance(node, NavigableString):
+            out.append(node)  # a closing newline pushed below
+        elif isinstance(node, Tag):
+            if id(node) in skipped:
+                continue
+            if id(node) in marks:
+                out.append(marks[id(node)])
+                continue
+            if node.name == "br":
+                out.append("\n")
+                continue
+            block = node.name in blocks and node is not root
+            if block:
+                out.append("\n")
+                stack.append("\n")
+            stack.extend(reversed(node.contents))
+        elif type(node) in (NavigableString, CData):  # what get_text reads (no comments)
+            out.append(str(node))
+    return "".join(out)
+
+
+_TABLE_MARK_LINE = re.compile(r"(?<!\s)\s*\ufffctable:(\d+)\ufffc\s*")
 _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
-_PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$")
+# possessive (*+): the classes alternate (space, |, :, -), nothing to give back; linear
+_PIPE_RULE = re.compile(r"^\s*+\|?\s*+:?-{3,}+:?\s*+(?:\|\s*+:?-{3,}+:?\s*+)++\|?\s*+$")
 
 
 def _markdown_tables(raws: list[str]) -> bool:
@@ -402,7 +458,9 @@ def _depth(root: Tag, limit: int) -> int:
     return deepest
 
 
-def _html_rows(table: Tag, max_cells: int) -> tuple[list[TableRow], bool]:
+def _html_rows(
+    table: Tag, max_cells: int, limits: LimitsSettings | None = None
+) -> tuple[list[TableRow], bool]:
     """Expand rowspan/colspan into a grid (at most `max_cells` cells), one TableRow per grid row;
     the flag says whether the whole table fitted.
 
@@ -413,9 +471,10 @@ def _html_rows(table: Tag, max_cells: int) -> tuple[list[TableRow], bool]:
     origin = 0
     complete = True
     trs = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+    max_row_cells = (limits or LimitsSettings()).max_row_cells
     for r, tr in enumerate(trs):
         c = 0
-        for td in tr.find_all(["td", "th"], recursive=False):
+        for td in tr.find_all(["td", "th"], recursive=False)[:max_row_cells]:
             while (r, c) in grid:
                 c += 1
             origin += 1

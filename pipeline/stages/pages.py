@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
@@ -31,6 +30,7 @@ from ..engines.render import PageInput, open_pages
 from ..engines.tables.reader import GridReader
 from ..errors import InputError
 from ..settings import GridSettings, PrepareSettings, RenderSettings, Settings
+from ..untrusted import name_path
 from .base import Stage
 
 if TYPE_CHECKING:
@@ -89,7 +89,7 @@ class ReadPages(Stage[PagesOptions]):
     def __call__(self, doc: ReportDoc) -> ReportDoc:
         if doc.source.input_kind not in PAGE_KINDS:
             return doc
-        path = Path(doc.source.path)
+        path = name_path(doc.source.path)  # the label ingest escaped, back to the name
         for timings in (self.preparer.timings, self.grids.timings):
             timings.update(dict.fromkeys(timings, 0.0))
         try:

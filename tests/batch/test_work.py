@@ -9,6 +9,8 @@ from pathlib import Path
 
 from nianbao.settings import PaddleOcrSettings, Settings
 
+from tests.conftest import SEED
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -40,3 +42,17 @@ def test_a_worker_sets_its_thread_counts_before_building_the_pipeline() -> None:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == ["1", "1"]
+
+
+def test_a_records_engines_do_not_depend_on_what_the_worker_ran_before(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """provenance.engines names the OCR engine only for a document OCR read: a text report
+    gets the same record before and after its worker built the OCR engine for a scan."""
+    from nianbao.runner import Pipeline
+
+    pipeline = Pipeline(settings)
+    before = pipeline.run(SEED).provenance.engines
+    pipeline.assemble.ocr_engine = "engine=paddle (built for an earlier scan)"
+    after = pipeline.run(SEED).provenance.engines
+    assert before == after and "ocr" not in after

@@ -709,7 +709,7 @@ def generate(root: Path) -> list[Hostile]:
             + b"</body></html>"
         ),
         "markup",
-        {"html_too_deep"},
+        {"html_too_deep", "html_too_large"},  # more elements than max_html_elements, too
     )
     spans = "".join(
         "<tr>" + '<td rowspan="100000" colspan="100000">1</td>' * 20 + "</tr>" for _ in range(50)
@@ -734,7 +734,46 @@ def generate(root: Path) -> list[Hostile]:
         {"not_a_report", "garbled_text"},
     )
     add("text/many-short-lines.txt", ("一\n" * 300_000).encode(), "long_text", {"too_large"})
+
+    # over the #15 limits (limits: in configs/default.yaml): refused or skipped, never slow
+    lines = seed.splitlines()
+    half = len(lines) // 2
+    add(
+        "bounds/one-line-over-the-limit.txt",
+        "\n".join([*lines[:half], "政府信息公开" * 40_000, *lines[half:]]).encode(),
+        "bounds",
+        {"line_too_long"},
+        BAD,
+        "one 240,000-character line: skipped, the rest read",
+    )
+    add(
+        "bounds/too-many-elements.html",
+        ("<html><body>" + "<span>x</span>" * 70_000 + "</body></html>").encode(),
+        "bounds",
+        {"html_too_large"},
+    )
+    add(
+        "bounds/huge-page-box.pdf",
+        blank_pdf_with_box(14_400, 14_400),
+        "bounds",
+        {"page_too_large"},
+        note="a 553-byte blank PDF whose page is 200 x 200 inches: refused before any rendering",
+    )
     return cases
+
+
+def blank_pdf_with_box(width_pt: float, height_pt: float) -> bytes:
+    """A PDF of one blank page of the given size (pdfium writes it)."""
+    import io
+
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument.new()
+    pdf.new_page(width_pt, height_pt)
+    out = io.BytesIO()
+    pdf.save(out)
+    pdf.close()
+    return out.getvalue()
 
 
 def controls(root: Path) -> list[Path]:

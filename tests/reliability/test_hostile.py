@@ -43,6 +43,7 @@ FAST = [
     "huge_image",
     "pdf_bomb",
     "blank",
+    "bounds",
     "encoding",
     "bad_image",
     "binary",
