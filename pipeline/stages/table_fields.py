@@ -566,6 +566,8 @@ class TableFields(Stage[TableFieldsOptions]):
         quality, _, fmt, decoder, decoding = min(
             found, key=lambda f: (f[0][2], f is not labels_format)
         )  # fewer failed relations, then the labels' format
+        if not any(seg.label for seg in decoding.segments):
+            return None  # no label names any row: the template's order alone is no table
         spec = decoder.spec
         doubtful = decoder.doubtful(decoding)
         out: dict[str, ReportField] = {}

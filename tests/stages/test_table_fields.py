@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 from nianbao.datamodel.base import Feature, Method
 from nianbao.datamodel.document import (
     CellObs,
@@ -182,3 +184,31 @@ def test_a_2021_table_whose_split_cell_breaks_its_sums_stays_2021(
     assert reading.format == "2021" and doc.template.version == "2021"
     overdue = doc.fields["applications.other.overdue_correction.total"]
     assert overdue.value == 51 and not overdue.features.get(Feature.not_in_format)
+
+
+def test_rows_of_numbers_no_label_names_are_not_decoded_into_a_table(
+    settings: Settings, template: Template
+) -> None:
+    """A sheet of random numbers (a header 列1 … 列6) that the sections put where a statutory
+    table would be: no label names any row, so the template's order alone does not make it
+    table 二 or 三 (and the document is then no report, not a report of made-up figures)."""
+    rng = random.Random(3)
+    rows = [
+        TableRow(
+            label_cells=[],
+            cells=[CellObs(raw=str(rng.randint(0, 99999))) for _ in range(6)],
+            line_ids=[],
+        )
+        for _ in range(40)
+    ]
+    for kind in ("active_disclosure", "applications"):
+        table = Table(
+            id=1,
+            source="flattened_text",
+            kind=kind,
+            header_text="列1列2列3列4列5列6",
+            rows=rows,
+        )
+        doc = _run(settings, template, _doc(table))
+        placed = [p for p, f in doc.fields.items() if f.value is not None]
+        assert placed == [], kind
