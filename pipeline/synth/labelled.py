@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..template.loader import Format, Template
-from . import noise, shapes
+from . import noise, renderings, shapes
 from .model import Grid, Report
 from .prose import cn_number
 from .report import build_report
@@ -500,7 +500,7 @@ def _shaped_doc(
     tags = set().union(*(shapes.piece_tags(p) for p in pieces)) - lost
     # extraction noise on what is left (its own stream), then the rendering
     tables = {
-        i: (_grid_table(p.grid, as_html) if legacy else shapes.grid_table(p.grid))
+        i: (_grid_table(p.grid, as_html) if legacy else renderings.grid_table(p.grid))
         for i, p in enumerate(pieces)
         if p.grid is not None
     }
@@ -514,14 +514,15 @@ def _shaped_doc(
         errors = noise.apply(rates, noise_rng, list(tables.values()), prose)
     # (written line, passage or None, label, stands for a whole HTML table)
     out: list[tuple[str, str | None, str, bool]] = []
-    html_st, md_st, torn_st = shapes.html_style(rng), shapes.md_style(rng), shapes.torn_style(rng)
+    html_st = renderings.html_style(rng)
+    md_st, torn_st = renderings.md_style(rng), renderings.torn_style(rng)
     table_no = {"active_disclosure": "二", "applications": "三", "review_litigation": "四"}
     table_title = {n: s.canonical.split("、", 1)[-1] for n, s in enumerate(t.sections, 1)}
 
     def render(table: noise.Table, kind: str, label: str, title: bool) -> None:
         if fmt == "html":
             rows = _table_text_rows(table)
-            body = _table_html(table) if legacy else shapes.html_table(table, html_st, rng)
+            body = _table_html(table) if legacy else renderings.html_table(table, html_st, rng)
             out.append((body, table_passage(rows), label, True))
             return
         if legacy:
@@ -533,11 +534,11 @@ def _shaped_doc(
                 sec = {"二": 2, "三": 3, "四": 4}.get(n, 0)
                 lines += [f"## 表{n}：{table_title.get(sec, '')}", ""]
             if plan.tables == "markdown_rows" and kind == "applications":
-                lines += shapes.md_rows_table(table, md_st, rng)
+                lines += renderings.md_rows_table(table, md_st, rng)
             else:
-                lines += shapes.md_table(table, md_st, rng)
+                lines += renderings.md_table(table, md_st, rng)
         else:
-            lines = shapes.torn_table(table, torn_st, rng)
+            lines = renderings.torn_table(table, torn_st, rng)
         out.extend((ln, ln if ln.strip() else None, label, False) for ln in lines)
         if fmt == "md":
             out.append(("", None, label, False))
@@ -548,10 +549,10 @@ def _shaped_doc(
             assert grid is not None
             parts = [tables[i]]
             if plan.page_break and grid.kind == "applications":
-                parts = shapes.page_parts(tables[i], rng)
+                parts = renderings.page_parts(tables[i], rng)
             for k, part in enumerate(parts):
                 if k:  # the page's foot and the next page's head between the parts
-                    for line in shapes.page_furniture(rng, spec.year):
+                    for line in renderings.page_furniture(rng, spec.year):
                         if fmt == "html" and line.strip():
                             out.append((f"<p>{html.escape(line)}</p>", line, "noise", False))
                         elif fmt != "html":
