@@ -87,9 +87,10 @@ def main() -> None:
     n_fields = n_all - len(not_fields)
     n_placeable = n_fields - summary["table3sum"]["n"]
     ok_placeable = ok - summary["table3sum"]["ok"]
+    truths = [json.loads(t.read_text("utf-8"))["truth"] for t, _ in pairs]
     meta: dict[str, dict[str, float | int | None]] = {}
     for key in ("agency", "year", "publish_date"):
-        n = sum(json.loads(t.read_text("utf-8"))["truth"].get(key) is not None for t, _ in pairs)
+        n = sum(truth.get(key) is not None for truth in truths)
         bad = [w for w in wrong if w["path"] == f"meta.{key}"]
         meta[key] = {
             "n": n,

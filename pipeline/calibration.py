@@ -73,22 +73,24 @@ class Calibration:
             ) from exc
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise ConfigError(f"{path}: not a {FORMAT} file")
+        groups = {
+            name: cls._map(g if isinstance(g, dict) else {}, f"{path}: calibration group {name!r}")
+            for name, g in (data.get("groups") or {}).items()
+        }
+        top = cls._map(
+            {k: v for k, v in data.items() if k not in ("format", "method", "groups")},
+            f"{path}: calibration",
+        )
+        return cls(top.x, top.y, top.info, groups)
+
+    @classmethod
+    def _map(cls, data: dict[str, Any], where: str) -> Calibration:
+        """One map from its stored form: lists x and y of equal length, the rest its info."""
         x, y = data.get("x"), data.get("y")
         if not isinstance(x, list) or not isinstance(y, list) or len(x) != len(y):
-            raise ConfigError(f"{path}: calibration needs lists x and y of equal length")
-        info = {k: v for k, v in data.items() if k not in ("format", "method", "x", "y", "groups")}
-        groups: dict[str, Calibration] = {}
-        for name, g in (data.get("groups") or {}).items():
-            g = g if isinstance(g, dict) else {}
-            gx, gy = g.get("x"), g.get("y")
-            if not isinstance(gx, list) or not isinstance(gy, list) or len(gx) != len(gy):
-                raise ConfigError(f"{path}: calibration group {name!r} needs lists x and y")
-            groups[name] = cls(
-                [float(v) for v in gx],
-                [float(v) for v in gy],
-                {k: v for k, v in g.items() if k not in ("x", "y")},
-            )
-        return cls([float(v) for v in x], [float(v) for v in y], info, groups)
+            raise ConfigError(f"{where} needs lists x and y of equal length")
+        info = {k: v for k, v in data.items() if k not in ("x", "y")}
+        return cls([float(v) for v in x], [float(v) for v in y], info)
 
 
 def fit_isotonic(raw: Sequence[float], correct: Sequence[bool]) -> Calibration:
