@@ -90,11 +90,24 @@ class TableSettings(_Section):
 class GridSettings(_Section):
     """Ruled-grid tables (pipeline/engines/tables): detection, cell filling, re-reading.
 
-    On scans the rules are found with OpenCV morphology after deskew, on text-layer PDFs camelot
-    lattice finds them. Lengths are in inches (scaled by the page dpi)."""
+    On scans the rules are found with OpenCV morphology after deskew; on text-layer PDFs they
+    are read from the PDF's drawing (vector_source.py) or found by camelot lattice in a
+    rendering. Lengths are in inches (scaled by the page dpi)."""
 
     enabled: bool = True  # read the statutory tables as ruled grids
-    camelot: bool = True  # text-layer PDFs: camelot lattice gives the grid
+    # text-layer PDFs: "vector" reads the rules from the PDF's path objects (nothing rendered),
+    # "camelot" renders every page for camelot lattice (the comparison in benchmarks/text_layer.py)
+    text_layer_source: Literal["vector", "camelot"] = "vector"
+    # camelot lattice may run: as the text-layer source, and with "vector" on the pages it
+    # cannot read (turned by /Rotate, rules drawn as an image)
+    camelot: bool = True
+    vector_max_grey: int = 235  # drawn ink lighter than this grey level (0-255) is no rule
+    # a filled rectangle no thicker than this is a rule (thicker: cell shading)
+    vector_max_rule_inches: float = 0.04
+    # vector: a page with an image covering this share of it, holding at least
+    # `raster_min_fragments` text-layer runs and no vector grid, goes to camelot
+    raster_image_share: float = 0.1
+    raster_min_fragments: int = 4
     # shorter dark runs are not rules (vertical glyph strokes of 10.5pt text are ~0.14in)
     min_rule_inches: float = 0.2
     rule_gap_inches: float = 0.04  # gaps up to this long inside a faint or broken rule are bridged

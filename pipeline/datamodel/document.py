@@ -80,8 +80,9 @@ class TableGrid(BaseModel):
     rows: list[float]  # y of the horizontal boundaries, top to bottom (len = rows + 1)
     cols: list[float]  # x of the vertical boundaries, left to right (len = cols + 1)
     cells: list[GridCell] = []
-    source: Literal["lines", "camelot_lattice"]  # OpenCV rule detection or camelot lattice
-    report: dict[str, float] = {}  # camelot parsing report (accuracy, whitespace; 0..1)
+    # OpenCV rule detection, camelot lattice, or the PDF's path objects (text-layer pages)
+    source: Literal["lines", "camelot_lattice", "pdf_vector"]
+    report: dict[str, float] = {}  # parsing report (accuracy, camelot's whitespace; 0..1)
     # sides printed without a closing rule ("top", "bottom", "left", "right"): the boundary
     # there is where the cross rules end (a table cut by the page end)
     open_ends: list[str] = []

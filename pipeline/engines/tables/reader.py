@@ -3,8 +3,9 @@
 Detect the grids (grid.py), fill their cells with the OCR lines by overlap, then read doubtful
 digit cells again from their crop (`recognize_crops`: recognition only, no detection) and look
 at the shape of a lone 1 (the "/" of a not-applicable cell leans). Text-layer pages get their
-grids from camelot lattice (camelot_source.py), filled from the text-layer runs. Used by
-stages/pages.py; knows nothing of the document.
+grids from the PDF's drawing (vector_source.py; camelot lattice, camelot_source.py, for pages
+whose rules are not vector paths, or for all when configured), filled from the text-layer
+runs. Used by stages/pages.py; knows nothing of the document.
 """
 
 from __future__ import annotations
@@ -59,19 +60,47 @@ class GridReader:
         return grids
 
     def text_layer(self, path: Path, pages: list[PageDoc], dpi: int) -> None:
-        """camelot lattice over the text-layer pages; their grids go on the pages. Raises what
-        camelot raises (the caller records it: a failure costs the grids, not the pages)."""
-        heights = {p.number: p.height for p in pages if p.source == "text_layer"}
-        if not (self.grid.enabled and self.grid.camelot and heights):
-            return
-        from .camelot_source import camelot_grids
+        """The grids of the text-layer pages, filled from their runs, go on the pages.
 
+        `text_layer_source` "vector": read from the PDF's drawing (vector_source.py); the pages
+        it cannot read (turned by /Rotate, rules drawn as an image) go to camelot lattice when
+        `camelot` allows, and their PageDoc note says so. "camelot": camelot lattice renders
+        every page. Raises what pdfium or camelot raises (the caller records it: a failure
+        costs the grids, not the pages)."""
+        by_number = {p.number: p for p in pages if p.source == "text_layer"}
+        if not (self.grid.enabled and by_number):
+            return
         t0 = time.perf_counter()
-        found = camelot_grids(path, heights, dpi)
-        for page in pages:
-            for grid in found.get(page.number, []):
-                fill_cells(grid, page.fragments, self.grid.cell_share)
-                page.grids.append(grid)
+        raster: dict[int, str] = {}
+        if self.grid.text_layer_source == "vector":
+            from .vector_source import drawing_grids, page_drawings, parse_accuracy, raster_reason
+
+            for drawing in page_drawings(path, sorted(by_number), dpi, self.grid):
+                page = by_number[drawing.number]
+                grids = drawing_grids(drawing, dpi, self.grid)
+                reason = raster_reason(drawing, grids, page.fragments, self.grid)
+                if reason is not None and self.grid.camelot:
+                    raster[page.number] = reason
+                    continue
+                for grid in grids:
+                    accuracy = parse_accuracy(grid, page.fragments)
+                    if accuracy is not None:
+                        grid.report["accuracy"] = round(accuracy, 4)
+                    fill_cells(grid, page.fragments, self.grid.cell_share)
+                    page.grids.append(grid)
+        elif self.grid.camelot:
+            raster = dict.fromkeys(by_number, "")
+        if raster:
+            from .camelot_source import camelot_grids
+
+            found = camelot_grids(path, {n: by_number[n].height for n in raster}, dpi)
+            for number, reason in raster.items():
+                page = by_number[number]
+                if reason:
+                    page.note += f"; ruled grids by camelot lattice: {reason}"
+                for grid in found.get(number, []):
+                    fill_cells(grid, page.fragments, self.grid.cell_share)
+                    page.grids.append(grid)
         self.timings["grid_ms"] += (time.perf_counter() - t0) * 1000
 
     def reread(
