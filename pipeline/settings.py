@@ -106,8 +106,8 @@ class GridSettings(_Section):
     vector_max_rule_inches: float = 0.04
     # vector: a page with an image covering this share of it, holding at least
     # `raster_min_fragments` text-layer runs and no vector grid, goes to camelot
-    raster_image_share: float = 0.1
-    raster_min_fragments: int = 4
+    raster_image_share: float = 0.03
+    raster_min_fragments: int = 8
     # shorter dark runs are not rules (vertical glyph strokes of 10.5pt text are ~0.14in)
     min_rule_inches: float = 0.2
     rule_gap_inches: float = 0.04  # gaps up to this long inside a faint or broken rule are bridged

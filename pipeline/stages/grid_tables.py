@@ -273,6 +273,18 @@ def _line_for(box: BBox, lines: list[Line]) -> int | None:
     if not lines:
         return None
     cy = box.cy
+    x0, y0, x1, y1 = box
+    # the lines meeting the cell, when there are any (the same answer as over all lines, where
+    # the others tie at no overlap; this runs for every cell against every line of the table)
+    meeting = [
+        ln
+        for ln in lines
+        if ln.bbox is not None
+        and ln.bbox[0] < x1
+        and x0 < ln.bbox[2]
+        and ln.bbox[1] < y1
+        and y0 < ln.bbox[3]
+    ]
 
     def key(ln: Line) -> tuple[float, float]:
         b = ln.bbox
@@ -282,7 +294,7 @@ def _line_for(box: BBox, lines: list[Line]) -> int | None:
         )
         return (-ov, abs((b[1] + b[3]) / 2 - cy))
 
-    return min(lines, key=key).id
+    return min(meeting or lines, key=key).id
 
 
 __all__ = ["GridTableBuilder", "grid_text", "group_grids", "split_merged_rows"]
