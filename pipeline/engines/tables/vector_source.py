@@ -166,20 +166,28 @@ class _Reader:
         )
         if not (stroked or filled):
             return
+        # points in page pixels: x' = (a x + c y + e) * scale, y' = (h - (b x + d y + f)) * scale
+        a, b, c, d, e, f = (v * self.scale for v in m)
+        h = self.h_pt * self.scale
+        get_segment, get_type = pdfium_c.FPDFPath_GetPathSegment, pdfium_c.FPDFPathSegment_GetType
+        get_point, get_close = pdfium_c.FPDFPathSegment_GetPoint, pdfium_c.FPDFPathSegment_GetClose
+        moveto, bezier = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_BEZIERTO
         subpaths: list[tuple[list[tuple[float, float]], bool, bool]] = []  # points, closed, curved
         x, y = ctypes.c_float(), ctypes.c_float()
         for k in range(pdfium_c.FPDFPath_CountSegments(obj)):
-            seg = pdfium_c.FPDFPath_GetPathSegment(obj, k)
-            kind = pdfium_c.FPDFPathSegment_GetType(seg)
-            pdfium_c.FPDFPathSegment_GetPoint(seg, x, y)
-            point = self.to_px(m, x.value, y.value)
-            if kind == pdfium_c.FPDF_SEGMENT_MOVETO or not subpaths:
+            seg = get_segment(obj, k)
+            kind = get_type(seg)
+            get_point(seg, x, y)
+            px, py = x.value, y.value
+            point = (a * px + c * py + e, h - (b * px + d * py + f))
+            if kind == moveto or not subpaths:
                 subpaths.append(([point], False, False))
             else:
                 points, _, curved = subpaths[-1]
                 points.append(point)
-                subpaths[-1] = (points, False, curved or kind == pdfium_c.FPDF_SEGMENT_BEZIERTO)
-            if pdfium_c.FPDFPathSegment_GetClose(seg):
+                if kind == bezier:
+                    subpaths[-1] = (points, False, True)
+            if get_close(seg):
                 points, _, curved = subpaths[-1]
                 subpaths[-1] = (points, True, curved)
         for points, closed, curved in subpaths:
