@@ -108,6 +108,9 @@ class GridSettings(_Section):
     # `raster_min_fragments` text-layer runs and no vector grid, goes to camelot
     raster_image_share: float = 0.03
     raster_min_fragments: int = 8
+    # a text-layer page drawn with more path segments than this is not walked (bounded work on
+    # a hostile file): camelot reads it; the real reports draw ~100-1,200 a page
+    vector_max_segments: int = 200000
     # shorter dark runs are not rules (vertical glyph strokes of 10.5pt text are ~0.14in)
     min_rule_inches: float = 0.2
     rule_gap_inches: float = 0.04  # gaps up to this long inside a faint or broken rule are bridged

@@ -311,3 +311,17 @@ def test_vector_and_camelot_give_the_same_cells(path: str, settings: Settings) -
     assert vector[2] == {"pdf_vector"} and camelot[2] == {"camelot_lattice"}
     assert vector[0] == camelot[0]
     assert vector[1] == camelot[1]
+
+
+def test_a_page_drawn_with_too_many_segments_is_not_walked(
+    tmp_path: Path, settings: Settings
+) -> None:
+    path = write_pdf(tmp_path / "t.pdf", lines)
+    grid_settings = settings.grid.model_copy(update={"vector_max_segments": 20})
+    page, _, _ = read(path, settings)
+    (drawing,) = page_drawings(path, [1], settings.render.dpi, grid_settings)
+    assert drawing.too_complex and not drawing.horizontal
+    grids = drawing_grids(drawing, settings.render.dpi, grid_settings)
+    assert grids == []
+    reason = raster_reason(drawing, grids, page.fragments, grid_settings)
+    assert reason is not None and "20 path segments" in reason

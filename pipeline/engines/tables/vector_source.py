@@ -20,9 +20,11 @@ What is not ink is not a rule: white fills (Word paints every cell background wh
 and strokes lighter than `vector_max_grey`, curves and slanted lines (the diagonal of a
 header cell). A filled rectangle thicker than `vector_max_rule_inches` is shading, not a rule.
 
-Pages this cannot read are reported back (`PageDrawing.raster_reason`): a page turned by
-/Rotate, and a page with a large image holding text-layer runs but no vector grid over it
-(the rules are drawn as an image). The reader gives those to camelot lattice.
+Pages this cannot read are reported back (`raster_reason`): a page turned by /Rotate, a page
+with a large image holding text-layer runs but no vector grid over it (the rules are drawn
+as an image), and a page with more than `vector_max_segments` path segments (bounded work;
+camelot's rendering is bounded by `render.max_page_pixels`). The reader gives those to
+camelot lattice.
 
 The grid's `report["accuracy"]` is camelot's parsing-report measure computed on our runs:
 1 minus the mean share of each run's box lying outside the elementary cell it falls in.
@@ -47,6 +49,7 @@ if TYPE_CHECKING:
 POINTS_PER_INCH = 72.0
 Matrix = tuple[float, float, float, float, float, float]
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+MAX_FORM_DEPTH = 8  # form XObjects nested deeper are not read (a hostile file nests forever)
 
 
 @dataclass
@@ -74,6 +77,11 @@ class PageDrawing:
     vertical: list[Rule] = field(default_factory=list)
     images: list[BBox] = field(default_factory=list)
     rotation: int = 0
+    too_complex: bool = False  # more path segments than `vector_max_segments`: not read
+
+
+class _TooComplex(Exception):
+    pass
 
 
 def _compose(outer: Matrix, inner: Matrix) -> Matrix:
@@ -117,6 +125,7 @@ class _Reader:
         self.max_grey = s.vector_max_grey
         self.thin = s.vector_max_rule_inches * POINTS_PER_INCH * scale
         self.tol = max(1.0, s.merge_inches * POINTS_PER_INCH * scale)
+        self.budget = s.vector_max_segments  # bounded work on a hostile page
 
     def to_px(self, m: Matrix, x: float, y: float) -> tuple[float, float]:
         a, b, c, d, e, f = m
@@ -126,9 +135,11 @@ class _Reader:
     def visible(self, colour: tuple[float, int] | None) -> bool:
         return colour is not None and colour[1] > 0 and colour[0] < self.max_grey
 
-    def walk(self, count: int, get: object, outer: Matrix) -> None:
+    def walk(self, count: int, get: object, outer: Matrix, depth: int = 0) -> None:
         import pypdfium2.raw as pdfium_c
 
+        if depth > MAX_FORM_DEPTH:
+            return
         for k in range(count):
             obj = get(k)  # type: ignore[operator]
             kind = pdfium_c.FPDFPageObj_GetType(obj)
@@ -137,7 +148,7 @@ class _Reader:
             elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
                 m = _compose(outer, _matrix(obj))
                 n = pdfium_c.FPDFFormObj_CountObjects(obj)
-                self.walk(n, lambda i, o=obj: pdfium_c.FPDFFormObj_GetObject(o, i), m)
+                self.walk(n, lambda i, o=obj: pdfium_c.FPDFFormObj_GetObject(o, i), m, depth + 1)
             elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
                 self.image(obj, outer)
 
@@ -174,7 +185,11 @@ class _Reader:
         moveto, bezier = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_BEZIERTO
         subpaths: list[tuple[list[tuple[float, float]], bool, bool]] = []  # points, closed, curved
         x, y = ctypes.c_float(), ctypes.c_float()
-        for k in range(pdfium_c.FPDFPath_CountSegments(obj)):
+        count = pdfium_c.FPDFPath_CountSegments(obj)
+        self.budget -= max(0, count)
+        if self.budget < 0:
+            raise _TooComplex
+        for k in range(count):
             seg = get_segment(obj, k)
             kind = get_type(seg)
             get_point(seg, x, y)
@@ -237,9 +252,13 @@ def page_drawings(path: Path, numbers: list[int], dpi: int, s: GridSettings) -> 
                 drawing.rotation = int(pdfium_c.FPDFPage_GetRotation(page.raw)) % 4 * 90
                 raw = page.raw
                 count = pdfium_c.FPDFPage_CountObjects(raw)
-                _Reader(drawing, h_pt, scale, s).walk(
-                    count, lambda i, r=raw: pdfium_c.FPDFPage_GetObject(r, i), IDENTITY
-                )
+                try:
+                    _Reader(drawing, h_pt, scale, s).walk(
+                        count, lambda i, r=raw: pdfium_c.FPDFPage_GetObject(r, i), IDENTITY
+                    )
+                except _TooComplex:
+                    drawing.horizontal, drawing.vertical = [], []
+                    drawing.too_complex = True
                 out.append(drawing)
             finally:
                 page.close()
@@ -434,6 +453,8 @@ def raster_reason(
     `raster_min_fragments` text-layer runs and no vector grid (rules drawn as an image)."""
     if drawing.rotation:
         return f"page turned by /Rotate {drawing.rotation}"
+    if drawing.too_complex:
+        return f"more than {s.vector_max_segments} path segments"
     area = drawing.width * drawing.height
     for box in drawing.images:
         if area <= 0 or box.area < s.raster_image_share * area:
