@@ -295,17 +295,18 @@ def fill_cells(grid: TableGrid, fragments: list[Fragment], cell_share: float) ->
     """Put each fragment inside the grid into the cell holding most of it. A fragment that
     crosses a vertical rule (OCR read "0 0 0" across three narrow cells as one line) is cut
     by character position and each piece goes to its cell (the cell is marked `split`)."""
-    boxes = [(cell, cell.bbox) for cell in grid.cells]
+    boxes = [(cell, *cell.bbox) for cell in grid.cells]
     for frag in fragments:
         fb = frag.bbox
         if fb.area <= 0 or fb.overlap(grid.bbox) < 0.5:
             continue
         # only the cells the fragment meets (a cheap test first: this runs for every
         # fragment against every cell)
+        fx0, fy0, fx1, fy1 = fb
         overlaps = [
-            (cell, fb.overlap(b))
-            for cell, b in boxes
-            if b.x0 < fb.x1 and fb.x0 < b.x1 and b.y0 < fb.y1 and fb.y0 < b.y1
+            (cell, fb.overlap(cell.bbox))
+            for cell, x0, y0, x1, y1 in boxes
+            if x0 < fx1 and fx0 < x1 and y0 < fy1 and fy0 < y1
         ]
         overlaps = [(c, share) for c, share in overlaps if share > 0]
         if not overlaps:

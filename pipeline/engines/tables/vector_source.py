@@ -282,10 +282,12 @@ def _join(rules: list[Rule], tol: float, gap: float) -> list[Rule]:
     out = []
     for line in lines:
         run: list[Rule] = []
+        reach = 0.0  # the end of the run so far
         for r in sorted(line, key=lambda r: r.start):
-            if run and r.start - max(q.end for q in run) > gap:
+            if run and r.start - reach > gap:
                 out.append(_merged(run))
                 run = []
+            reach = max(reach, r.end) if run else r.end
             run.append(r)
         out.append(_merged(run))
     return out
