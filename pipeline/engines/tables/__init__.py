@@ -2,7 +2,10 @@
 
 - `grid.py`: OpenCV morphology on a page image (scans), `build_grid` from boundaries and rule
   presence (shared with camelot), `fill_cells` (fragments -> cells by overlap).
-- `camelot_source.py`: camelot lattice on text-layer PDF pages, converted to the same grids.
+- `vector_source.py`: text-layer PDF pages: the rules read from the PDF's path objects
+  (pypdfium2), nothing rendered; the default source (issue #17).
+- `camelot_source.py`: camelot lattice on text-layer PDF pages, converted to the same grids
+  (pages whose rules are an image, or all pages with `grid.text_layer_source: camelot`).
 - `plot.py`: the debug overlay (`nianbao debug`).
 """
 
