@@ -518,7 +518,7 @@ class PaddleOcrSettings(_PpOcrSettings):
 
 class RapidOcrSettings(_PpOcrSettings):
     """RapidOCR 3.x called directly, on the ONNX files its wheel ships (pipeline/engines/ocr/
-    rapid.py); the detection thresholds are rapidocr's defaults, the detection size is not."""
+    rapid.py); the detection values are rapidocr's defaults."""
 
     kind: Literal["rapid"] = "rapid"
     cls_onnx: str = "ch_ppocr_mobile_v2.0_cls_mobile.onnx"  # 180-degree text-line classifier
@@ -527,12 +527,11 @@ class RapidOcrSettings(_PpOcrSettings):
     # (benchmarks/ocr_speed.py); auto = openvino when it is installed, else onnxruntime
     runtime: Literal["auto", "onnxruntime", "openvino"] = "auto"
     max_side_len: int = 2000  # pages are scaled down so their longer side is at most this
-    # Detection on the page scaled to a longer side of 1280 (rapidocr's default, min 736, ran it
-    # at about 1414x2000): 0.36x bare RapidOCR instead of 0.62x, field accuracy unchanged and
-    # order-free CER 0.19% clean on the real scans (issue #17, benchmarks/ocr_speed.py).
-    # Recognition still reads the lines at max_side_len.
-    det_limit_side_len: int = 1280
-    det_limit_type: Literal["min", "max"] = "max"
+    # rapidocr's default detection size (shorter side >= 736: about 1414x2000 on A4). `max`
+    # with 1280 took 0.36x bare RapidOCR instead of 0.62x with the same field accuracy on
+    # sample_scans/real but lost a lone "1" cell on tests/data/real_shapes (issue #17,
+    # benchmarks/ocr_speed.py), so it is an option, not the default.
+    det_limit_side_len: int = 736
     det_box_thresh: float = 0.5
     det_unclip_ratio: float = 1.6
 
@@ -652,7 +651,7 @@ class Settings(_Section):
     prepare: PrepareSettings = Field(default_factory=PrepareSettings)
     layout: LayoutSettings = Field(default_factory=LayoutSettings)
     # OCR engine for scanned pages; each kind's defaults are on its model (configs/ocr/<kind>.yaml).
-    # rapid (on OpenVINO when installed) read the scans about 4x faster than paddle at the same
+    # rapid (on OpenVINO when installed) read the scans about 3x faster than paddle at the same
     # CER and field accuracy (issue #17, benchmarks/ocr_speed.py); paddle stays supported
     ocr: OcrSettings = Field(default_factory=RapidOcrSettings)
     clean: CleanSettings = Field(default_factory=CleanSettings)
