@@ -456,6 +456,12 @@ class PrepareSettings(_Section):
     skew_step_degrees: float = 0.05  # ... in steps of this
     min_skew_degrees: float = 0.1  # smaller estimated skews are not worth a resampling
     denoise: bool = True  # 3x3 median filter
+    # A page image larger than this (pixels) is shrunk to it before it is prepared and read, and
+    # the boxes read on it are scaled back to page pixels (issue #17): memory stays under 1.5 GB
+    # per worker on any page up to render.max_page_pixels. 4.2 MP keeps A4 and Letter at 200 dpi
+    # as they are; a 300-dpi A4 scan (8.7 MP) is read at about 200 dpi (the OCR engine shrinks
+    # its input to rapid.max_side_len anyway).
+    work_max_pixels: int = 4200000
 
 
 class LayoutSettings(_Section):
@@ -533,7 +539,14 @@ class RapidOcrSettings(_PpOcrSettings):
     kind: Literal["rapid"] = "rapid"
     cls_onnx: str = "ch_ppocr_mobile_v2.0_cls_mobile.onnx"  # 180-degree text-line classifier
     use_cls: bool = False  # ... used only when on; page orientation is handled before OCR
+    # where the ONNX files run: openvino took about half onnxruntime's time per page on 2 cores
+    # (benchmarks/ocr_speed.py); auto = openvino when it is installed, else onnxruntime
+    runtime: Literal["auto", "onnxruntime", "openvino"] = "auto"
     max_side_len: int = 2000  # pages are scaled down so their longer side is at most this
+    # rapidocr's default detection size (shorter side >= 736: about 1414x2000 on A4). `max`
+    # with 1280 took 0.36x bare RapidOCR instead of 0.62x with the same field accuracy on
+    # sample_scans/real but lost a lone "1" cell on tests/data/real_shapes (issue #17,
+    # benchmarks/ocr_speed.py), so it is an option, not the default.
     det_limit_side_len: int = 736
     det_box_thresh: float = 0.5
     det_unclip_ratio: float = 1.6
@@ -653,8 +666,10 @@ class Settings(_Section):
     render: RenderSettings = Field(default_factory=RenderSettings)
     prepare: PrepareSettings = Field(default_factory=PrepareSettings)
     layout: LayoutSettings = Field(default_factory=LayoutSettings)
-    # OCR engine for scanned pages; each kind's defaults are on its model (configs/ocr/<kind>.yaml)
-    ocr: OcrSettings = Field(default_factory=PaddleOcrSettings)
+    # OCR engine for scanned pages; each kind's defaults are on its model (configs/ocr/<kind>.yaml).
+    # rapid (on OpenVINO when installed) read the scans about 3x faster than paddle at the same
+    # CER and field accuracy (issue #17, benchmarks/ocr_speed.py); paddle stays supported
+    ocr: OcrSettings = Field(default_factory=RapidOcrSettings)
     clean: CleanSettings = Field(default_factory=CleanSettings)
     headings: HeadingSettings = Field(default_factory=HeadingSettings)
     tables: TableSettings = Field(default_factory=TableSettings)

@@ -211,8 +211,7 @@ def test_an_updated_copy_resolves_models_against_its_own_models_dir(tmp_path: Pa
 
 
 def test_where_files_are_kept_is_not_part_of_the_hash(tmp_path: Path) -> None:
-    settings = Settings()
-    assert isinstance(settings.ocr, PaddleOcrSettings)
+    settings = Settings(ocr=PaddleOcrSettings())  # the engine that keeps files (model_root)
     ocr = settings.ocr.model_copy(update={"model_root": str(tmp_path)})
     assert settings.model_copy(update={"ocr": ocr}).digest() == settings.digest()
 

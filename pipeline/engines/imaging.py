@@ -7,6 +7,7 @@
 - `estimate_skew`: small-angle skew by projection profiles: the row-sum profile of a text page is
   sharpest (highest variance) when its lines are level. Coarse then fine search.
 - `rotate`: rotation by any angle with a white border; multiples of 90 are exact.
+- `work_scale`/`shrink`: a large page brought down to the working size before it is read.
 - `denoise`: a 3x3 median filter (salt-and-pepper scan noise; keeps strokes).
 
 Upside-down detection needs reading, so it is done by the page stage with the OCR engine.
@@ -97,6 +98,20 @@ def rotate(image: np.ndarray, degrees: float) -> np.ndarray:
         image, matrix, (w, h), flags=cv2.INTER_LINEAR, borderValue=white
     )
     return rotated
+
+
+def work_scale(height: int, width: int, max_pixels: int) -> float:
+    """The factor that brings a height x width page down to `max_pixels` (1.0: small enough)."""
+    pixels = height * width
+    return 1.0 if pixels <= max_pixels else math.sqrt(max_pixels / pixels)
+
+
+def shrink(image: np.ndarray, scale: float) -> np.ndarray:
+    """The image scaled by `scale` < 1 (area averaging: thin strokes fade rather than vanish)."""
+    h, w = image.shape[:2]
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    out: np.ndarray = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+    return out
 
 
 def denoise(image: np.ndarray) -> np.ndarray:

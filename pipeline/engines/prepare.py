@@ -7,6 +7,11 @@ and far stronger than the other (a noisy upright page); otherwise the best readi
 ("best" = most characters read confidently along horizontal lines). An upright page costs one
 OCR pass, an upside-down or sideways one two, a misjudged text axis up to four.
 
+Working size (issue #17): a page image over `work_max_pixels` is shrunk to it first, and
+everything is read on the shrunk copy; `PreparedPage.scale` says by how much, and
+`to_page_space` scales the boxes read on it back to the page's own pixels (evidence crops are
+cut from the page at its dpi). Peak memory then no longer grows with the page size.
+
 Used by stages/pages.py while the page image is alive; knows nothing of the document.
 """
 
@@ -17,6 +22,8 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
+from ..datamodel.base import BBox
+from ..datamodel.document import Fragment, TableGrid
 from ..settings import PrepareSettings
 from . import imaging
 
@@ -40,8 +47,9 @@ class PreparedPage(NamedTuple):
     """What OCR read on the page, and the images grid reading needs while it is alive."""
 
     reading: Reading
-    raw: np.ndarray  # the page as rendered (before the median filter)
+    raw: np.ndarray  # the page as rendered (before the median filter), at the working size
     filtered: np.ndarray  # the page as denoised, before turning
+    scale: float = 1.0  # working-size pixels per page pixel (1: the page was not shrunk)
 
     def unfiltered(self, enabled: bool) -> np.ndarray:
         """The page as scanned, turned and deskewed like the reading's image: digit crops are
@@ -79,6 +87,9 @@ class PagePreparer:
 
     def __call__(self, raw: np.ndarray) -> PreparedPage:
         t0 = time.perf_counter()
+        scale = imaging.work_scale(raw.shape[0], raw.shape[1], self.prepare.work_max_pixels)
+        if scale < 1.0:
+            raw = imaging.shrink(raw, scale)
         image = imaging.denoise(raw) if self.prepare.denoise else raw
         # Most likely turns first; stop at the first reading that is good.
         order = [0, 180, 90, 270]
@@ -96,7 +107,7 @@ class PagePreparer:
             if self._good(best.lines) or (len(scores) == 2 and self._clear_winner(best, scores)):
                 break
         assert best is not None
-        return PreparedPage(best, raw, image)
+        return PreparedPage(best, raw, image, scale)
 
     def _ocr(self, image: np.ndarray, rotation: int, t0: float) -> Reading:
         skew = 0.0
@@ -134,3 +145,41 @@ class PagePreparer:
             len(across) >= 0.5 * max(len(orienting), 1)
             and mean_confidence(across) >= self.prepare.upside_down_below
         )
+
+
+def _unscaled(box: BBox, factor: float) -> BBox:
+    return BBox(box.x0 * factor, box.y0 * factor, box.x1 * factor, box.y1 * factor)
+
+
+def to_page_space(
+    fragments: list[Fragment], grids: list[TableGrid], scale: float
+) -> tuple[list[Fragment], list[TableGrid]]:
+    """Fragments and grids read on a page shrunk by `scale`, in the page's own pixels."""
+    if scale == 1.0:
+        return fragments, grids
+    f = 1.0 / scale
+    frags = [fr.model_copy(update={"bbox": _unscaled(fr.bbox, f)}) for fr in fragments]
+    out = []
+    for grid in grids:
+        cells = [
+            cell.model_copy(
+                update={
+                    "bbox": _unscaled(cell.bbox, f),
+                    "parts": [
+                        p.model_copy(update={"bbox": _unscaled(p.bbox, f)}) for p in cell.parts
+                    ],
+                }
+            )
+            for cell in grid.cells
+        ]
+        out.append(
+            grid.model_copy(
+                update={
+                    "bbox": _unscaled(grid.bbox, f),
+                    "rows": [y * f for y in grid.rows],
+                    "cols": [x * f for x in grid.cols],
+                    "cells": cells,
+                }
+            )
+        )
+    return frags, out

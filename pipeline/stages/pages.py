@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict
 from ..datamodel.base import ErrorCode
 from ..datamodel.document import Fragment, PageDoc, ReportDoc, Slot
 from ..datamodel.record import ErrorItem
-from ..engines.prepare import PagePreparer, mean_confidence
+from ..engines.prepare import PagePreparer, mean_confidence, to_page_space
 from ..engines.render import PageInput, open_pages
 from ..engines.tables.reader import GridReader
 from ..errors import InputError
@@ -182,14 +182,15 @@ class ReadPages(Stage[PagesOptions]):
         grids = self.grids.scan(
             reading.image,
             page.number,
-            page.dpi,
+            round(page.dpi * prepared.scale),  # a shrunk page is read at a lower dpi
             fragments,
             lambda: prepared.unfiltered(self.grid.reread_unfiltered),
         )
+        fragments, grids = to_page_space(fragments, grids, prepared.scale)
         return PageDoc(
             number=page.number,
-            width=int(reading.image.shape[1]),
-            height=int(reading.image.shape[0]),
+            width=round(reading.image.shape[1] / prepared.scale),
+            height=round(reading.image.shape[0] / prepared.scale),
             dpi=page.dpi,
             source="ocr",
             note=page.text_layer_note,

@@ -14,7 +14,8 @@ from tests.conftest import SEED
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_memory_and_thread_settings_leave_the_config_hash_alone(settings: Settings) -> None:
+def test_memory_and_thread_settings_leave_the_config_hash_alone() -> None:
+    settings = Settings(ocr=PaddleOcrSettings())  # the engine with memory switches
     assert isinstance(settings.ocr, PaddleOcrSettings)
     base = settings.digest()
     for update in ({"mem_arena": True}, {"mem_pattern": True}, {"cpu_threads": 7}):

@@ -82,16 +82,22 @@ def cell() -> np.ndarray:
 def paddle_settings(
     settings: Settings, tmp_path_factory: pytest.TempPathFactory
 ) -> PaddleOcrSettings:
-    assert isinstance(settings.ocr, PaddleOcrSettings), "the default engine is paddle"
+    paddle = _kind("paddle").ocr
+    assert isinstance(paddle, PaddleOcrSettings)
     root = tmp_path_factory.mktemp("paddleocr-models")
-    return settings.ocr.model_copy(update={"model_root": str(root)})
+    return paddle.model_copy(update={"model_root": str(root)})
 
 
-@pytest.fixture(scope="module", params=["paddle", "rapid", "tesseract"])
+@pytest.fixture(scope="module", params=["paddle", "rapid", "rapid-onnxruntime", "tesseract"])
 def engine(
     request: pytest.FixtureRequest, paddle_settings: PaddleOcrSettings
 ) -> Iterator[OcrEngine]:
-    chosen = {"paddle": paddle_settings, "rapid": RAPID, "tesseract": TESSERACT}[request.param]
+    chosen = {
+        "paddle": paddle_settings,
+        "rapid": RAPID,  # runtime auto: OpenVINO when installed
+        "rapid-onnxruntime": RAPID.model_copy(update={"runtime": "onnxruntime"}),
+        "tesseract": TESSERACT,
+    }[request.param]
     try:
         built = build_ocr_engine(chosen)
     except OcrUnavailableError as exc:
@@ -193,7 +199,7 @@ def test_paddle_runs_with_no_network(
 
 def test_missing_weights_say_what_and_how(tmp_path: Path, settings: Settings) -> None:
     nowhere = str(tmp_path / "no-weights")
-    paddle = settings.ocr.model_copy(
+    paddle = _kind("paddle").ocr.model_copy(
         update={"model_root": str(tmp_path / "models"), "source_dir": nowhere}
     )
     with pytest.raises(OcrUnavailableError) as paddle_err:

@@ -4,6 +4,10 @@ Why this engine: it is the lightest offline stack (rapidocr + onnxruntime, no pa
 the same PP-OCRv6 small det/rec ONNX files that its wheel ships, so it needs no model download.
 The paddle adapter reads those same files (common.locate_onnx).
 
+Runtime (issue #17): the same ONNX files run on onnxruntime or on OpenVINO (`runtime`), which
+reads ONNX directly and took about half the time per page on the 2-core machines
+(benchmarks/ocr_speed.py). OpenVINO is optional: with it not installed, "auto" runs onnxruntime.
+
 RapidOCR's call kwargs are sticky: `engine(img, use_det=False)` permanently switches detection
 off for later calls (its `update_params` does setattr). Every call below therefore passes all
 three step flags explicitly, so a rec-only crop call can never leak into a page call.
@@ -11,6 +15,7 @@ three step flags explicitly, so a rec-only crop call can never leak into a page 
 
 from __future__ import annotations
 
+import importlib.util
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ...errors import OcrUnavailableError
@@ -31,6 +36,22 @@ if TYPE_CHECKING:
     from ...settings import RapidOcrSettings
 
 
+def openvino_installed() -> bool:
+    return importlib.util.find_spec("openvino") is not None
+
+
+def resolve_runtime(runtime: str) -> str:
+    """The runtime `runtime` names ("auto": OpenVINO when installed, else onnxruntime)."""
+    if runtime == "auto":
+        return "openvino" if openvino_installed() else "onnxruntime"
+    if runtime == "openvino" and not openvino_installed():
+        raise OcrUnavailableError(
+            "ocr.runtime is openvino but the openvino package is not installed: "
+            "pip install openvino (or set ocr.runtime to onnxruntime or auto)"
+        )
+    return runtime
+
+
 class RapidOcrEngine:
     """rapidocr.RapidOCR on onnxruntime with explicit model paths (no hub lookup at all)."""
 
@@ -49,6 +70,7 @@ class RapidOcrEngine:
             ) from exc
         self._settings = settings
         self._files = files
+        self.runtime = resolve_runtime(settings.runtime)
         params: dict[str, Any] = {
             "Global.log_level": "warning",
             "Global.use_cls": settings.use_cls,
@@ -67,6 +89,12 @@ class RapidOcrEngine:
         }
         if settings.use_cls:
             params["Cls.model_path"] = str(files[settings.cls_onnx])
+        if self.runtime == "openvino":
+            from rapidocr import EngineType
+
+            params["EngineConfig.openvino.inference_num_threads"] = settings.cpu_threads
+            for step in ("Det", "Rec", "Cls"):
+                params[f"{step}.engine_type"] = EngineType.OPENVINO
         self._engine = RapidOCR(params=params)
         self._digests = {name: file_digest(path)[:12] for name, path in files.items()}
 
@@ -104,7 +132,7 @@ class RapidOcrEngine:
         info = {
             "engine": "rapidocr",
             "version": package_version("rapidocr"),
-            "runtime": f"onnxruntime {package_version('onnxruntime')}",
+            "runtime": f"{self.runtime} {package_version(self.runtime)}",
             "det_model": s.det_onnx,
             "rec_model": s.rec_onnx,
             "det_sha256": self._digests[s.det_onnx],
