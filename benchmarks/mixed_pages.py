@@ -4,7 +4,8 @@
 
 Three figures, written to benchmarks/results/mixed_pages.json:
 
-1. On the committed fixtures (tests/data/mixed, `python -m nianbao.synth.mixed`): table cells
+1. On the mixed fixtures (`python -m nianbao.synth.mixed DIR --all`, generated into a
+   temporary folder unless `--fixtures` names one): table cells
    (the fields of tables 二, 三, 四) exactly right, and every wrong cell flagged (its
    confidence under the review threshold: `review.needed`), per document and overall; how many
    images were read and how many skipped without OCR.
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,7 @@ from nianbao.datamodel.document import TABLE_BLOCKS
 from nianbao.evaluate import compare, load_truth, truth_files
 from nianbao.runner import Pipeline
 from nianbao.settings import Settings
+from nianbao.synth.mixed import write_set
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "mixed_pages.json"
@@ -132,7 +135,7 @@ def _cost(paths: list[Path], rounds: int) -> dict[str, Any]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    ap.add_argument("--fixtures", type=Path, default=ROOT / "tests" / "data" / "mixed")
+    ap.add_argument("--fixtures", type=Path, help="a folder of mixed documents with truth")
     ap.add_argument("--real-pdfs", type=Path, default=ROOT.parents[1] / "shared" / "real-pdfs")
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--skip-fixtures", action="store_true")
@@ -148,7 +151,12 @@ def main() -> None:
         result["cost"] = _cost(paths, args.rounds)
         print(json.dumps({k: v for k, v in result["cost"].items() if k != "statuses"}), flush=True)
     if not args.skip_fixtures:
-        result["fixtures"] = _fixtures(args.fixtures)
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = args.fixtures
+            if folder is None:
+                folder = Path(tmp) / "mixed"
+                write_set(folder)
+            result["fixtures"] = _fixtures(folder)
         print(json.dumps({k: v for k, v in result["fixtures"].items() if k != "per_document"}))
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -2,19 +2,22 @@
 
 Many real reports are exported from Word or WPS with the statistical tables pasted in as
 images (a screenshot of a sheet, a scanned form), a stamp over the signature, or a scanned
-page inside. This module rebuilds a generated text-layer PDF that way, page objects edited
-with pdfium, so the truth of the source PDF still holds:
+page inside. This module typesets a generated report twice (synth/typeset.py): once as usual,
+rasterised, and once with each table part drawn as the picture of itself (`Composer.picture`),
+so the truth of the report still holds and the prose stays real text:
 
-- `table`: each ruled table (its rules and the text inside them) becomes one image of the
-  same place, rendered from the page itself; the prose around it stays text.
-- `page`: a table page becomes one full-page image (a scanned or printed-and-pasted page),
-  with the prose above its first table kept as text drawn over the picture (the picture
-  shows it too: the reader must not read it twice).
-- `scan`: a table page becomes a scanned image with no text at all (the OCR path).
-- a red stamp (coloured ink, no OCR) over the signature of the last page.
+- `table`: each table part (one per page it spans) is a picture of the same place.
+- `page`: a table page is one full-page picture (a page printed and pasted back); the prose
+  of that page stays in the text layer under and over it (the picture shows it too: the
+  reader must not read it twice).
+- `scan`: a table page becomes a scanned page without any text (its objects replaced by the
+  picture with pdfium: the OCR path).
+- a red seal (coloured ink, white see-through) over the signature (`Composer.stamp`).
 
-Images are clean (lossless) or degraded like a scan (synth/degrade.py: skew, blur, noise,
-JPEG). `python -m nianbao.synth.mixed OUT` writes the committed set (tests/data/mixed).
+Pictures are clean (lossless) or degraded like a scan (synth/degrade.py: skew, blur, noise,
+JPEG). `python -m nianbao.synth.mixed tests/data/mixed` writes the committed set (three
+small documents); `--all` writes every spec (benchmarks/mixed_pages.py does, into a temporary
+folder: deterministic, about a minute).
 """
 
 from __future__ import annotations
@@ -22,8 +25,8 @@ from __future__ import annotations
 import argparse
 import ctypes
 import io
-import json
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -32,27 +35,33 @@ import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageDraw
+from reportlab.lib.utils import ImageReader
 
-from .degrade import degrade
-from .specs import SEED, Variant
+from ..template import load_template
+from .degrade import degrade, rasterise
+from .report import build_report
+from .specs import SEED, SPECS, Variant
+from .truth import synthetic_truth, write_json
+from .typeset import render_pdf
 
 Mode = Literal["table", "page", "scan"]
 IMAGE_DPI = 200  # pictures are pasted at this resolution (a Word screenshot is 96-200)
+CLEAN_JPEG = 92  # quality of a clean picture
 RULE_GAP_PT = 14.0  # rules further apart than this (vertically) belong to different tables
 
 
 @dataclass(frozen=True)
 class MixedSpec:
     name: str  # output stem
-    source: str  # stem of a generated text-layer PDF (sample_scans/pdf)
+    source: str  # the generated report (synth/specs.py SPECS name)
     mode: Mode
     degraded: Variant | None = None  # None: a clean picture
     stamp: bool = False
     pages: tuple[int, ...] | None = None  # the table pages to turn (None: all)
 
 
-_SCAN = Variant("mixed", IMAGE_DPI, -0.6, blur=0.5, noise=5, jpeg_quality=55)
-_FAINT = Variant("mixed", IMAGE_DPI, 0.9, blur=0.6, noise=7, jpeg_quality=45)
+_SCAN = Variant("mixed", 150, -0.6, blur=0.4, noise=4, jpeg_quality=50)
+_FAINT = Variant("mixed", 150, 0.9, blur=0.5, noise=5, jpeg_quality=40)
 
 MIXED_SPECS = [
     MixedSpec("nanxi-county-2022-table-images", "nanxi-county-2022", "table"),
@@ -111,64 +120,14 @@ def table_boxes(page: pdfium.PdfPage) -> list[tuple[float, float, float, float]]
     return [(b[0], b[1], b[2], b[3]) for b in boxes if b[3] - b[1] > 20 and b[2] - b[0] > 100]
 
 
-def _render(page: pdfium.PdfPage) -> Image.Image:
-    return page.render(scale=IMAGE_DPI / 72, grayscale=True).to_pil().convert("L")
-
-
-def _crop(img: Image.Image, box: tuple[float, float, float, float], h_pt: float) -> Image.Image:
-    s = IMAGE_DPI / 72
-    left, bottom, right, top = box
-    return img.crop(
-        (round(left * s), round((h_pt - top) * s), round(right * s), round((h_pt - bottom) * s))
-    )
-
-
-def _place(
-    pdf: pdfium.PdfDocument,
-    page: pdfium.PdfPage,
-    img: Image.Image,
-    box: tuple[float, float, float, float],
-    jpeg: int | None,
-    index: int | None = None,
-) -> None:
-    """An image object showing `img` over `box` (points); JPEG at `jpeg` quality, else lossless
-    (pdfium Flate-compresses a bitmap); inserted at `index` in the drawing order (None: on top)."""
-    obj = pdfium.PdfImage.new(pdf)
-    if jpeg is not None:
-        buf = io.BytesIO()
-        img.convert("RGB" if img.mode not in ("L", "RGB") else img.mode).save(
-            buf, "JPEG", quality=jpeg
-        )
-        buf.seek(0)
-        obj.load_jpeg(buf, inline=True)
-    else:
-        obj.set_bitmap(pdfium.PdfBitmap.from_pil(img.convert("RGB")))
-    left, bottom, right, top = box
-    obj.set_matrix(pdfium.PdfMatrix(right - left, 0, 0, top - bottom, left, bottom))
-    if index is None:
-        page.insert_obj(obj)
-    else:
-        pdfium_c.FPDFPage_InsertObjectAtIndex(page, obj, index)
-        obj._detach_finalizer()
-        obj.page, obj.pdf = page, pdf
-
-
-def _remove_inside(
-    page: pdfium.PdfPage, box: tuple[float, float, float, float], keep: set[int]
-) -> None:
-    left, bottom, right, top = box
-    for i, obj in reversed(list(enumerate(_objects(page)))):
-        if i in keep:
-            continue
-        b = _bounds(obj)
-        cx, cy = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
-        if left - 1 <= cx <= right + 1 and bottom - 1 <= cy <= top + 1:
-            pdfium_c.FPDFPage_RemoveObject(page, obj)
-            pdfium_c.FPDFPageObj_Destroy(obj)
-
-
 def _picture(img: Image.Image, v: Variant | None, seed: int, page: int) -> Image.Image:
-    return img if v is None else degrade(img, v, seed, page)
+    """The picture as pasted: clean, or scanned at the variant's dpi and degraded."""
+    if v is None:
+        return img
+    if v.dpi != IMAGE_DPI:
+        size = (round(img.width * v.dpi / IMAGE_DPI), round(img.height * v.dpi / IMAGE_DPI))
+        img = img.resize(size, Image.Resampling.LANCZOS)
+    return degrade(img, v, seed, page)
 
 
 def stamp_image(diameter_px: int) -> Image.Image:
@@ -194,100 +153,128 @@ def stamp_image(diameter_px: int) -> Image.Image:
     return img
 
 
-def _stamp(pdf: pdfium.PdfDocument, page: pdfium.PdfPage) -> None:
-    """A seal over the signature: the lowest lines of text on the page, right-aligned."""
-    texts = [
-        _bounds(o)
-        for o in _objects(page)
-        if pdfium_c.FPDFPageObj_GetType(o) == pdfium_c.FPDF_PAGEOBJ_TEXT
-    ]
-    if not texts:
-        return
-    w_pt, h_pt = page.get_size()
-    low = min(texts, key=lambda b: b[1])
-    size = 120.0  # points: a 42 mm seal
-    cx = min(w_pt - size / 2 - 10, (low[0] + low[2]) / 2)
-    cy = min(h_pt - size / 2 - 10, low[3] + 10)
-    box = (cx - size / 2, cy - size / 2, cx + size / 2, cy + size / 2)
-    _place(pdf, page, stamp_image(round(size * IMAGE_DPI / 72)), box, 80, index=0)
+def _jpeg(img: Image.Image, quality: int) -> Image.Image:
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=quality)
+    buf.seek(0)
+    return Image.open(buf)
 
 
-def build_mixed(spec: MixedSpec, source: Path, out: Path) -> dict[str, Any]:
-    """Write `out` from the text-layer PDF `source`; returns what was turned into pictures."""
-    pdf = pdfium.PdfDocument(str(source))
-    seed = SEED + sum(map(ord, spec.name))
-    done: dict[str, Any] = {"mode": spec.mode, "pages": [], "images": 0, "stamp": spec.stamp}
+def _scan_page(pdf_path: Path, number: int, picture: Image.Image, quality: int | None) -> None:
+    """Replace every object of page `number` by one full-page picture (no text left)."""
+    pdf = pdfium.PdfDocument(str(pdf_path))
     try:
-        for index in range(len(pdf)):
-            page = pdf[index]
-            number = index + 1
-            boxes = table_boxes(page)
-            wanted = spec.pages is None or number in spec.pages
-            if boxes and wanted:
-                w_pt, h_pt = page.get_size()
-                full = _render(page)
-                jpeg = spec.degraded.jpeg_quality if spec.degraded else None
-                if spec.mode == "table":
-                    for box in boxes:
-                        pad = (box[0] - 2, box[1] - 2, box[2] + 2, box[3] + 2)
-                        pic = _picture(_crop(full, pad, h_pt), spec.degraded, seed, number)
-                        _remove_inside(page, pad, set())
-                        _place(pdf, page, pic.resize(_crop(full, pad, h_pt).size), pad, jpeg)
-                        done["images"] += 1
-                else:
-                    keep: set[int] = set()
-                    if spec.mode == "page":  # the prose above the first table stays text
-                        top = boxes[0][3]
-                        keep = {
-                            i
-                            for i, o in enumerate(_objects(page))
-                            if pdfium_c.FPDFPageObj_GetType(o) == pdfium_c.FPDF_PAGEOBJ_TEXT
-                            and _bounds(o)[1] > top
-                        }
-                    page_box = (0.0, 0.0, w_pt, h_pt)
-                    pic = _picture(full, spec.degraded, seed, number).resize(full.size)
-                    _remove_inside(page, page_box, keep)
-                    _place(pdf, page, pic, page_box, jpeg, index=0)
-                    done["images"] += 1
-                page.gen_content()
-                done["pages"].append(number)
-            if spec.stamp and number == len(pdf):
-                _stamp(pdf, page)
-                page.gen_content()
-            page.close()
-        pdf.save(str(out))
+        page = pdf[number - 1]
+        w_pt, h_pt = page.get_size()
+        for obj in reversed(_objects(page)):
+            pdfium_c.FPDFPage_RemoveObject(page, obj)
+            pdfium_c.FPDFPageObj_Destroy(obj)
+        image = pdfium.PdfImage.new(pdf)
+        if quality is not None:
+            buf = io.BytesIO()
+            picture.convert("L").save(buf, "JPEG", quality=quality)
+            buf.seek(0)
+            image.load_jpeg(buf, inline=True)
+        else:
+            image.set_bitmap(pdfium.PdfBitmap.from_pil(picture.convert("RGB")))
+        image.set_matrix(pdfium.PdfMatrix(w_pt, 0, 0, h_pt, 0, 0))
+        page.insert_obj(image)
+        page.gen_content()
+        page.close()
+        tmp = pdf_path.with_suffix(".tmp.pdf")
+        pdf.save(str(tmp))
     finally:
         pdf.close()
-    return done
+    tmp.replace(pdf_path)
 
 
-def write_set(out: Path, sources: Path) -> list[dict[str, Any]]:
-    """The committed set: each spec's PDF, its truth (the source's, with what was changed) and
-    a manifest."""
+def build_mixed(spec: MixedSpec, out: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Write `out`; returns (what was turned into pictures, the truth)."""
+    t = load_template()
+    source = next(s for s in SPECS if s.name == spec.source)
+    rep = build_report(source, t)
+    seed = SEED + sum(map(ord, spec.name))
+    done: dict[str, Any] = {"mode": spec.mode, "pages": [], "images": 0, "stamp": spec.stamp}
+    with tempfile.TemporaryDirectory() as tmp:
+        plain = Path(tmp) / "plain.pdf"
+        render_pdf(rep, plain)
+        pages = rasterise(plain, IMAGE_DPI)
+    scale = IMAGE_DPI / 72
+    # a clean picture is a good JPEG (a Word screenshot is usually one; lossless would make
+    # the committed set ten times larger), a degraded one a poor JPEG
+    quality = spec.degraded.jpeg_quality if spec.degraded else CLEAN_JPEG
+
+    def picture(number: int, box: tuple[float, float, float, float]) -> Any:
+        if spec.mode == "scan" or (spec.pages is not None and number not in spec.pages):
+            return None
+        full = pages[number - 1]
+        h_pt = full.height / scale
+        if spec.mode == "page":
+            if number in done["pages"]:
+                return None  # the page is already one picture
+            crop, box = full, (0.0, 0.0, full.width / scale, h_pt)
+        else:
+            left, bottom, right, top = box
+            crop = full.crop(
+                (
+                    round(left * scale),
+                    round((h_pt - top) * scale),
+                    round(right * scale),
+                    round((h_pt - bottom) * scale),
+                )
+            )
+        pic = _picture(crop, spec.degraded, seed, number)
+        pic = _jpeg(pic.convert("L"), quality or CLEAN_JPEG)
+        done["pages"].append(number)
+        done["images"] += 1
+        reader = ImageReader(pic)
+        return (reader, box) if spec.mode == "page" else reader
+
+    stamp = ImageReader(stamp_image(round(120 * scale))) if spec.stamp else None
+    comp = render_pdf(rep, out, picture=picture, stamp=stamp)
+    if spec.mode == "scan":
+        for number in spec.pages or ():
+            _scan_page(
+                out, number, _picture(pages[number - 1], spec.degraded, seed, number), quality
+            )
+            done["pages"].append(number)
+            done["images"] += 1
+    done["pages"] = sorted(set(done["pages"]))
+    return done, synthetic_truth(t, rep, comp)
+
+
+COMMITTED = (  # tests/data/mixed: small; the benchmark makes the whole set (a minute)
+    "nanxi-county-2022-table-images",
+    "nanxi-county-2022-stamp",
+    "baishui-street-2023-scanned-page",
+)
+
+
+def write_set(out: Path, names: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+    """Each spec's PDF (those in `names`; None: all), its truth (with what was changed) and a
+    manifest."""
     out.mkdir(parents=True, exist_ok=True)
     manifest = []
     for spec in MIXED_SPECS:
-        src = sources / f"{spec.source}.pdf"
+        if names is not None and spec.name not in names:
+            continue
         pdf = out / f"{spec.name}.pdf"
-        done = build_mixed(spec, src, pdf)
-        truth = json.loads((sources / f"{spec.source}.truth.json").read_text(encoding="utf-8"))
+        done, truth = build_mixed(spec, pdf)
         truth["variant"] = {"source": f"pdf/{spec.source}.pdf", "mixed": done}
-        (out / f"{spec.name}.truth.json").write_text(
-            json.dumps(truth, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
+        write_json(out / f"{spec.name}.truth.json", truth)
         manifest.append({"file": pdf.name, "truth": f"{spec.name}.truth.json", **done})
-    (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+    write_json(out / "manifest.json", manifest)
     return manifest
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     ap.add_argument("out", type=Path, help="folder to write (tests/data/mixed)")
-    ap.add_argument("--sources", type=Path, default=Path("sample_scans/pdf"))
+    ap.add_argument("--all", action="store_true", help="every spec, not only the committed ones")
     args = ap.parse_args(argv)
     if args.out.exists():
         shutil.rmtree(args.out)
-    for row in write_set(args.out, args.sources):
+    for row in write_set(args.out, None if args.all else COMMITTED):
         print(row["file"], row["mode"], "pages", row["pages"], "images", row["images"])
     return 0
 
