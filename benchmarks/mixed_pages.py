@@ -166,6 +166,42 @@ def _cost(paths: list[Path], rounds: int) -> dict[str, Any]:
     return out
 
 
+def _stage_cost(paths: list[Path], rounds: int) -> dict[str, Any]:
+    """The pages stage alone (where the new path works), old / new / old again interleaved
+    (the order reversed every round): the old-again run says how far two runs of the same
+    code differ on this machine under its load, so the new path's difference can be judged."""
+    from nianbao.datamodel.document import ReportDoc
+    from nianbao.datamodel.record import Source
+    from nianbao.stages.pages import ReadPages
+
+    def no_ocr() -> Any:
+        raise AssertionError("text-layer pages without pictures need no OCR")
+
+    off = Settings.model_validate({"images": {"enabled": False}})
+    stages = {
+        "old": ReadPages(ReadPages.options_from(off), no_ocr),
+        "new": ReadPages(ReadPages.options_from(Settings()), no_ocr),
+        "old_again": ReadPages(ReadPages.options_from(off), no_ocr),
+    }
+    seconds = dict.fromkeys(stages, 0.0)
+    for r in range(rounds):
+        keys = list(stages) if r % 2 == 0 else list(reversed(stages))
+        for path in paths:
+            for key in keys:
+                doc = ReportDoc(source=Source(path=str(path), input_kind="scan"))
+                t0 = time.perf_counter()
+                stages[key](doc)
+                seconds[key] += time.perf_counter() - t0
+    return {
+        "documents": [p.name for p in paths],
+        "rounds": rounds,
+        "seconds": {k: round(v, 2) for k, v in seconds.items()},
+        "new_over_old": round(seconds["new"] / seconds["old"], 4),
+        "old_again_over_old": round(seconds["old_again"] / seconds["old"], 4),
+        "new_over_both_old": round(2 * seconds["new"] / (seconds["old"] + seconds["old_again"]), 4),
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     ap.add_argument("--fixtures", type=Path, help="a folder of mixed documents with truth")
@@ -173,6 +209,7 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--skip-fixtures", action="store_true")
     ap.add_argument("--skip-cost", action="store_true")
+    ap.add_argument("--stage-cost", action="store_true", help="also the pages stage alone, A/B/A")
     ap.add_argument("--json", type=Path, default=RESULTS)
     args = ap.parse_args()
     result: dict[str, Any] = {}
@@ -181,6 +218,11 @@ def main() -> None:
         paths += sorted(args.real_pdfs.glob("*.pdf"))
         result["cost"] = _cost(paths, args.rounds)
         print(json.dumps({k: v for k, v in result["cost"].items() if k != "statuses"}), flush=True)
+    if args.stage_cost:
+        paths = sorted((ROOT / "sample_scans" / "pdf").glob("*.pdf"))
+        paths += sorted(args.real_pdfs.glob("*.pdf"))
+        result["cost_pages_stage"] = _stage_cost(paths, max(args.rounds, 2))
+        print(json.dumps(result["cost_pages_stage"]), flush=True)
     if not args.skip_fixtures:
         with tempfile.TemporaryDirectory() as tmp:
             folder = args.fixtures
