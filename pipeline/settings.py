@@ -443,6 +443,32 @@ class RenderSettings(_Section):
     blank_max_ink: float = 0.0005  # a page with a smaller share of ink pixels is blank (no OCR)
 
 
+class ImageSettings(_Section):
+    """Images on text-layer PDF pages (issue #18): a table pasted as a picture, a scanned page
+    or form inside a born-digital PDF, a stamp, a logo. Each image object is measured; one that
+    may hold text is rendered at `render.dpi` and read like a scanned region (OCR and ruled
+    grids, in page coordinates); the others cost no OCR."""
+
+    enabled: bool = True  # look at the image objects of text-layer pages at all
+    min_area_share: float = 0.04  # smaller images (share of the page area) hold no table
+    min_side_inches: float = 1.0  # ... nor images narrower or shorter than this
+    probe_dpi: int = 40  # the text-likeness test looks at a rendering this small
+    ink_contrast: int = 60  # grey levels below the image's background that count as ink
+    # text on paper: the ink covers this share of the image, no less, no more (a photo or a
+    # filled logo has more)
+    min_ink_share: float = 0.005
+    max_ink_share: float = 0.35
+    max_colour_share: float = 0.5  # a larger share of coloured ink (a red stamp, a logo): no text
+    colour_chroma: int = 60  # max-min channel difference of a coloured ink pixel
+    # share of the image in its `flat_levels` commonest grey levels (bins of 16): paper and a
+    # cell shading or two are most of a text image, a photo has its tones spread out
+    min_flat_share: float = 0.6
+    flat_levels: int = 3
+    # an OCR line of the image covered this much by text-layer runs is the layer's text drawn
+    # over (or beside) the picture: the run is kept, the OCR line dropped
+    text_layer_overlap: float = 0.5
+
+
 class PrepareSettings(_Section):
     orientation: bool = True  # detect pages turned 90/180/270 and turn them upright
     upside_down_below: float = 0.8  # mean OCR confidence under which other turns are tried
@@ -664,6 +690,7 @@ class Settings(_Section):
 
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     render: RenderSettings = Field(default_factory=RenderSettings)
+    images: ImageSettings = Field(default_factory=ImageSettings)  # images on text-layer pages
     prepare: PrepareSettings = Field(default_factory=PrepareSettings)
     layout: LayoutSettings = Field(default_factory=LayoutSettings)
     # OCR engine for scanned pages; each kind's defaults are on its model (configs/ocr/<kind>.yaml).

@@ -260,6 +260,8 @@ class ErrorCode(StrEnum):
     grid_failed = "grid_failed"
     # the document as a whole
     not_a_report = "not_a_report"
+    # sections 二-四 are there but no statutory table was read (issue #18); says what was seen
+    tables_not_found = "tables_not_found"
     stage_error = "stage_error"
     # batch
     timeout = "timeout"

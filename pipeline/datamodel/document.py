@@ -88,6 +88,20 @@ class TableGrid(BaseModel):
     open_ends: list[str] = []
 
 
+class ImageRegion(BaseModel):
+    """An image object on a text-layer PDF page (issue #18): where it is, how many pixels it
+    has, and whether it was read as a scanned region (OCR fragments and grids in page pixels
+    join the page's text-layer runs and grids) or skipped (a logo, photo or stamp: no OCR)."""
+
+    bbox: BBox  # page pixels at PageDoc.dpi, origin top-left
+    pixels: tuple[int, int] = (0, 0)  # the image's own width and height
+    read: bool = False  # rendered at the page dpi and OCR'd
+    note: str = ""  # why it was read or skipped
+    fragments: int = 0  # OCR lines it gave (after those the text layer already had)
+    grids: int = 0  # ruled grids found in it
+    ocr_confidence: float | None = None  # mean over its OCR lines
+
+
 class PageDoc(BaseModel):
     """One page of a PDF or image: how it was read and the fragments read from it.
 
@@ -104,6 +118,7 @@ class PageDoc(BaseModel):
     ocr_confidence: float | None = None  # mean over the page's OCR lines
     fragments: list[Fragment] = []
     grids: list[TableGrid] = []  # ruled tables found on the page (stages/pages.py)
+    images: list[ImageRegion] = []  # text-layer pages: the image objects on it (issue #18)
 
 
 class Line(BaseModel):

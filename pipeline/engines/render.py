@@ -38,6 +38,16 @@ if TYPE_CHECKING:
 
 
 @dataclass
+class ImageObject:
+    """An image object of a PDF page (issue #18): its box in page pixels at the page dpi and
+    in PDF points (left, bottom, right, top), and its own pixel size."""
+
+    bbox: BBox
+    bounds_pt: tuple[float, float, float, float]
+    pixels: tuple[int, int]
+
+
+@dataclass
 class PageInput:
     number: int  # 1-based
     width: int  # pixels at `dpi`
@@ -46,8 +56,10 @@ class PageInput:
     fragments: list[Fragment] | None = None  # set when the text layer is used
     text_layer_note: str = ""  # why the text layer was or was not used
     problem: InputError | None = None  # the page could not be loaded at all
+    images: list[ImageObject] = field(default_factory=list)  # text-layer pages (issue #18)
     _render: object = field(default=None, repr=False)
     _thumbnail: object = field(default=None, repr=False)
+    _region: object = field(default=None, repr=False)
 
     def image(self) -> np.ndarray:
         """The page as RGB uint8 (rendered on demand; not kept)."""
@@ -65,6 +77,13 @@ class PageInput:
         if grey.size == 0:
             return 0.0
         return float(np.mean(np.abs(grey.astype(np.int16) - int(np.median(grey))) > contrast))
+
+    def region(self, image: ImageObject, dpi: int) -> np.ndarray:
+        """The page inside `image`'s box rendered at `dpi` as RGB uint8 (what is drawn there:
+        the picture and anything drawn over it), rendered on demand and not kept."""
+        assert callable(self._region)
+        result: np.ndarray = self._region(image.bounds_pt, dpi)
+        return result
 
 
 def _is_cjk(ch: str) -> bool:
@@ -235,12 +254,13 @@ def _check_streams(path: Path, data: mmap.mmap, limit: int) -> list[int]:
 class PdfSource:
     """Pages of a PDF; each page is opened, read and closed in turn."""
 
-    def __init__(self, path: Path, settings: RenderSettings) -> None:
+    def __init__(self, path: Path, settings: RenderSettings, images: bool = False) -> None:
         import pypdfium2 as pdfium
         import pypdfium2.raw as pdfium_c
 
         self.settings = settings
         self.path = path
+        self.images = images  # list the image objects of text-layer pages (issue #18)
         self.problems = pdf_preflight(path, settings)
         try:
             self.pdf = pdfium.PdfDocument(str(path))
@@ -281,14 +301,33 @@ class PdfSource:
                 dpi=self.settings.dpi,
                 _render=lambda i=index: self._render(i),
                 _thumbnail=lambda i=index: self._thumbnail(i),
+                _region=lambda bounds, dpi, i=index: self._render_region(i, bounds, dpi),
             )
             textpage = page.get_textpage()
             ok, note = text_layer_quality(textpage.get_text_range(), self.settings)
             info.text_layer_note = note
             if ok and self.settings.use_text_layer:
                 info.fragments = _text_fragments(textpage, h_pt, scale, self.settings)
+                if self.images and not page.get_rotation():
+                    info.images = _image_objects(page, w_pt, h_pt, scale)
             textpage.close()
             return info
+        finally:
+            page.close()
+
+    def _render_region(
+        self, index: int, bounds: tuple[float, float, float, float], dpi: int
+    ) -> np.ndarray:
+        """The part of page `index` inside `bounds` (PDF points: left, bottom, right, top)."""
+        page = self.pdf[index]
+        try:
+            w_pt, h_pt = page.get_size()
+            self._check_size(index, w_pt, h_pt)
+            left, bottom, right, top = bounds
+            crop = (left, bottom, w_pt - right, h_pt - top)
+            bitmap = page.render(scale=dpi / 72, crop=crop, rev_byteorder=True)
+            image: np.ndarray = bitmap.to_numpy()[:, :, :3].copy()
+            return image
         finally:
             page.close()
 
@@ -332,6 +371,45 @@ class PdfSource:
 
     def close(self) -> None:
         self.pdf.close()
+
+
+def _image_objects(page: object, w_pt: float, h_pt: float, scale: float) -> list[ImageObject]:
+    """The page's top-level image objects (a picture inside a form XObject is left out),
+    clipped to the page, in page pixels and points. Raw pdfium calls: a page of a few
+    thousand text objects is walked in a millisecond or two, without a wrapper per object."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    out: list[ImageObject] = []
+    n = pdfium_c.FPDFPage_CountObjects(page)
+    for i in range(max(n, 0)):
+        obj = pdfium_c.FPDFPage_GetObject(page, i)
+        if not obj or pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            continue
+        box = [ctypes.c_float() for _ in range(4)]
+        if not pdfium_c.FPDFPageObj_GetBounds(obj, *(ctypes.byref(v) for v in box)):
+            continue
+        left, bottom, right, top = (v.value for v in box)
+        left, bottom = max(left, 0.0), max(bottom, 0.0)
+        right, top = min(right, w_pt), min(top, h_pt)
+        if right <= left or top <= bottom:
+            continue  # off the page
+        width, height = ctypes.c_uint(), ctypes.c_uint()
+        if not pdfium_c.FPDFImageObj_GetImagePixelSize(
+            obj, ctypes.byref(width), ctypes.byref(height)
+        ):
+            width.value = height.value = 0
+        out.append(
+            ImageObject(
+                bbox=BBox(
+                    left * scale, (h_pt - top) * scale, right * scale, (h_pt - bottom) * scale
+                ),
+                bounds_pt=(left, bottom, right, top),
+                pixels=(width.value, height.value),
+            )
+        )
+    return out
 
 
 def _text_fragments(
@@ -460,10 +538,13 @@ class ImageSource:
         self.image.close()
 
 
-def open_pages(path: Path, settings: RenderSettings) -> PdfSource | ImageSource:
-    """The page source for `path`; `InputError` names what makes it unreadable."""
+def open_pages(
+    path: Path, settings: RenderSettings, images: bool = False
+) -> PdfSource | ImageSource:
+    """The page source for `path`; `InputError` names what makes it unreadable. `images`:
+    text-layer PDF pages list their image objects (`PageInput.images`)."""
     with path.open("rb") as fh:
         magic = fh.read(4)
     if path.suffix.lower() == ".pdf" or magic == b"%PDF":
-        return PdfSource(path, settings)
+        return PdfSource(path, settings, images)
     return ImageSource(path, settings)

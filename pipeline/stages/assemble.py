@@ -4,15 +4,18 @@ Puts the scored fields (stage score: every field the record has, absent ones as 
 the record's blocks, derives the status (failed: no usable content; partial: errors but a
 record; ok), and collects the review paths, the sections and a report per table (the tables
 stage's notes, then table_fields'). It scores nothing and decides nothing about the document:
-it only writes the record down.
+it only writes the record down; a report whose sections 二-四 were found but none of
+their tables gets a `tables_not_found` error item (status partial) saying what was seen.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from .._version import __version__
-from ..datamodel.document import ReportDoc, Slot, Table, TableReading
+from ..datamodel.base import ErrorCode
+from ..datamodel.document import TABLE_BLOCKS, ReportDoc, Slot, Table, TableReading
 from ..datamodel.record import (
     ErrorItem,
     Provenance,
@@ -47,12 +50,18 @@ class Assemble:
         from .pages import BLANK_NOTE
 
         engines = dict(self.engines)
-        ocr_ran = any(p.source == "ocr" and not p.note.endswith(BLANK_NOTE) for p in doc.pages)
+        ocr_ran = any(
+            (p.source == "ocr" and not p.note.endswith(BLANK_NOTE)) or any(r.read for r in p.images)
+            for p in doc.pages
+        )
         if ocr_ran and self.ocr_engine is not None:
             engines["ocr"] = self.ocr_engine
         return engines
 
     def __call__(self, doc: ReportDoc) -> ReportRecord:
+        missing = tables_missing(doc)
+        if missing is not None:
+            doc.fail(self.name, ErrorCode.tables_not_found, missing)
         record = ReportRecord(
             source=doc.source,
             status=self._status(doc),
@@ -112,6 +121,49 @@ class Assemble:
             if block in tree:
                 model = type(getattr(record, block))
                 setattr(record, block, model.model_validate(tree[block]))
+
+
+TABLE_SECTIONS = (2, 3, 4)  # the sections whose body is a statutory table
+
+
+def tables_missing(doc: ReportDoc) -> str | None:
+    """What the record must say when a report's statistical tables were not found at all: the
+    headings of sections 二, 三 and 四 were all found (a whole report, not an opening that
+    stops before its tables, not a page of prose), yet no table was mapped onto any of the
+    three table blocks. The message says what was seen instead; None when nothing is missing.
+    """
+    if doc.fatal:
+        return None
+    found = {s.number for s in doc.sections if s.heading is not None}
+    if not set(TABLE_SECTIONS) <= found:
+        return None
+    if any(r.kind in TABLE_BLOCKS for r in doc.table_readings):
+        return None
+    seen: list[str] = []
+    skipped = [(p.number, r) for p in doc.pages for r in p.images if not r.read]
+    read = [(p.number, r) for p in doc.pages for r in p.images if r.read]
+    if skipped:
+        seen.append(f"{len(skipped)} image(s) on {_pages(skipped)} not read")
+    if read:
+        grids = sum(r.grids for _, r in read)
+        seen.append(f"{len(read)} image(s) on {_pages(read)} read, {grids} ruled grid(s) in them")
+    grids = sum(len(p.grids) for p in doc.pages)
+    if doc.tables:
+        seen.append(f"{len(doc.tables)} table(s) that match no statutory table")
+    elif grids:
+        seen.append(f"{grids} ruled grid(s) that match no statutory table")
+    else:
+        seen.append("no table-like text")
+    return "sections 二-四 were found but none of their tables: " + "; ".join(seen)
+
+
+def _pages(items: Sequence[tuple[int, object]]) -> str:
+    numbers = sorted({n for n, _ in items})
+    if len(numbers) == 1:
+        return f"page {numbers[0]}"
+    if numbers == list(range(numbers[0], numbers[-1] + 1)):
+        return f"pages {numbers[0]}-{numbers[-1]}"
+    return "pages " + ", ".join(map(str, numbers))
 
 
 def _report(table: Table, reading: TableReading | None) -> TableReport:

@@ -164,7 +164,9 @@ class GridTableBuilder:
         return tables
 
     def _table(self, doc: ReportDoc, group: GridGroup, table_id: int) -> Table | None:
-        source = "grid_ocr" if group.pages[0].source == "ocr" else "grid_text_layer"
+        # a grid read from a picture on a text-layer page (issue #18) is OCR like a scan's
+        ocr = group.pages[0].source == "ocr" or any(g.source == "lines" for g in group.grids)
+        source = "grid_ocr" if ocr else "grid_text_layer"
         table = Table(id=table_id, source=source, pages=[p.number for p in group.pages])
         header_keys: set[str] = set()
         header: list[str] = []

@@ -26,10 +26,11 @@ from ..datamodel.base import ErrorCode
 from ..datamodel.document import Fragment, PageDoc, ReportDoc, Slot
 from ..datamodel.record import ErrorItem
 from ..engines.prepare import PagePreparer, mean_confidence, to_page_space
+from ..engines.regions import RegionReader
 from ..engines.render import PageInput, open_pages
 from ..engines.tables.reader import GridReader
 from ..errors import InputError
-from ..settings import GridSettings, PrepareSettings, RenderSettings, Settings
+from ..settings import GridSettings, ImageSettings, PrepareSettings, RenderSettings, Settings
 from ..untrusted import name_path
 from .base import Stage
 
@@ -55,12 +56,28 @@ def fragments_from_ocr(lines: list[OcrLine]) -> list[Fragment]:
     return out
 
 
+def _drop_picture_rules(page: PageDoc) -> None:
+    """A text-layer grid (camelot renders the page) inside an image that was read is the
+    picture's own rules, filled from a text layer that has nothing there: the grid read from
+    the picture replaces it."""
+    read = [r.bbox for r in page.images if r.read]
+    if not read or not page.grids:
+        return
+    kept = [
+        g
+        for g in page.grids
+        if g.source == "lines" or not any(b.contains_point(*g.bbox.centre) for b in read)
+    ]
+    page.grids = sorted(kept, key=lambda g: (g.bbox.y0, g.bbox.x0))
+
+
 class PagesOptions(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     render: RenderSettings
     prepare: PrepareSettings
     grid: GridSettings
+    images: ImageSettings = ImageSettings()
 
 
 class ReadPages(Stage[PagesOptions]):
@@ -76,10 +93,19 @@ class ReadPages(Stage[PagesOptions]):
         self._engine: OcrEngine | None = None
         self.preparer = PagePreparer(options.prepare, self.engine)
         self.grids = GridReader(options.grid, self.engine)
+        self.images = options.images
+        self.regions = RegionReader(
+            options.images, self.preparer, self.grids, options.grid.reread_unfiltered
+        )
 
     @classmethod
     def options_from(cls, settings: Settings) -> PagesOptions:
-        return PagesOptions(render=settings.render, prepare=settings.prepare, grid=settings.grid)
+        return PagesOptions(
+            render=settings.render,
+            prepare=settings.prepare,
+            grid=settings.grid,
+            images=settings.images,
+        )
 
     def engine(self) -> OcrEngine:
         if self._engine is None:  # built on the first page that needs OCR
@@ -90,10 +116,10 @@ class ReadPages(Stage[PagesOptions]):
         if doc.source.input_kind not in PAGE_KINDS:
             return doc
         path = name_path(doc.source.path)  # the label ingest escaped, back to the name
-        for timings in (self.preparer.timings, self.grids.timings):
+        for timings in (self.preparer.timings, self.grids.timings, self.regions.timings):
             timings.update(dict.fromkeys(timings, 0.0))
         try:
-            source = open_pages(path, self.render)
+            source = open_pages(path, self.render, images=self.images.enabled)
         except InputError as exc:
             doc.fail(self.name, exc.code, str(exc), fatal=True)
             return doc
@@ -134,6 +160,8 @@ class ReadPages(Stage[PagesOptions]):
                 ErrorCode.grid_failed,
                 f"{path}: camelot lattice failed: {type(exc).__name__}: {exc}",
             )
+        for p in doc.pages:
+            _drop_picture_rules(p)
         doc.source.dpi = self.render.dpi
         if doc.source.input_kind != "image":
             ocr_pages = sum(1 for p in doc.pages if p.source == "ocr")
@@ -154,11 +182,13 @@ class ReadPages(Stage[PagesOptions]):
             )
         doc.timings_ms.update(self.preparer.timings)
         doc.timings_ms.update(self.grids.timings)
+        if any(p.images for p in doc.pages):  # counts, so a batch can say how often OCR ran
+            doc.timings_ms.update(self.regions.timings)
         return doc
 
     def _read(self, page: PageInput) -> PageDoc:
         if page.fragments is not None:
-            return PageDoc(
+            out = PageDoc(
                 number=page.number,
                 width=page.width,
                 height=page.height,
@@ -167,6 +197,13 @@ class ReadPages(Stage[PagesOptions]):
                 note=page.text_layer_note,
                 fragments=page.fragments,
             )
+            if page.images:  # pictures on a text page: a table pasted as an image (issue #18)
+                regions, frags, grids = self.regions(page, page.fragments)
+                read = sum(r.read for r in regions)
+                out.images, out.grids = regions, grids
+                out.fragments = [*page.fragments, *frags]
+                out.note += f"; {len(regions)} image(s): {read} read, {len(regions) - read} skipped"
+            return out
         if page.ink_share(self.render.blank_contrast) < self.render.blank_max_ink:
             return PageDoc(
                 number=page.number,

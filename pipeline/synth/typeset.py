@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
@@ -107,6 +108,11 @@ class Composer:
         self.pages: list[PageRecord] = [PageRecord()]
         self.y = PAGE_H - self.top
         self.table_pages: dict[str, list[int]] = {}
+        # mixed pages (synth/mixed.py): a picture to draw instead of a table part (page number,
+        # its box in points: left, bottom, right, top; None: draw the table), and a stamp
+        # image drawn over the signature
+        self.picture: Callable[[int, tuple[float, float, float, float]], Any] | None = None
+        self.stamp: Any = None
 
     # -- pages ----------------------------------------------------------------------------
     @property
@@ -251,6 +257,17 @@ class Composer:
                 size,
             )
             self.y -= self.s.line_h
+        if self.stamp is not None:  # white is see-through, as a seal's paper is
+            seal = 120.0  # points: a 42 mm seal, over the agency's name and the date
+            x = self.left + self.width - seal - 3 * size
+            self.c.drawImage(
+                self.stamp,
+                x,
+                self.y - seal * 0.2,
+                seal,
+                seal,
+                mask=[235, 255, 235, 255, 235, 255],
+            )
 
     # -- tables ---------------------------------------------------------------------------
     def _cell_width(self, g: Grid, cell: Cell) -> float:
@@ -363,6 +380,19 @@ class Composer:
             draw_text = repeated or owner[idx] == ci
             box = (xs[cell.col], bottom_of[span[-1]], xs[cell.col + cell.colspan], top[span[0]])
             visible.append((span[0], cell.col, idx, cell, box, draw_text))
+        if self.picture is not None and visible:
+            pad = 2.0
+            box = (xs[0] - pad, y - pad, xs[-1] + pad, self.y + pad)
+            image = self.picture(len(self.pages), box)
+            if isinstance(image, tuple):  # a picture of another box (the whole page)
+                image, box = image
+            if image is not None:  # the table part as a picture: no text, no rules
+                c.drawImage(image, box[0], box[1], box[2] - box[0], box[3] - box[1])
+                for *_, cell, _, _ in visible:
+                    if cell.tag:
+                        self.page.tags.add(cell.tag)
+                self.y = y
+                return
         for *_, cell, (x0, y0, x1, y1), _ in visible:
             if cell.shade and self.s.shade:
                 c.setFillColorRGB(*self.s.shade)
@@ -409,12 +439,20 @@ class Composer:
             )
 
 
-def render_pdf(rep: Report, path: Path, style: Style | None = None) -> Composer:
+def render_pdf(
+    rep: Report,
+    path: Path,
+    style: Style | None = None,
+    picture: Callable[[int, tuple[float, float, float, float]], Any] | None = None,
+    stamp: Any = None,
+) -> Composer:
     """Typeset a report into a text-layer PDF; returns the composer with per-page records.
-    `style` overrides the spec's (benchmarks/tables.py renders borderless tables this way)."""
+    `style` overrides the spec's (benchmarks/tables.py renders borderless tables this way);
+    `picture` and `stamp` make mixed pages (synth/mixed.py: Composer.picture, .stamp)."""
     register_fonts()
     style = style or STYLES[rep.spec.style]
     comp = Composer(path, style, f"{rep.spec.agency}{rep.spec.year}{REPORT_TITLE}")
+    comp.picture, comp.stamp = picture, stamp
     for i, block in enumerate(rep.blocks):
         nxt = rep.blocks[i + 1] if i + 1 < len(rep.blocks) else None
         if block.kind == "title":
