@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from distributed import WorkerPlugin
+from distributed.comm import get_address_host
 
 from ..datamodel.base import ErrorCode
 from ..errors import NianbaoError
@@ -83,7 +84,7 @@ class NianbaoWorker(WorkerPlugin):
         self.name = f"nianbao-{settings.digest()}"
 
     async def setup(self, worker: Any) -> None:
-        host = worker.address.rsplit(":", 1)[0].split("://")[-1]
+        host = get_address_host(worker.address)
         threads = self.threads.get(host)
         if threads is None:  # a machine that joined after the batch started
             slots = max(1, worker.state.nthreads)
