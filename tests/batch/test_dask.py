@@ -69,11 +69,8 @@ def test_a_worker_under_the_dask_nanny_malloc_setting_stops_faulting_its_arrays_
 def test_threads_are_each_machines_cores_shared_among_its_task_slots(
     tmp_path: Path, settings: Settings
 ) -> None:
-    slots, cores = {"10.0.0.1": 2, "10.0.0.2": 3, "10.0.0.3": 8}, {
-        "10.0.0.1": 2,
-        "10.0.0.2": 16,
-        "10.0.0.3": 4,
-    }
+    slots = {"10.0.0.1": 2, "10.0.0.2": 3, "10.0.0.3": 8}  # workers x nthreads per host
+    cores = {"10.0.0.1": 2, "10.0.0.2": 16, "10.0.0.3": 4}
     assert threads_by_host(settings, slots, cores) == {"10.0.0.1": 1, "10.0.0.2": 5, "10.0.0.3": 1}
     pinned, _ = settings_with(tmp_path, threads_per_worker=3)
     assert set(threads_by_host(pinned, slots, cores).values()) == {3}
