@@ -647,6 +647,11 @@ class BatchSettings(_Section):
     # glibc malloc arenas per worker (mallopt; fewer arenas, less stranded heap); None: glibc's
     malloc_arena_max: int | None = 2
     malloc_trim: bool = True  # hand freed heap back to the OS after each document (malloc_trim)
+    # A worker whose environment fixed glibc's malloc thresholds (the Dask nanny sets
+    # MALLOC_TRIM_THRESHOLD_) gets this mmap threshold (glibc's dynamic ceiling, 32 MiB on
+    # 64-bit) and twice it as trim threshold, instead of mapping every array over 128 KiB anew;
+    # None: leave the environment's. Workers without such variables keep glibc's dynamic one.
+    malloc_mmap_threshold_mb: int | None = 32
 
 
 class ReviewSettings(_Section):
