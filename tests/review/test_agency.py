@@ -1,0 +1,210 @@
+"""The archive on the review page (issue #16): the agency view (reports by year, the statutory
+figures as a table and an SVG plot, failing years marked), a field's cross-year checks with the
+other year's value and evidence beside it, and the links from the queue and the field page.
+
+The series is three text reports of one agency read by the real pipeline (tests/review/
+series.py: consistent carry-over, the last year's natural-person 上年结转 printed wrong); the
+archive rows are written by hand from the table contract so these tests check the page, not
+the archive engine (test_browser.py runs the engine)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from nianbao.db import Store
+from nianbao.db.models import Agency
+from nianbao.review.app import ReviewConfig, create_app
+from nianbao.review.plot import series_svg
+from nianbao.runner import Pipeline
+from nianbao.settings import Settings
+
+from tests.review.conftest import LOOPBACK, pdf_id, seed_id
+from tests.review.series import AGENCY, broken_series, hand_made_archive, store_series
+
+CARRIED = "applications.carried_over.natural_person"
+FORWARD = "applications.carried_forward.natural_person"
+YEARS = broken_series()
+
+
+@pytest.fixture(scope="session")
+def series_db_template(pipeline: Pipeline, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("agency-db")
+    db = folder / "template.db"
+    with Store(str(db)) as store:
+        store_series(pipeline, store, folder / "reports", YEARS)
+    return db
+
+
+@pytest.fixture
+def series_store(series_db_template: Path, tmp_path: Path) -> Iterator[Store]:
+    db = tmp_path / "agency.db"
+    shutil.copy(series_db_template, db)
+    with Store(str(db)) as s:
+        yield s
+
+
+def _ids(store: Store) -> list[int]:
+    return [d.id for d in sorted(store.documents(), key=lambda d: d.year or 0)]
+
+
+@pytest.fixture
+def archived(series_store: Store) -> tuple[Store, int, list[int]]:
+    ids = _ids(series_store)
+    return series_store, hand_made_archive(series_store, ids), ids
+
+
+def _client(store: Store, settings: Settings) -> TestClient:
+    app = create_app(store, settings, ReviewConfig("tester", None, LOOPBACK))
+    return TestClient(app, base_url="http://127.0.0.1")
+
+
+# ---- the agency view ----------------------------------------------------------------------------
+def test_agency_view_lists_years_with_the_statutory_figures(
+    archived: tuple[Store, int, list[int]], settings: Settings
+) -> None:
+    store, agency, ids = archived
+    page = _client(store, settings).get(f"/agency/{agency}")
+    assert page.status_code == 200
+    assert AGENCY in page.text
+    rows = re.findall(r'<tr data-year="(\d+)" data-document="(\d+)" class="(\w*)"', page.text)
+    assert [(int(y), int(d)) for y, d, _ in rows] == [(y.year, i) for y, i in zip(YEARS, ids)]
+    # the printed figures, as the series generator wrote them
+    for y, d in zip(YEARS, ids, strict=True):
+        row = page.text.split(f'data-document="{d}"', 1)[1].split("</tr>", 1)[0]
+        cells = dict(re.findall(r'data-series="([^"]+)">(?:<a[^>]*>)?([\d—]+)', row))
+        assert cells == {
+            "申请数量": str(sum(y.new)),
+            "行政复议": str(sum(y.review)),
+            "行政诉讼": str(sum(y.direct) + sum(y.after_review)),
+        }
+    # the year whose carried-over cell is wrong is the one marked, in the table and the plot
+    assert [int(y) for y, _, cls in rows if cls == "failing"] == [YEARS[-1].year]
+    assert re.findall(r'<rect class="failing" data-year="(\d+)"', page.text) == [
+        str(YEARS[-1].year)
+    ]
+    points = re.findall(r'data-series="申请数量" data-year="(\d+)" data-value="(\d+)"', page.text)
+    assert points == [(str(y.year), str(sum(y.new))) for y in YEARS]
+    # each figure links to its field; the failing check names the culprit field
+    assert f'href="/field/{ids[0]}/applications.new.total"' in page.text
+    assert f'class="culprit" href="/field/{ids[-1]}/{CARRIED}"' in page.text
+    assert "<script" not in page.text.split("<main>", 1)[1]  # no script: plot made on the server
+
+
+def test_agency_view_counts_each_documents_failed_checks_and_lists_gaps(
+    series_store: Store, settings: Settings
+) -> None:
+    ids = _ids(series_store)
+    # group the first and the last year only: 2022 is missing from the series
+    agency = hand_made_archive(series_store, [ids[0], ids[2]])
+    page = _client(series_store, settings).get(f"/agency/{agency}").text
+    assert f"No report for {YEARS[1].year}." in page
+    assert f'data-year="{YEARS[1].year}" x=' in page  # the axis keeps the missing year
+    assert f"{YEARS[1].year} ?</text>" in page
+
+
+def test_agencies_list_and_unknown_agency(
+    archived: tuple[Store, int, list[int]], settings: Settings
+) -> None:
+    store, agency, _ = archived
+    client = _client(store, settings)
+    listing = client.get("/agencies")
+    assert listing.status_code == 200
+    assert f'<a href="/agency/{agency}">{AGENCY}</a>' in listing.text
+    assert ">3</td>" in listing.text
+    assert client.get("/agency/987654").status_code == 404
+    assert client.get("/agency/99999999999999999999").status_code == 422
+
+
+def test_an_agency_name_is_shown_escaped(
+    archived: tuple[Store, int, list[int]], settings: Settings
+) -> None:
+    store, agency, _ = archived
+    with store.session() as session, session.begin():
+        row = session.get(Agency, agency)
+        assert row is not None
+        row.name = '<img src=x onerror="alert(1)">局'
+    page = _client(store, settings).get(f"/agency/{agency}").text
+    assert "<img src=x" not in page
+    assert "&lt;img src=x" in page
+
+
+def test_queue_and_field_page_link_to_the_agency(
+    archived: tuple[Store, int, list[int]], settings: Settings
+) -> None:
+    store, agency, ids = archived
+    client = _client(store, settings)
+    queue = client.get("/").text
+    assert queue.count(f'href="/agency/{agency}" class="agency"') == 3
+    field = client.get(f"/field/{ids[0]}/applications.new.total").text
+    assert f'href="/agency/{agency}" id="agency-link"' in field
+
+
+# ---- a field's cross-year checks ----------------------------------------------------------------
+def test_failing_field_shows_the_other_years_value_and_evidence(
+    archived: tuple[Store, int, list[int]], settings: Settings
+) -> None:
+    store, _, ids = archived
+    page = _client(store, settings).get(f"/field/{ids[-1]}/{CARRIED}").text
+    section = page.split('id="cross-year"', 1)[1]
+    check = section.split('data-xcheck="carry_over[natural_person]"', 1)[1].split("</section>")[0]
+    assert "data-outcome>fails<" in check
+    assert "data-reason>cross_year_conflict<" in check
+    printed = YEARS[-1].misprint[f"carried_over.natural_person"]
+    assert f"data-mine-value>{printed}<" in check
+    # the other year: 2022's 结转下年度 natural person, its value and the line it was read from
+    assert f"data-other-value>{YEARS[-2].carried_forward[0]}<" in check
+    assert f'href="/field/{ids[-2]}/{FORWARD}" class="other-link"' in check
+    hit = re.search(r'<tr class="hit">(.*?)</tr>', check, re.S)
+    assert hit and "四、结转下年度继续办理" in hit.group(1)
+
+
+def test_passing_cross_year_check_is_shown_as_passing(
+    archived: tuple[Store, int, list[int]], settings: Settings
+) -> None:
+    store, _, ids = archived
+    page = _client(store, settings).get(f"/field/{ids[1]}/{CARRIED}").text
+    check = page.split('data-xcheck="carry_over[natural_person]"', 1)[1]
+    assert "data-outcome>passes<" in check
+    assert "cross_year_conflict" not in check.split("</div>", 1)[0]
+    assert f"data-other-value>{YEARS[0].carried_forward[0]}<" in check
+
+
+def test_field_in_no_cross_year_check_has_no_such_section(
+    archived: tuple[Store, int, list[int]], settings: Settings
+) -> None:
+    store, _, ids = archived
+    page = _client(store, settings).get(f"/field/{ids[0]}/applications.new.total").text
+    assert 'id="cross-year"' not in page
+
+
+def test_the_other_documents_crop_is_served_beside_the_field(
+    store: Store, settings: Settings
+) -> None:
+    """The seed (text) and the sample PDF made into a two-report series: on the seed's side the
+    other year is the PDF, shown as its page crop through the existing crop route."""
+    hand_made_archive(store, [seed_id(store), pdf_id(store)])
+    client = _client(store, settings)
+    page = client.get(f"/field/{seed_id(store)}/applications.carried_forward.total").text
+    crop = f"/evidence/{pdf_id(store)}/crop?field=applications.carried_over.total"
+    assert f'class="other-crop" src="{crop}"' in page
+    image = client.get(crop)
+    assert image.status_code == 200 and image.headers["content-type"] == "image/png"
+    assert image.content[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# ---- the plot -----------------------------------------------------------------------------------
+def test_plot_breaks_lines_at_missing_values_and_marks_failing_years() -> None:
+    svg = str(series_svg([2019, 2020, 2022], {"a": [1, None, 3], "b<": [5, 6, 7]}, {2022}))
+    assert svg.startswith("<svg") and svg.endswith("</svg>")
+    # b: one line 2019-2020, then a lone point in 2022 (no report in 2021); a: lone points
+    assert svg.count("<polyline") == 1
+    assert 'data-series="a" data-year="2020"' not in svg
+    assert re.findall(r'class="failing" data-year="(\d+)"', svg) == ["2022"]
+    assert "2021 ?</text>" in svg  # the missing year stays on the axis
+    assert "b&lt;" in svg and "b<" not in svg.replace("b&lt;", "")
+    assert str(series_svg([], {}, set())).startswith("<svg")
