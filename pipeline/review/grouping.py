@@ -92,9 +92,9 @@ def move_document(
 ) -> int:
     """Move the document to `to_agency`, or to a new agency called `new_name`; the agency id it
     now belongs to. `seen_agency`: the agency the reviewer saw it in."""
-    if (to_agency is None) == (new_name is None):
+    if to_agency is None and new_name is None:
         raise GroupingError("choose another agency or type a new agency's name")
-    name = clean_name(new_name) if new_name is not None else None
+    name = clean_name(new_name) if to_agency is None and new_name is not None else None
 
     def work(session: Session) -> int:
         from .. import archive

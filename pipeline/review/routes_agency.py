@@ -3,12 +3,13 @@ reports) and GET /agency/{id} (its reports by year, the statutory figures as a t
 inline SVG plot with the years whose cross-report checks fail marked, the checks, links to each
 document's fields and queue), and the grouping corrections:
 
-    POST /document/{id}/agency   move a document to another agency (agency=ID) or a new one
-                                 (new_name=...); the form's `seen` is the agency it was shown in
-    POST /agency/{id}/name       rename an agency; `seen` is the name shown
+    POST /agency/{id}/move   move one of its documents (document=ID) to another agency
+                             (agency=ID) or to a new one (new_name=...)
+    POST /agency/{id}/name   rename the agency; the form's `seen` is the name it showed
 
 Both check the CSRF token like a decision, and refuse with 409 (the agency page as it is now)
-when what the form saw changed first (grouping.py: GroupingConflict)."""
+when what the form saw changed first: the document is no longer in this agency, the name is
+no longer the one shown (grouping.py: GroupingConflict)."""
 
 from __future__ import annotations
 
@@ -84,41 +85,36 @@ def router(ctx: ReviewContext) -> APIRouter:
 
     review = ctx.settings.review
 
-    @api.post("/document/{document_id}/agency")
+    @api.post("/agency/{agency_id}/move")
     def move(
         request: Request,
-        document_id: IdPath,
+        agency_id: IdPath,
         csrf_token: str = Form("", alias="csrf"),
-        seen: str = Form(""),
+        document: str = Form(""),
         agency: str = Form(""),
         new_name: str = Form(""),
     ) -> Response:
         if not ctx.csrf.valid(request.cookies.get(SESSION_COOKIE), csrf_token):
             return PlainTextResponse("form expired or forged (CSRF check failed)", 403)
-        seen_id = small_int(seen)
+        document_id = small_int(document)
         target = small_int(agency) if agency else None
-        if (seen and seen_id is None) or (agency and target is None):
-            return ctx.problem(request, "bad agency id in the form", 422)
-        back = seen_id if seen_id is not None else target
+        if document_id is None or (agency and target is None):
+            return ctx.problem(request, "bad document or agency id in the form", 422)
         try:
             now = grouping.move_document(
                 store,
                 document_id,
-                seen_id,
+                agency_id,  # the agency the page showed it in
                 to_agency=target,
-                new_name=new_name if new_name.strip() else None,
+                new_name=None if target is not None else new_name,
                 expected=ctx.identity,
                 busy_timeout_s=review.busy_timeout_s,
             )
         except GroupingConflict as exc:
-            if back is None:
-                return ctx.problem(request, str(exc), 409)
-            return render_agency(request, back, conflict=str(exc), status=409)
+            return render_agency(request, agency_id, conflict=str(exc), status=409)
         except GroupingError as exc:
-            if back is None:
-                return ctx.problem(request, str(exc), 400)
             query = urlencode({"error": str(exc)})
-            return RedirectResponse(f"/agency/{back}?{query}", status_code=303)
+            return RedirectResponse(f"/agency/{agency_id}?{query}", status_code=303)
         return RedirectResponse(f"/agency/{now}?moved={document_id}", status_code=303)
 
     @api.post("/agency/{agency_id}/name")

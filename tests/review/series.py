@@ -7,9 +7,10 @@ fields, their evidence lines and the checks are what a batch would store."""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 COLUMNS = ("natural_person", "commercial", "research", "social_welfare", "legal_services", "other")
 RESULT_ROWS = (
@@ -231,7 +232,7 @@ def hand_made_archive(store: Any, ids: list[int], *, culprit_path: str | None = 
             (r.document_id, r.path): r.value
             for r in session.scalars(select(FieldRow).where(FieldRow.document_id.in_(ids)))
         }
-        for a, b in zip(docs, docs[1:], strict=False):
+        for a, b in itertools.pairwise(docs):
             for col in (*COLUMNS, "total"):
                 pa = f"applications.carried_forward.{col}"
                 pb = f"applications.carried_over.{col}"
