@@ -243,7 +243,12 @@ def cross_year_of(store: Store, document_id: int, path: str) -> list[CrossYear]:
                 .order_by(ArchiveCheck.year_a, ArchiveCheck.rule, ArchiveCheck.id)
             )
         )
-        labels = dict(session.execute(select(Document.id, Document.label)).all())
+        others = {c.document_a_id for c in candidates} | {c.document_b_id for c in candidates}
+        labels = dict(
+            session.execute(
+                select(Document.id, Document.label).where(Document.id.in_(others - {None}))
+            ).all()
+        )
     chosen: list[tuple[ArchiveCheck, str]] = []
     for c in candidates:
         if c.document_a_id == document_id and path in (c.fields_a or []):

@@ -125,8 +125,8 @@ def _panel(
     by_year = {yr: i for i, yr in enumerate(years)}
     runs: list[list[tuple[int, float]]] = [[]]
     for year in span:
-        i = by_year.get(year)
-        v = values[i] if i is not None else None
+        at = by_year.get(year)
+        v = values[at] if at is not None else None
         if v is None:
             if runs[-1]:
                 runs.append([])
