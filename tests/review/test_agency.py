@@ -210,3 +210,118 @@ def test_plot_breaks_lines_at_missing_values_and_marks_failing_years() -> None:
     assert "2021 ?</text>" in svg  # the missing year stays on the axis
     assert "b&lt;" in svg and "b<" not in svg.replace("b&lt;", "")
     assert str(series_svg([], {}, set())).startswith("<svg")
+
+
+# ---- correcting the grouping --------------------------------------------------------------------
+def _csrf(client: TestClient, url: str) -> str:
+    found = re.search(r'name="csrf" value="([0-9a-f]+)"', client.get(url).text)
+    assert found
+    return found.group(1)
+
+
+def _agency_of(store: Store, document_id: int) -> int | None:
+    return store.document(document_id).agency_id
+
+
+def test_rename_an_agency(archived: tuple[Store, int, list[int]], settings: Settings) -> None:
+    store, agency, _ = archived
+    client = _client(store, settings)
+    token = _csrf(client, f"/agency/{agency}")
+    saved = client.post(
+        f"/agency/{agency}/name",
+        data={"csrf": token, "seen": AGENCY, "name": "  青禾市交通运输局（更名）  "},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303 and saved.headers["location"] == f"/agency/{agency}?renamed=1"
+    page = client.get(saved.headers["location"]).text
+    assert 'id="renamed"' in page and "青禾市交通运输局（更名）</h2>" in page
+    with store.session() as session:
+        row = session.get(Agency, agency)
+        assert row is not None and row.name == "青禾市交通运输局（更名）" and row.by_reviewer
+
+    # a second form drawn before the rename still says the old name: refused, nothing written
+    stale = client.post(
+        f"/agency/{agency}/name",
+        data={"csrf": token, "seen": AGENCY, "name": "别的名字"},
+        follow_redirects=False,
+    )
+    assert stale.status_code == 409
+    assert 'id="conflict"' in stale.text and "青禾市交通运输局（更名）" in stale.text
+    with store.session() as session:
+        row = session.get(Agency, agency)
+        assert row is not None and row.name == "青禾市交通运输局（更名）"
+
+
+def test_move_a_document_to_a_new_agency_and_back(
+    archived: tuple[Store, int, list[int]], settings: Settings
+) -> None:
+    store, agency, ids = archived
+    client = _client(store, settings)
+    token = _csrf(client, f"/agency/{agency}")
+    moved = client.post(
+        f"/agency/{agency}/move",
+        data={"csrf": token, "document": str(ids[2]), "agency": "", "new_name": "青禾市港航局"},
+        follow_redirects=False,
+    )
+    assert moved.status_code == 303
+    target = _agency_of(store, ids[2])
+    assert target is not None and target != agency
+    assert moved.headers["location"] == f"/agency/{target}?moved={ids[2]}"
+    assert store.document(ids[2]).agency_by_reviewer
+    new_page = client.get(moved.headers["location"]).text
+    assert 'id="moved"' in new_page and "青禾市港航局" in new_page
+    assert len(re.findall(r'<tr data-year="\d+" data-document=', new_page)) == 1
+    old_page = client.get(f"/agency/{agency}").text
+    assert len(re.findall(r'<tr data-year="\d+" data-document=', old_page)) == 2
+    # the old agency's checks no longer name the moved document
+    assert f'href="/field/{ids[2]}/' not in old_page.split('id="grouping"')[0]
+
+    # the form drawn before the move still places the document in the old agency: 409
+    again = client.post(
+        f"/agency/{agency}/move",
+        data={"csrf": token, "document": str(ids[2]), "agency": "", "new_name": "又一个局"},
+        follow_redirects=False,
+    )
+    assert again.status_code == 409 and 'id="conflict"' in again.text
+    assert _agency_of(store, ids[2]) == target
+
+    # moved back by choosing the agency from the list
+    back = client.post(
+        f"/agency/{target}/move",
+        data={"csrf": token, "document": str(ids[2]), "agency": str(agency)},
+        follow_redirects=False,
+    )
+    assert back.status_code == 303 and _agency_of(store, ids[2]) == agency
+
+
+def test_grouping_forms_need_the_csrf_token_and_sane_values(
+    archived: tuple[Store, int, list[int]], settings: Settings
+) -> None:
+    store, agency, ids = archived
+    client = _client(store, settings)
+    forged = client.post(
+        f"/agency/{agency}/move", data={"document": str(ids[0]), "new_name": "X局"}
+    )
+    assert forged.status_code == 403
+    assert client.post(f"/agency/{agency}/name", data={"name": "X"}).status_code == 403
+    assert _agency_of(store, ids[0]) == agency
+    token = _csrf(client, f"/agency/{agency}")
+    bad = client.post(
+        f"/agency/{agency}/move", data={"csrf": token, "document": "1e9", "agency": "x"}
+    )
+    assert bad.status_code == 422
+    nothing = client.post(
+        f"/agency/{agency}/move",
+        data={"csrf": token, "document": str(ids[0]), "agency": "", "new_name": "  "},
+    )
+    assert nothing.status_code == 200 and "type the agency" in nothing.text
+    unknown = client.post(
+        f"/agency/{agency}/move",
+        data={"csrf": token, "document": str(ids[0]), "agency": "987654"},
+    )
+    assert "no agency 987654" in unknown.text
+    long_name = client.post(
+        f"/agency/{agency}/name", data={"csrf": token, "seen": AGENCY, "name": "局" * 201}
+    )
+    assert "at most 200" in long_name.text
+    assert _agency_of(store, ids[0]) == agency
