@@ -7,7 +7,7 @@ fields.cross_year (pipeline/db/models.py). Rules: pipeline/template/archive_rule
 
 from __future__ import annotations
 
-from .checks import RunSummary, check_agency, group, recheck_document, run
+from .checks import RunSummary, check_agency, group, recheck_document, run, run_store
 from .identity import AgencyKey, agency_key
 from .queries import (
     Series,
@@ -39,5 +39,6 @@ __all__ = [
     "regroup",
     "rename_agency",
     "run",
+    "run_store",
     "series",
 ]

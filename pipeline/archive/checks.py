@@ -23,15 +23,18 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import Table, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..datamodel.base import ReviewReason, reason
 from ..db.models import ArchiveCheck, CheckRow, Document, FieldRow
 from .identity import Directory, naming
 from .rules import BoundCheck, bound_checks, load_archive_rules
+
+if TYPE_CHECKING:
+    from ..db.store import Store
 
 PASS, FAIL, SOFT_DIFF, UNASSESSABLE = "pass", "fail", "soft_diff", "unassessable"
 CONFLICT = ReviewReason.cross_year_conflict.value
@@ -107,6 +110,7 @@ def group(
             years.add(year)
     if assigned:
         table = Document.__table__
+        assert isinstance(table, Table)
         session.execute(
             update(table)
             .where(table.c.id == bindparam("b_doc"))
@@ -505,12 +509,11 @@ def _verdicts(session: Session, agency_id: int, doc_ids: list[int]) -> int:
         if verdict == was and kept == (reasons or []):
             continue
         needed = bool(kept) and action is None
-        updates.append(
-            {"b_id": fid, "b_verdict": verdict, "b_reasons": kept, "b_needed": needed}
-        )
+        updates.append({"b_id": fid, "b_verdict": verdict, "b_reasons": kept, "b_needed": needed})
         changed_docs.add(doc)
     if updates:
         table = FieldRow.__table__
+        assert isinstance(table, Table)
         session.execute(
             update(table)
             .where(table.c.id == bindparam("b_id"))
@@ -593,3 +596,15 @@ def recheck_document(session: Session, doc_id: int) -> RunSummary:
     check_agency(session, doc.agency_id, {doc.year}, summary)
     summary.agencies = 1
     return summary
+
+
+def run_store(
+    store: Store,
+    *,
+    agency_ids: Iterable[int] | None = None,
+    document_ids: Iterable[int] | None = None,
+    years: Iterable[int] | None = None,
+) -> RunSummary:
+    """`run` in one transaction of a Store (what `nianbao batch` and `nianbao check` call)."""
+    with store.session() as session, session.begin():
+        return run(session, agency_ids=agency_ids, document_ids=document_ids, years=years)
