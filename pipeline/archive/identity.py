@@ -257,7 +257,8 @@ class Directory:
         found = self.find(k)
         if found is None:
             return self.create(k)
-        self.add_name(found, k, "variant")
+        if not k.short:  # a short form names another agency once another city's is stored
+            self.add_name(found, k, "variant")
         return found
 
     def merge(self, old_id: int, into_id: int) -> None:
