@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from ..template import load_template
 from .base import BBox, ErrorCode, Features, Method
 
-SCHEMA_VERSION = "1.2"  # 1.2: agency and prose features and reasons, html_too_large, line_too_long
+# 1.3: cross_year_conflict, cross_year_agree (the archive, issue #16)
+SCHEMA_VERSION = "1.3"  # 1.2: agency and prose features and reasons, html_too_large, line_too_long
 
 Value = int | float | str | None
 Severity = Literal["hard", "soft"]
