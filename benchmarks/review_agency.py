@@ -6,9 +6,10 @@ of reports, through the real app (FastAPI TestClient, in process; no network).
 One agency of 7 consecutive text reports (tests/review/series.py, the last year's carried-over
 cell printed wrong) among `--agencies` other 7-year agencies, grouped and checked by the archive
 engine (`archive.run`). Times the agency page, the failing field's page (with the other year's
-value and evidence beside it), the agencies list, and a decision on a field in a cross-year
-check (save + in-report and archive checks re-run + redirect). Writes
-benchmarks/results/review-agency.json.
+value and evidence beside it; against a field in no cross-year check, interleaved), the
+agencies list, and a decision on a field in a cross-year check (save + in-report and archive
+checks re-run + redirect; the field page's cost is mostly the queue it computes for next/prev).
+Writes benchmarks/results/review-agency.json.
 """
 
 from __future__ import annotations
@@ -101,9 +102,19 @@ def main() -> None:
             "store_and_extract_s": round(stored_s, 1),
             "archive_run_s": round(archive_s, 2),
             "agency_page": summary(timed(lambda: client.get(f"/agency/{agency}"), args.repeat)),
-            "field_page_cross_year": summary(timed(lambda: client.get(field_url), args.repeat)),
             "agencies_page": summary(timed(lambda: client.get("/agencies"), args.repeat)),
         }
+        # the failing field's page against a field of the same document in no cross-year
+        # check, interleaved so the machine's load hits both alike
+        plain_url = f"/field/{culprit[0]}/applications.new.natural_person"
+        assert 'id="cross-year"' not in client.get(plain_url).text
+        with_x: list[float] = []
+        without: list[float] = []
+        for _ in range(args.repeat):
+            with_x += timed(lambda: client.get(field_url), 1)
+            without += timed(lambda: client.get(plain_url), 1)
+        out["field_page_cross_year"] = summary(with_x)
+        out["field_page_no_cross_year"] = summary(without)
         # decisions on fields in cross-year checks: the carried-over total of each year
         csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', client.get(field_url).text)
         assert csrf

@@ -21,6 +21,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from .. import archive
 from ..db import DatabaseBusy, Store
 from ..db.models import Agency, Document
 from ..db.review_write import Identity, check_identity
@@ -97,8 +98,6 @@ def move_document(
     name = clean_name(new_name) if to_agency is None and new_name is not None else None
 
     def work(session: Session) -> int:
-        from .. import archive
-
         doc = session.get(Document, document_id)
         if doc is None:
             raise GroupingError(f"no document {document_id}")
@@ -108,7 +107,10 @@ def move_document(
                 "opened this page; nothing was saved: look again"
             )
         if name is not None:
-            target = archive.new_agency(session, name).id
+            try:
+                target = archive.new_agency(session, name).id
+            except ValueError as exc:  # a name that keys to no agency
+                raise GroupingError(str(exc)) from None
         else:
             assert to_agency is not None
             if session.get(Agency, to_agency) is None:
@@ -133,8 +135,6 @@ def rename_agency(
     new = clean_name(name)
 
     def work(session: Session) -> None:
-        from .. import archive
-
         found = session.scalar(select(Agency).where(Agency.id == agency_id))
         if found is None:
             raise GroupingError(f"no agency {agency_id}")
