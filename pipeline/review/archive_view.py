@@ -13,24 +13,24 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 
+from .. import archive
+from ..archive.rules import load_archive_rules
 from ..db import Store
 from ..db.models import Agency, AgencyName, ArchiveCheck, Document, FieldRow
 
-# The statutory series the agency view tabulates and plots: a name and the field paths summed
-# (paths of the record contract, tables.yaml keys). 行政诉讼 = both litigation groups of table 四.
-SERIES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("申请数量", ("applications.new.total",)),
-    ("行政复议", ("review_litigation.review.total",)),
-    (
-        "行政诉讼",
-        (
-            "review_litigation.litigation_direct.total",
-            "review_litigation.litigation_after_review.total",
-        ),
-    ),
-)
+# The statutory series the agency view tabulates and plots: the page's name for each, over the
+# archive's `series_figures` (pipeline/template/archive_rules.yaml: the field paths summed).
+SHOWN = {"applications_new": "申请数量", "review_total": "行政复议", "litigation_total": "行政诉讼"}
+
+
+def _series() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    spec = load_archive_rules().series_figures
+    return tuple((name, tuple(spec[key])) for key, name in SHOWN.items())
+
+
+SERIES = _series()
 FAILED = "fail"  # archive_checks.outcome of a failed hard relation
 GAP = "year_gap"  # the archive rule naming missing years
 
@@ -49,6 +49,14 @@ def failing_years_of(check: ArchiveCheck) -> set[int]:
 def current(row: FieldRow) -> Any:
     """A field's value as the reviewers left it."""
     return row.reviewed_value if row.review_action else row.value
+
+
+def _count(row: FieldRow) -> float | None:
+    """A field as a count, the way the archive reads it: a reviewed value, else the number
+    read; a zero or blank cell of a statutory table counts 0."""
+    if row.review_action is None and row.semantic in ("zero", "blank"):
+        return 0.0
+    return _number(current(row))
 
 
 def _number(value: Any) -> float | None:
@@ -100,20 +108,12 @@ def agency(store: Store, agency_id: int) -> Agency:
 def agencies(store: Store) -> list[tuple[Agency, int]]:
     """Every agency with its number of reports, by name."""
     with store.session() as session:
-        counts = dict(
-            session.execute(
-                select(Document.agency_id, func.count())
-                .where(Document.agency_id.is_not(None))
-                .group_by(Document.agency_id)
-            ).all()
-        )
-        rows = session.scalars(select(Agency).order_by(Agency.name, Agency.id)).all()
-    return [(a, counts.get(a.id, 0)) for a in rows]
+        return archive.agencies(session)
 
 
 def figures(store: Store, document_ids: Sequence[int]) -> dict[int, dict[str, float | None]]:
-    """Document id -> series name -> the sum of its fields' current values (None when any
-    term is missing or not a number)."""
+    """Document id -> series name -> the sum of its fields' current counts (None when any
+    term is missing or not a number); every document, a duplicate or revision too."""
     paths = [p for _, ps in SERIES for p in ps]
     values: dict[tuple[int, str], float | None] = {}
     if document_ids:
@@ -123,7 +123,7 @@ def figures(store: Store, document_ids: Sequence[int]) -> dict[int, dict[str, fl
                     FieldRow.document_id.in_(document_ids), FieldRow.path.in_(paths)
                 )
             ):
-                values[(row.document_id, row.path)] = _number(current(row))
+                values[(row.document_id, row.path)] = _count(row)
     out: dict[int, dict[str, float | None]] = {}
     for doc in document_ids:
         out[doc] = {}
@@ -231,18 +231,7 @@ def _rows(store: Store, pairs: Iterable[tuple[int, str]]) -> dict[tuple[int, str
 def cross_year_of(store: Store, document_id: int, path: str) -> list[CrossYear]:
     """The archive checks with this field on one side and another document on the other."""
     with store.session() as session:
-        candidates = list(
-            session.scalars(
-                select(ArchiveCheck)
-                .where(
-                    or_(
-                        ArchiveCheck.document_a_id == document_id,
-                        ArchiveCheck.document_b_id == document_id,
-                    )
-                )
-                .order_by(ArchiveCheck.year_a, ArchiveCheck.rule, ArchiveCheck.id)
-            )
-        )
+        candidates = archive.checks_for_document(session, document_id)
         others = {c.document_a_id for c in candidates} | {c.document_b_id for c in candidates}
         labels = dict(
             session.execute(

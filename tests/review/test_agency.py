@@ -325,3 +325,42 @@ def test_grouping_forms_need_the_csrf_token_and_sane_values(
     )
     assert "at most 200" in long_name.text
     assert _agency_of(store, ids[0]) == agency
+
+
+# ---- with the archive engine --------------------------------------------------------------------
+def test_a_correction_reruns_the_cross_year_check(series_store: Store, settings: Settings) -> None:
+    """The archive engine groups and checks the series; the misread field carries the reason
+    naming the other document; correcting it through the page clears the conflict at once."""
+    from nianbao import archive
+
+    ids = _ids(series_store)
+    with series_store.session() as session, session.begin():
+        archive.run(session)
+    field = next(f for f in series_store.fields(ids[2]) if f.path == CARRIED)
+    assert field.cross_year == "conflict" and field.review_needed
+    assert f"cross_year_conflict:carry_over[natural_person]@{ids[1]}" in field.review_reasons
+    client = _client(series_store, settings)
+    url = f"/field/{ids[2]}/{CARRIED}"
+    page = client.get(url).text
+    assert f"cross_year_conflict:carry_over[natural_person]@{ids[1]}</span>" in page  # chip
+    assert "data-outcome>fails<" in page
+    right = YEARS[1].carried_forward[0]
+    saved = client.post(
+        url,
+        data={"csrf": _csrf(client, url), "action": "correct", "value": str(right)},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    page = client.get(url).text
+    check = page.split('data-xcheck="carry_over[natural_person]"', 1)[1]
+    assert "data-outcome>passes<" in check and "data-stale" not in check
+    with series_store.session() as session:
+        assert [c.outcome for c in archive.checks_for_field(session, ids[2], CARRIED)] == ["pass"]
+    # the agency marks no year any more; the documents' counts agree with their fields
+    agency = series_store.document(ids[0]).agency_id
+    view = client.get(f"/agency/{agency}").text
+    assert 'class="failing"' not in view and 'id="all-pass"' in view
+    for doc in ids:
+        left = series_store.fields_needing_review(doc)
+        assert series_store.document(doc).fields_to_review == len(left)
+        assert not [f for f in left if any("cross_year" in r for r in f.review_reasons)]
