@@ -22,6 +22,7 @@ from nianbao.review.app import ReviewConfig, create_app
 from nianbao.review.plot import series_svg
 from nianbao.runner import Pipeline
 from nianbao.settings import Settings
+from sqlalchemy import select
 
 from tests.review.conftest import LOOPBACK, pdf_id, seed_id
 from tests.review.series import AGENCY, broken_series, hand_made_archive, store_series
@@ -368,3 +369,90 @@ def test_a_correction_reruns_the_cross_year_check(series_store: Store, settings:
         left = series_store.fields_needing_review(doc)
         assert series_store.document(doc).fields_to_review == len(left)
         assert not [f for f in left if any("cross_year" in r for r in f.review_reasons)]
+
+
+@pytest.mark.parametrize(
+    ("route", "form", "expected"),
+    [
+        ("move", {"document": "9" * 20, "agency": "1"}, 422),
+        ("move", {"document": "{first}", "agency": "-1"}, 422),
+        ("move", {"document": "{first}", "new_name": "局\x00局"}, 200),  # said on the page
+        ("move", {"document": "{first}", "new_name": "局" * 201}, 200),  # over 200 characters
+        ("move", {"document": "987654", "new_name": "青禾市港航局"}, 200),  # no such document
+        ("name", {"seen": AGENCY, "name": "局\x00"}, 200),
+        ("name", {"seen": "x" * 5000, "name": "青禾市港航局"}, 409),
+    ],
+)
+def test_hostile_grouping_forms_get_a_message_and_change_nothing(
+    archived: tuple[Store, int, list[int]],
+    settings: Settings,
+    route: str,
+    form: dict[str, str],
+    expected: int,
+) -> None:
+    store, agency, ids = archived
+    client = _client(store, settings)
+    data = {k: v.format(first=ids[0]) for k, v in form.items()}
+    response = client.post(
+        f"/agency/{agency}/{route}", data={"csrf": _csrf(client, f"/agency/{agency}"), **data}
+    )
+    assert response.status_code == expected
+    if expected == 200:
+        assert 'id="error"' in response.text
+    assert [_agency_of(store, d) for d in ids] == [agency] * 3
+    with store.session() as session:
+        names = [a.name for a in session.scalars(select(Agency))]
+    assert names == [AGENCY]
+    assert client.post("/agency/987654/name", data={"name": "x"}).status_code == 403
+
+
+def test_a_second_report_of_a_year_is_listed_beside_its_primary(
+    series_store: Store, pipeline: Pipeline, settings: Settings, tmp_path: Path
+) -> None:
+    """The 2022 report stored twice (a re-download: other bytes, the same figures): both are
+    listed, the second marked as the first's duplicate; the plot has one point per year."""
+    from nianbao import archive
+    from nianbao.hashing import sha256_file
+
+    ids = _ids(series_store)
+    original = Path(series_store.document(ids[1]).label)
+    copy = tmp_path / "again-2022.txt"
+    copy.write_text(original.read_text(encoding="utf-8") + "\n\n", encoding="utf-8")
+    again = series_store.save_record(
+        pipeline.run(copy), sha256_file(copy), settings.digest(), label=str(copy)
+    )
+    with series_store.session() as session, session.begin():
+        archive.run(session)
+    agency = series_store.document(ids[0]).agency_id
+    assert series_store.document(again).agency_id == agency
+    page = _client(series_store, settings).get(f"/agency/{agency}").text
+    rows = re.findall(r'<tr data-year="(\d+)" data-document="(\d+)"', page)
+    assert [int(y) for y, _ in rows] == [2021, 2022, 2022, 2023]
+    assert {int(d) for _, d in rows} == {*ids, again}
+    roles = re.findall(r'<span class="chip role">(\w+) of (\d+)</span>', page)
+    assert len(roles) == 1 and roles[0][0] == "duplicate"
+    assert len(re.findall(r'data-series="申请数量" data-year="2022"', page)) == 1
+    assert 'data-rule="one_report_per_year"' in page
+
+
+def test_the_agency_view_and_a_correction_on_postgresql(
+    pg_url: str, pipeline: Pipeline, settings: Settings, tmp_path: Path
+) -> None:
+    from nianbao import archive
+
+    with Store(pg_url) as store:
+        ids = store_series(pipeline, store, tmp_path / "reports", YEARS)
+        with store.session() as session, session.begin():
+            archive.run(session)
+        agency = store.document(ids[0]).agency_id
+        client = _client(store, settings)
+        page = client.get(f"/agency/{agency}").text
+        assert re.findall(r'<tr data-year="(\d+)" data-document="\d+" class="failing"', page) == [
+            str(YEARS[-1].year)
+        ]
+        url = f"/field/{ids[2]}/{CARRIED}"
+        assert "data-outcome>fails<" in client.get(url).text
+        right = str(YEARS[1].carried_forward[0])
+        client.post(url, data={"csrf": _csrf(client, url), "action": "correct", "value": right})
+        assert "data-outcome>passes<" in client.get(url).text
+        assert 'class="failing"' not in client.get(f"/agency/{agency}").text
