@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import tempfile
 import time
@@ -190,6 +191,10 @@ def _base_json() -> str:
     return str(_BASE["json"])
 
 
+def _semantic(v: int | None) -> str:
+    return "missing" if v is None else ("zero" if v == 0 else "number")
+
+
 def bulk_store(store: Store, reports: list[tuple[str, int, dict[str, int]]], tag: str) -> list[int]:
     """Documents and every field row written directly, 200 documents per transaction (the
     record JSON is one shared stand-in: the archive reads fields, not the JSON)."""
@@ -219,7 +224,7 @@ def bulk_store(store: Store, reports: list[tuple[str, int, dict[str, int]]], tag
                         {
                             "document_id": doc.id, "path": p, "value": v,
                             "value_num": None if v is None else float(v), "raw": None,
-                            "semantic": "missing" if v is None else ("zero" if v == 0 else "number"),
+                            "semantic": _semantic(v),
                             "confidence": 0.95, "method": "table.html", "review_needed": False,
                             "review_reasons": [],
                         }
@@ -283,13 +288,18 @@ def main() -> None:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
-        result = {
-            "machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count()},
+        result: dict[str, Any] = {
+            "machine": {
+                "python": platform.python_version(),
+                "cpus": os.cpu_count(),
+                "load_average_at_start": os.getloadavg(),
+            },
             "truth": [truth(args.series, seed, tmp) for seed in (16, 17)],
             "misreads": misreads(args.misread_series, 16, tmp),
             "batch_cost": cost(args.batch_agencies, tmp),
             "archive_10k": cost(args.archive_agencies, tmp),
         }
+    result["machine"]["load_average_at_end"] = os.getloadavg()
     text = json.dumps(result, ensure_ascii=False, indent=2)
     print(text)
     if args.json:

@@ -339,9 +339,9 @@ def generate(
             brk: Break | None = None
             if kind == "misread" and year == break_year:
                 side = rng.choice(["carried_over", "carried_forward"])
-                col = (
-                    "total" if context == "totals_only" else rng.choice(["natural_person", "total"])
-                )
+                col = "total"  # only the 总计 column is printed in totals_only and sparse
+                if context in ("full", "row_unread"):
+                    col = rng.choice(["natural_person", "total"])
                 path = f"applications.{side}.{col}"
                 true = values[path]
                 read[path] = _misread(true, rng)
