@@ -18,14 +18,15 @@ record is read back). Both are recomputed for the fields of the years that were 
 from __future__ import annotations
 
 import itertools
+import json
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Table, and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import Table, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..datamodel.base import ReviewReason, reason
@@ -40,6 +41,7 @@ PASS, FAIL, SOFT_DIFF, UNASSESSABLE = "pass", "fail", "soft_diff", "unassessable
 CONFLICT = ReviewReason.cross_year_conflict.value
 _ZERO = {"zero", "blank"}
 _CROSS_RULES = tuple({c.rule.id for c in bound_checks()})
+CHUNK = 800  # ids per IN (...) list: far below SQLite's and PostgreSQL's parameter limits
 
 
 @dataclass
@@ -154,17 +156,27 @@ def _renames(record_json: str, own: Any) -> list[str]:
 
 
 # ---- one agency ------------------------------------------------------------------------------
-def _documents(session: Session, agency_id: int) -> dict[int, list[int]]:
-    rows = session.execute(
-        select(Document.id, Document.year)
-        .where(Document.agency_id == agency_id, Document.year.is_not(None))
-        .order_by(Document.id)
-    ).all()
-    by_year: dict[int, list[int]] = defaultdict(list)
-    for doc_id, year in rows:
-        if year is not None:
-            by_year[year].append(doc_id)
-    return dict(by_year)
+def _documents(session: Session, agency_ids: list[int]) -> dict[int, dict[int, list[int]]]:
+    """agency -> year -> document ids (id order) of the documents with a year."""
+    out: dict[int, dict[int, list[int]]] = {a: defaultdict(list) for a in agency_ids}
+    for start in range(0, len(agency_ids), CHUNK):
+        rows = session.execute(
+            select(Document.id, Document.agency_id, Document.year)
+            .where(
+                Document.agency_id.in_(agency_ids[start : start + CHUNK]),
+                Document.year.is_not(None),
+            )
+            .order_by(Document.id)
+        ).all()
+        for doc_id, agency_id, year in rows:
+            if year is not None and agency_id is not None:
+                out[agency_id][year].append(doc_id)
+    return out
+
+
+def _in_chunks(ids: list[int]) -> Iterator[list[int]]:
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
 
 
 def _values(session: Session, doc_ids: list[int], paths: Iterable[str] | None) -> dict:
@@ -177,11 +189,16 @@ def _values(session: Session, doc_ids: list[int], paths: Iterable[str] | None) -
         FieldRow.confidence,
         FieldRow.review_action,
         FieldRow.reviewed_value,
-    ).where(FieldRow.document_id.in_(doc_ids))
+    )
     if paths is not None:
         query = query.where(FieldRow.path.in_(list(paths)))
     out: dict[tuple[int, str], Value] = {}
-    for doc_id, path, value, num, semantic, conf, action, reviewed in session.execute(query):
+    found = [
+        row
+        for chunk in _in_chunks(doc_ids)
+        for row in session.execute(query.where(FieldRow.document_id.in_(chunk)))
+    ]
+    for doc_id, path, value, num, semantic, conf, action, reviewed in found:
         if action is not None:
             value = reviewed
             is_num = isinstance(value, int | float) and not isinstance(value, bool)
@@ -202,9 +219,14 @@ def _number(v: Value | None) -> float | None:
 
 
 def _roles(
-    session: Session, by_year: dict[int, list[int]], years: set[int], summary: RunSummary
+    session: Session,
+    by_year: dict[int, list[int]],
+    years: set[int],
+    summary: RunSummary,
+    alone: list[int],
 ) -> tuple[dict[int, int], list[dict[str, Any]]]:
-    """The primary of each year, the document roles written, and one_report_per_year rows."""
+    """The primary of each year, the document roles written, and one_report_per_year rows;
+    `alone` gets the documents alone in a checked year (their role is cleared)."""
     prefixes = tuple(p + "." for p in load_archive_rules().same_report_fields)
     primaries: dict[int, int] = {}
     rows: list[dict[str, Any]] = []
@@ -212,11 +234,7 @@ def _roles(
         if len(ids) == 1:
             primaries[year] = ids[0]
             if year in years:
-                session.execute(
-                    update(Document)
-                    .where(Document.id == ids[0], Document.series_role.is_not(None))
-                    .values(series_role=None, same_as_id=None)
-                )
+                alone.append(ids[0])
             continue
         values = _values(session, ids, None)
         prints: dict[int, tuple[Any, ...]] = {}
@@ -383,46 +401,82 @@ def check_agency(
     session: Session, agency_id: int, years: set[int] | None, summary: RunSummary
 ) -> None:
     """Replace the archive checks of one agency touching `years` (None: all of them)."""
-    by_year = _documents(session, agency_id)
-    present = set(by_year)
-    ys = set(present) if years is None else set(years)
-    # rows of these years go, also those of documents no longer here (regrouped away)
-    stale = or_(ArchiveCheck.year_a.in_(ys), ArchiveCheck.year_b.in_(ys))
-    if years is None:
-        stale = ArchiveCheck.agency_id == agency_id
-    session.execute(
-        delete(ArchiveCheck).where(
-            ArchiveCheck.agency_id == agency_id,
-            or_(stale, ArchiveCheck.rule == "year_gap"),
-        )
-    )
-    primaries, rows = _roles(session, by_year, ys, summary)
-    rows += _gaps(agency_id, primaries)
+    check_agencies(session, {agency_id: years}, summary)
+
+
+def check_agencies(session: Session, todo: dict[int, set[int] | None], summary: RunSummary) -> None:
+    """Replace the archive checks of each agency touching its years (None: all of them), a few
+    queries per chunk of agencies whatever their number."""
+    agency_ids = sorted(todo)
+    for start in range(0, len(agency_ids), CHUNK // 8):
+        chunk = agency_ids[start : start + CHUNK // 8]
+        _check_chunk(session, {a: todo[a] for a in chunk}, summary)
+
+
+def _check_chunk(session: Session, todo: dict[int, set[int] | None], summary: RunSummary) -> None:
+    documents = _documents(session, list(todo))
+    # the rows of the checked years go (also those of documents regrouped away since): one
+    # delete per distinct set of years (a batch of one year's reports shares one)
+    by_years: dict[frozenset[int] | None, list[int]] = defaultdict(list)
+    for a, ys in todo.items():
+        by_years[None if ys is None else frozenset(ys)].append(a)
+    for year_set, agencies in by_years.items():
+        stale = ArchiveCheck.rule == "year_gap"
+        if year_set is None:
+            stale = ArchiveCheck.agency_id.is_not(None)
+        elif year_set:
+            stale = or_(stale, ArchiveCheck.year_a.in_(year_set), ArchiveCheck.year_b.in_(year_set))
+        session.execute(delete(ArchiveCheck).where(ArchiveCheck.agency_id.in_(agencies), stale))
+    rows: list[dict[str, Any]] = []
+    pairs: list[tuple[int, int, int, int]] = []  # agency, year, doc a, doc b
+    alone: list[int] = []
+    affected_docs: dict[int, list[int]] = {}
+    for agency_id, years in todo.items():
+        by_year = documents[agency_id]
+        present = set(by_year)
+        ys = set(present) if years is None else set(years)
+        primaries, own = _roles(session, by_year, ys, summary, alone)
+        own += _gaps(agency_id, primaries)
+        for r in own:
+            r["agency_id"] = agency_id
+        rows += own
+        pairs += [
+            (agency_id, y, primaries[y], primaries[y + 1])
+            for y in sorted(present)
+            if y + 1 in present and (y in ys or y + 1 in ys)
+        ]
+        affected = {y + d for y in ys for d in (-1, 0, 1)} & present
+        affected_docs[agency_id] = [d for y in affected for d in by_year[y]]
     summary.gaps += sum(1 for r in rows if r["rule"] == "year_gap")
-    pairs = [
-        (y, primaries[y], primaries[y + 1])
-        for y in sorted(present)
-        if y + 1 in present and (y in ys or y + 1 in ys)
-    ]
+    if alone:
+        for ids in _in_chunks(alone):
+            session.execute(
+                update(Document)
+                .where(Document.id.in_(ids), Document.series_role.is_not(None))
+                .values(series_role=None, same_as_id=None)
+            )
     if pairs:
         checks = bound_checks()
         paths = set().union(*(c.paths for c in checks))
-        doc_ids = sorted({d for _, a, b in pairs for d in (a, b)})
+        doc_ids = sorted({d for _, _, a, b in pairs for d in (a, b)})
         values = _values(session, doc_ids, paths)
-        failed = session.execute(
-            select(CheckRow.document_id, CheckRow.fields).where(
-                CheckRow.document_id.in_(doc_ids),
-                CheckRow.passed.is_(False),
-                CheckRow.severity == "hard",
-            )
-        ).all()
-        in_report = {(d, p) for d, fields in failed for p in fields if p in paths}
-        for year, a, b in pairs:
+        in_report: set[tuple[int, str]] = set()
+        for ids in _in_chunks(doc_ids):
+            failed = session.execute(
+                select(CheckRow.document_id, CheckRow.fields).where(
+                    CheckRow.document_id.in_(ids),
+                    CheckRow.passed.is_(False),
+                    CheckRow.severity == "hard",
+                )
+            ).all()
+            in_report |= {(d, p) for d, fields in failed for p in fields if p in paths}
+        for agency_id, year, a, b in pairs:
             for check in checks:
-                rows.append(_evaluate(check, year, a, b, values, in_report))
+                row = _evaluate(check, year, a, b, values, in_report)
+                row["agency_id"] = agency_id
+                rows.append(row)
     now = _now()
     for r in rows:
-        r["agency_id"] = agency_id
         r["created_at"] = now
     if rows:
         session.execute(insert(ArchiveCheck), rows)
@@ -430,23 +484,30 @@ def check_agency(
     summary.checks += len(cross)
     summary.failed += sum(1 for r in cross if r["outcome"] == FAIL)
     summary.soft_diffs += sum(1 for r in cross if r["outcome"] == SOFT_DIFF)
-    affected = {y + d for y in ys for d in (-1, 0, 1)} & present
-    docs = [d for y in affected for d in by_year[y]]
-    summary.conflicts += _verdicts(session, agency_id, docs)
+    summary.conflicts += _verdicts(
+        session, list(todo), [d for ds in affected_docs.values() for d in ds]
+    )
 
 
-def _verdicts(session: Session, agency_id: int, doc_ids: list[int]) -> int:
+def _verdicts(session: Session, agency_ids: list[int], doc_ids: list[int]) -> int:
     """Recompute fields.cross_year (and the cross_year_conflict reasons) of these documents
     from every archive check they are in. Returns the number of fields in conflict."""
     if not doc_ids:
         return 0
-    rows = session.execute(
-        select(ArchiveCheck).where(
-            ArchiveCheck.agency_id == agency_id,
-            ArchiveCheck.rule.in_(_CROSS_RULES),
-            or_(ArchiveCheck.document_a_id.in_(doc_ids), ArchiveCheck.document_b_id.in_(doc_ids)),
-        )
-    ).scalars()
+    ac = ArchiveCheck
+    columns = (ac.id, ac.rule, ac.binding, ac.outcome, ac.document_a_id, ac.fields_a,
+               ac.document_b_id, ac.fields_b, ac.culprit_document_id, ac.culprit_field)  # fmt: skip
+    found: dict[int, Any] = {}
+    for ids in _in_chunks(doc_ids):
+        for row in session.execute(
+            select(*columns).where(
+                ac.agency_id.in_(agency_ids),
+                ac.rule.in_(_CROSS_RULES),
+                or_(ac.document_a_id.in_(ids), ac.document_b_id.in_(ids)),
+            )
+        ):
+            found[row.id] = row  # a row of two chunks' documents comes once
+    rows = list(found.values())
     wanted = set(doc_ids)
     seen: dict[tuple[int, str], bool] = {}  # every relation held so far
     conflict: dict[tuple[int, str], list[str]] = defaultdict(list)
@@ -477,24 +538,27 @@ def _verdicts(session: Session, agency_id: int, doc_ids: list[int]) -> int:
                     )
                     conflict[key].append(reason(ReviewReason.cross_year_conflict, detail))
     # fields that carried a verdict before, and those that get one now
-    current = session.execute(
-        select(
-            FieldRow.id,
-            FieldRow.document_id,
-            FieldRow.path,
-            FieldRow.review_reasons,
-            FieldRow.review_action,
-            FieldRow.cross_year,
-        ).where(
-            FieldRow.document_id.in_(doc_ids),
-            or_(
-                FieldRow.cross_year.is_not(None),
-                and_(FieldRow.path.in_({p for _, p in seen}), FieldRow.document_id.in_(doc_ids)),
-            ),
-        )
-    ).all()
+    query = select(
+        FieldRow.id,
+        FieldRow.document_id,
+        FieldRow.path,
+        FieldRow.review_reasons,
+        FieldRow.review_action,
+        FieldRow.cross_year,
+    )
+    judged = FieldRow.path.in_({p for _, p in seen} | {p for _, p in conflict})
+    current = [
+        row
+        for ids in _in_chunks(doc_ids)
+        for row in session.execute(
+            query.where(
+                FieldRow.document_id.in_(ids), or_(FieldRow.cross_year.is_not(None), judged)
+            )
+        ).all()
+    ]
     changed_docs: set[int] = set()
-    updates = []
+    states: dict[tuple[str | None, str, bool], list[int]] = defaultdict(list)
+    lists: dict[str, list[str]] = {}
     n_conflicts = 0
     for fid, doc, path, reasons, action, was in current:
         key = (doc, path)
@@ -509,31 +573,34 @@ def _verdicts(session: Session, agency_id: int, doc_ids: list[int]) -> int:
         if verdict == was and kept == (reasons or []):
             continue
         needed = bool(kept) and action is None
-        updates.append({"b_id": fid, "b_verdict": verdict, "b_reasons": kept, "b_needed": needed})
+        # one UPDATE per distinct new state (most fields: agree, their reasons unchanged)
+        text = json.dumps(kept)
+        lists[text] = kept
+        states[(verdict, text, needed)].append(fid)
         changed_docs.add(doc)
-    if updates:
-        table = FieldRow.__table__
-        assert isinstance(table, Table)
-        session.execute(
-            update(table)
-            .where(table.c.id == bindparam("b_id"))
-            .values(
-                cross_year=bindparam("b_verdict"),
-                review_reasons=bindparam("b_reasons"),
-                review_needed=bindparam("b_needed"),
-            ),
-            updates,
+    for (verdict_, text, needed_), fids in states.items():
+        for ids in _in_chunks(fids):
+            session.execute(
+                update(FieldRow)
+                .where(FieldRow.id.in_(ids))
+                .values(cross_year=verdict_, review_reasons=lists[text], review_needed=needed_)
+                .execution_options(synchronize_session=False)
+            )
+    for ids in _in_chunks(sorted(changed_docs)):
+        counts = dict(
+            session.execute(
+                select(FieldRow.document_id, func.count())
+                .where(FieldRow.document_id.in_(ids), FieldRow.review_needed.is_(True))
+                .group_by(FieldRow.document_id)
+            ).all()
         )
-    for doc in changed_docs:
-        left = session.scalar(
-            select(func.count())
-            .select_from(FieldRow)
-            .where(FieldRow.document_id == doc, FieldRow.review_needed.is_(True))
-        )
+        docs = Document.__table__
+        assert isinstance(docs, Table)
         session.execute(
-            update(Document)
-            .where(Document.id == doc)
-            .values(review_needed=bool(left), fields_to_review=left or 0)
+            update(docs)
+            .where(docs.c.id == bindparam("b_id"))
+            .values(review_needed=bindparam("b_needed"), fields_to_review=bindparam("b_left")),
+            [{"b_id": d, "b_needed": bool(counts.get(d)), "b_left": counts.get(d, 0)} for d in ids],
         )
     return n_conflicts
 
@@ -579,8 +646,7 @@ def run(
     for a, ys in touched.items():
         if ys is None:
             todo[a] = None
-    for agency_id, ys in sorted(todo.items()):
-        check_agency(session, agency_id, ys, summary)
+    check_agencies(session, todo, summary)
     summary.agencies = len(todo)
     summary.touched = todo
     summary.elapsed_ms = (time.perf_counter() - start) * 1000

@@ -76,6 +76,7 @@ class Naming:
         for a, b in ident.confusions:
             pairs |= {(a, b), (b, a)}
         self.confusions = frozenset(pairs)
+        self._keys: dict[str, AgencyKey | None] = {}
 
     def fold(self, key: str) -> str:
         """Equivalent suffixes folded to their short form (the pair's last)."""
@@ -103,6 +104,13 @@ class Naming:
 
     def key(self, name: str) -> AgencyKey | None:
         """The key of an agency name; None when it is no name (empty after cleaning)."""
+        if name not in self._keys:
+            if len(self._keys) > 100_000:
+                self._keys.clear()
+            self._keys[name] = self._key(name)
+        return self._keys[name]
+
+    def _key(self, name: str) -> AgencyKey | None:
         span = self.shapes.clean(Span.of(match_key(name)))
         text = span.key
         if len(text) < 2:
@@ -175,21 +183,39 @@ class Directory:
         self.session = session
         self.naming = naming()
         self.by_full: dict[str, int] = {}
-        self.by_core: dict[str, set[int]] = defaultdict(set)
+        self._cores: dict[str, set[int]] | None = None  # built at the first name not found
         self.regions: dict[int, str] = {}
         self.by_len: dict[int, list[str]] = defaultdict(list)
+        self.by_last: dict[str, list[str]] = defaultdict(list)
         rows = session.execute(select(AgencyName.key, AgencyName.agency_id)).all()
         for key, agency_id in rows:
             self._index(key, agency_id)
-        for agency_id, region in session.execute(select(Agency.id, Agency.region)).all():
+        self.keys: set[str] = set()
+        for agency_id, key, region in session.execute(
+            select(Agency.id, Agency.key, Agency.region)
+        ).all():
             self.regions[agency_id] = region or ""
+            self.keys.add(key)
+
+    @property
+    def by_core(self) -> dict[str, set[int]]:
+        """core key -> agencies, made when first needed (most names are found by full key)."""
+        if self._cores is None:
+            self._cores = defaultdict(set)
+            for full, agency_id in self.by_full.items():
+                k = self.naming.key(full)
+                if k is not None:
+                    self._cores[k.core].add(agency_id)
+        return self._cores
 
     def _index(self, full: str, agency_id: int) -> None:
         self.by_full[full] = agency_id
-        k = self.naming.key(full)
-        if k is not None:
-            self.by_core[k.core].add(agency_id)
+        if self._cores is not None:
+            k = self.naming.key(full)
+            if k is not None:
+                self._cores[k.core].add(agency_id)
         self.by_len[len(full)].append(full)
+        self.by_last[full[-1:]].append(full)
 
     def find(self, k: AgencyKey) -> int | None:
         """The agency a key names, or None (see the module docstring for the order)."""
@@ -221,11 +247,10 @@ class Directory:
         ):
             if self.naming.confusable(k.full, other):
                 return self.by_full[other]
-        for other, agency_id in self.by_full.items():
-            if other[-1:] == k.full[-1:] and (
-                self.naming.shapes.fuller(other, k.full) or self.naming.shapes.fuller(k.full, other)
-            ):
-                return agency_id
+        fuller = self.naming.shapes.fuller
+        for other in self.by_last.get(k.full[-1:], ()):
+            if fuller(other, k.full) or fuller(k.full, other):
+                return self.by_full[other]
         return None
 
     def add_name(self, agency_id: int, k: AgencyKey, source: str) -> None:
@@ -235,9 +260,14 @@ class Directory:
         self._index(k.full, agency_id)
 
     def create(self, k: AgencyKey, *, by_reviewer: bool = False) -> int:
-        taken = self.session.scalar(select(Agency.id).where(Agency.key == k.core))
+        key = k.core if k.core not in self.keys else k.full
+        n = 1
+        while key in self.keys:  # a name two agencies could own (no region): its own group
+            n += 1
+            key = f"{k.full}#{n}"
+        self.keys.add(key)
         agency = Agency(
-            key=k.core if taken is None else k.full,
+            key=key,
             name=k.name,
             region=k.region or None,
             by_reviewer=by_reviewer,

@@ -10,7 +10,7 @@ which the soft relation reports as a difference). Breaks, each listed in the tru
 - `misread`: one carried cell (二、上年结转 of N+1 or 四、结转下年度 of N) read wrong; the
   report's reading context decides whether an in-report check can see it (`full`: every cell
   read; `totals_only`: the report prints only the 总计 column; `row_unread`: the report's
-  本年新收 row was not read, so its column balances cannot be assessed);
+  本年新收 row was not read, so its column balances cannot be assessed; `sparse`: both);
 - `missing_year`: a year's report absent (a year gap);
 - `duplicate` / `revised`: a second report of one year, the same figures or one figure changed;
 - `renamed`: the agency changes its name from a year on, and that year's report says so
@@ -42,7 +42,8 @@ from ..stages.checks import Checks
 from ..template.loader import load_template
 from .values import Numbers
 
-Context = Literal["full", "totals_only", "row_unread"]
+Context = Literal["full", "totals_only", "row_unread", "sparse"]
+CONTEXTS: tuple[Context, ...] = ("full", "totals_only", "row_unread", "sparse")
 BreakKind = Literal["misread", "missing_year", "duplicate", "revised", "renamed"]
 
 PROVINCES = ["云岭省", "望江省", "青川省", "白山省"]
@@ -81,6 +82,18 @@ RENAMES = [
     ("卫生和计划生育委员会", "卫生健康委员会"),
 ]
 CONFUSED = {"局": "周", "委": "季", "市": "巿"}
+# more fictional places: two characters of this pool (none an OCR confusion of another)
+POOL = "安宁和平清河云山长乐永丰兴隆明月松林桃源梅溪兰亭竹石凤鸣龙泉金华玉泽丹阳青峰白鹭"
+LEVELS = "市县区"
+
+
+def place(s: int) -> str:
+    """The place of series `s`: the named cities first, then two pool characters and a level."""
+    if s < len(CITIES):
+        return CITIES[s]
+    s -= len(CITIES)
+    n = len(POOL)
+    return POOL[s % n] + POOL[(s // n) % n] + LEVELS[(s // (n * n)) % len(LEVELS)]
 
 
 @dataclass
@@ -242,11 +255,11 @@ def make_record(
 def _read(values: dict[str, int], context: Context, applicants: list[str]) -> dict[str, int | None]:
     """The values as the reader got them in a reading context (see the module docstring)."""
     out: dict[str, int | None] = dict(values)
-    if context == "totals_only":
+    if context in ("totals_only", "sparse"):
         for path in out:
             if path.startswith("applications.") and path.rsplit(".", 1)[1] in applicants:
                 out[path] = None
-    elif context == "row_unread":
+    if context in ("row_unread", "sparse"):
         for path in out:
             if path.startswith("applications.new."):
                 out[path] = None
@@ -277,24 +290,22 @@ def generate(
     *,
     seed: int = 16,
     broken: float = 0.5,
+    kinds: tuple[BreakKind, ...] = ("misread", "missing_year", "duplicate", "revised", "renamed"),
+    contexts: tuple[Context, ...] = ("full", "totals_only", "row_unread"),
 ) -> Corpus:
     """`n_agencies` series over `years` (inclusive); about `broken` of them carry one break
-    (misread, missing year, duplicate, revised report, rename: in turn), the rest are
-    consistent. Some consistent series print their name in another form in some years."""
+    (`kinds` in turn), the rest are consistent. Each series is read in one of `contexts` (in
+    turn). Some consistent series print their name in another form in some years."""
     rng = random.Random(seed)
     tables = _Tables(rng)
     reports: list[GeneratedReport] = []
     breaks: list[Break] = []
     names: list[str] = []
-    kinds: list[BreakKind] = ["misread", "missing_year", "duplicate", "revised", "renamed"]
-    contexts: list[Context] = ["full", "totals_only", "row_unread"]
     first, last = years
     for s in range(n_agencies):
         province = PROVINCES[s % len(PROVINCES)]
-        city = CITIES[s % len(CITIES)]
+        city = place(s)
         organ = ORGANS[(s * 5 + s // len(CITIES)) % len(ORGANS)]
-        if s >= len(CITIES):
-            city = city[:-1] + "新区" if s // len(CITIES) == 1 else f"{city[:-1]}{s}县"
         kind: BreakKind | None = None
         if rng.random() < broken:
             kind = kinds[len(breaks) % len(kinds)]
@@ -328,9 +339,9 @@ def generate(
             brk: Break | None = None
             if kind == "misread" and year == break_year:
                 side = rng.choice(["carried_over", "carried_forward"])
-                col = (
-                    "total" if context == "totals_only" else rng.choice(["natural_person", "total"])
-                )
+                col = "total"  # only the 总计 column is printed in totals_only and sparse
+                if context in ("full", "row_unread"):
+                    col = rng.choice(["natural_person", "total"])
                 path = f"applications.{side}.{col}"
                 true = values[path]
                 read[path] = _misread(true, rng)
@@ -364,3 +375,24 @@ def generate(
             breaks.append(Break("renamed", s, break_year))
         names.append(f"{city}{organ}")
     return Corpus(reports, breaks, names)
+
+
+def plain_series(
+    n_agencies: int, years: tuple[int, int], *, seed: int = 16
+) -> list[tuple[str, int, dict[str, int]]]:
+    """Consistent series as bare values, fast (no record, no checks): (agency, year, values)
+    in year order, for filling a large archive directly (benchmarks/archive.py)."""
+    rng = random.Random(seed)
+    tables = _Tables(rng)
+    state: list[tuple[dict[str, int], int, int]] = [
+        ({}, rng.randint(5, 40), rng.choice([20, 60, 150, 400])) for _ in range(n_agencies)
+    ]
+    out = []
+    for year in range(years[0], years[1] + 1):
+        for s in range(n_agencies):
+            back, in_force, scale = state[s]
+            values, back, in_force = tables.year(scale, back, in_force)
+            state[s] = (back, in_force, scale)
+            organ = ORGANS[(s * 5 + s // len(CITIES)) % len(ORGANS)]
+            out.append((f"{place(s)}{organ}", year, values))
+    return out

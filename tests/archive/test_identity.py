@@ -58,3 +58,10 @@ def test_keys_fold_equivalent_suffixes_and_split_the_region() -> None:
     assert market is not None and market.core == "聊城市市场监督管理局"
     housing = archive.agency_key("北麓市住房和城乡建设局")
     assert housing is not None and housing.region == "" and housing.core.startswith("北麓市")
+
+
+def test_a_name_two_agencies_could_own_gets_its_own_group(store: Store) -> None:
+    ids = _group(store, ["云岭省望舒市教育局", "青川省望舒市教育局", "望舒市教育局"])
+    assert len(set(ids)) == 3
+    again = _group(store, ["望舒市教育局"])  # the next report of that name finds it
+    assert again[0] == ids[2]
