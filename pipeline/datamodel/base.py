@@ -128,11 +128,11 @@ class Feature(StrEnum):
     agency_label = "agency_label"
     agency_short_form = "agency_short_form"
     agency_resolved = "agency_resolved"
-    # the archive (pipeline/archive): every cross-year relation the field is in holds
-    cross_year_agree = "cross_year_agree"
     agency_extended = "agency_extended"
     zero_statement = "zero_statement"
     prose_inferred = "prose_inferred"
+    # the archive (pipeline/archive): every cross-year relation the field is in holds
+    cross_year_agree = "cross_year_agree"
     # OCR and ruled grids
     ocr_confidence = "ocr_confidence"
     ocr_blank = "ocr_blank"

@@ -188,3 +188,20 @@ def test_a_reviewer_regroups_a_report(store: Store) -> None:
         # a later run does not undo the reviewer's grouping
     archive.run_store(store)
     assert store.document(ids[1]).agency_id == target
+
+
+def test_the_same_on_postgresql(pg_url: str) -> None:
+    misread = {"applications.carried_over.natural_person": 8}
+    with Store(pg_url) as pg:
+        ids = [
+            save(pg, report(A, 2021, B0, F0), "a21"),
+            save(pg, report(A, 2022, F0, F1, override=misread), "a22"),
+            save(pg, report(A, 2024, F1, F2), "a24"),
+        ]
+        summary = _run(pg, ids)
+        assert (summary.failed, summary.conflicts, summary.gaps) == (1, 1, 1)
+        field = pg.record(ids[1]).get("applications.carried_over.natural_person")
+        assert any(r.startswith("cross_year_conflict") for r in field.review.reasons)
+        pg.apply_review(ids[1], "applications.carried_over.natural_person", "correct", "t",
+                        new_value=2, then=lambda s, d: archive.recheck_document(s, d))  # fmt: skip
+        assert not _rows(pg, outcome="fail", rule="carry_over")
