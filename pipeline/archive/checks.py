@@ -142,15 +142,13 @@ def group(
                 if other is not None and other != agency_id:
                     directory.merge(other, agency_id)
                     touched[agency_id] = None
-                    touched.pop(other, None)
+                    touched[other] = None  # what is left of it (a reviewer's) is re-checked
                 directory.add_name(agency_id, k, "rename")
     session.flush()
     return touched
 
 
 def _renames(record_json: str, own: Any) -> list[str]:
-    import json
-
     data = json.loads(record_json)
     text = "\n".join(s.get("text", "") for s in data.get("sections", []))
     return naming().renamed_from(text, own)
