@@ -47,7 +47,7 @@ CHUNK = 800  # ids per IN (...) list: far below SQLite's and PostgreSQL's parame
 @dataclass
 class RunSummary:
     agencies: int = 0
-    grouped: int = 0  # documents given an agency in this run
+    grouped: int = 0  # agencies whose documents were grouped in this run
     checks: int = 0
     failed: int = 0
     soft_diffs: int = 0
@@ -89,11 +89,12 @@ def group(
         Document.agency_id.is_(None), Document.agency.is_not(None)
     )
     ids = None if document_ids is None else list(document_ids)
-    if ids is not None:
-        if not ids:
-            return {}
-        query = query.where(Document.id.in_(ids))
-    rows = session.execute(query).all()
+    if ids is None:
+        rows = list(session.execute(query).all())
+    else:
+        rows = [
+            r for c in _in_chunks(ids) for r in session.execute(query.where(Document.id.in_(c)))
+        ]
     if not rows:
         return {}
     directory = Directory(session)
@@ -141,15 +142,13 @@ def group(
                 if other is not None and other != agency_id:
                     directory.merge(other, agency_id)
                     touched[agency_id] = None
-                    touched.pop(other, None)
+                    touched[other] = None  # what is left of it (a reviewer's) is re-checked
                 directory.add_name(agency_id, k, "rename")
     session.flush()
     return touched
 
 
 def _renames(record_json: str, own: Any) -> list[str]:
-    import json
-
     data = json.loads(record_json)
     text = "\n".join(s.get("text", "") for s in data.get("sections", []))
     return naming().renamed_from(text, own)
@@ -613,27 +612,31 @@ def run(
     document_ids: Iterable[int] | None = None,
     years: Iterable[int] | None = None,
 ) -> RunSummary:
-    """Group the documents without an agency (those of `document_ids`, or all), then check:
-    the agencies of `document_ids` for those documents' years, or `agency_ids` (all their
-    years, or `years`), or — with neither — every agency. Does not commit."""
+    """Group the documents without an agency, then check: the agencies of `document_ids` for
+    those documents' years, or `agency_ids` (all their years, or `years`), or — with neither —
+    every agency; and the agencies of the documents just grouped for their years. Does not
+    commit."""
     start = time.perf_counter()
     summary = RunSummary()
     doc_list = None if document_ids is None else list(document_ids)
-    touched = group(session, doc_list)
-    summary.grouped = sum(1 for _ in touched)
+    # every document without an agency is grouped (also those of an archive stored before
+    # the archive existed), and its agency checked for its year
+    touched = group(session)
+    summary.grouped = len(touched)
     todo: dict[int, set[int] | None] = {}
     year_set = None if years is None else set(years)
     if doc_list is not None:
-        for agency_id, year in session.execute(
-            select(Document.agency_id, Document.year).where(
-                Document.id.in_(doc_list), Document.agency_id.is_not(None)
-            )
-        ):
-            if agency_id is None:
-                continue
-            ys = todo.setdefault(agency_id, set())
-            if ys is not None and year is not None:
-                ys.add(year)
+        for ids in _in_chunks(doc_list):
+            for agency_id, year in session.execute(
+                select(Document.agency_id, Document.year).where(
+                    Document.id.in_(ids), Document.agency_id.is_not(None)
+                )
+            ):
+                if agency_id is None:
+                    continue
+                ys = todo.setdefault(agency_id, set())
+                if ys is not None and year is not None:
+                    ys.add(year)
     elif agency_ids is not None:
         for a in agency_ids:
             todo[a] = None if year_set is None else set(year_set)
@@ -644,8 +647,11 @@ def run(
             if found is not None:
                 todo[found] = None if year_set is None else set(year_set)
     for a, ys in touched.items():
-        if ys is None:
+        current = todo.get(a, set())
+        if ys is None or current is None:
             todo[a] = None
+        elif doc_list is not None or agency_ids is None:
+            todo[a] = current | ys
     check_agencies(session, todo, summary)
     summary.agencies = len(todo)
     summary.touched = todo

@@ -205,3 +205,11 @@ def test_the_same_on_postgresql(pg_url: str) -> None:
         pg.apply_review(ids[1], "applications.carried_over.natural_person", "correct", "t",
                         new_value=2, then=lambda s, d: archive.recheck_document(s, d))  # fmt: skip
         assert not _rows(pg, outcome="fail", rule="carry_over")
+
+
+def test_reports_stored_before_the_archive_existed_join_the_next_batch(store: Store) -> None:
+    old = save(store, report(A, 2021, B0, F0), "a21")  # stored, never grouped
+    new = save(store, report(A, 2022, F0, F1), "a22")
+    summary = _run(store, [new])
+    assert store.document(old).agency_id == store.document(new).agency_id is not None
+    assert summary.checks == 9 and summary.failed == 0
