@@ -247,9 +247,24 @@ class Directory:
         ):
             if self.naming.confusable(k.full, other):
                 return self.by_full[other]
+        # ... or one confusion from the core of one (望舒市司法周 after 云岭省望舒市司法局)
+        cores = [c for c in self.by_core if len(c) == len(k.core)]
+        for other, _score, _i in process.extract(
+            k.core, cores, scorer=Hamming.distance, score_cutoff=1, limit=5
+        ):
+            owners = [
+                a for a in self.by_core[other] if _compatible(self.regions.get(a, ""), k.region)
+            ]
+            if self.naming.confusable(k.core, other) and len(owners) == 1:
+                return owners[0]
+        # a name with more of its place in front (国家税务总局佛山市税务局 / 佛山市税务局):
+        # agency.py's `fuller`, and the shorter must end the longer (its character-set test
+        # alone joins 云岭省玉安市… and 云安市…)
         fuller = self.naming.shapes.fuller
         for other in self.by_last.get(k.full[-1:], ()):
-            if fuller(other, k.full) or fuller(k.full, other):
+            if (other.endswith(k.full) and fuller(other, k.full)) or (
+                k.full.endswith(other) and fuller(k.full, other)
+            ):
                 return self.by_full[other]
         return None
 

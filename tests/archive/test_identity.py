@@ -65,3 +65,14 @@ def test_a_name_two_agencies_could_own_gets_its_own_group(store: Store) -> None:
     assert len(set(ids)) == 3
     again = _group(store, ["望舒市教育局"])  # the next report of that name finds it
     assert again[0] == ids[2]
+
+
+def test_places_sharing_characters_stay_apart(store: Store) -> None:
+    ids = _group(store, ["云安市人民政府办公室", "云岭省玉安市人民政府办公室", "国家税务总局佛山市税务局",
+                         "佛山市税务局"])  # fmt: skip
+    assert ids[0] != ids[1] and ids[2] == ids[3]
+
+
+def test_a_misread_name_finds_the_agency_first_seen_with_its_region(store: Store) -> None:
+    ids = _group(store, ["白山省阳安市交通运输局", "阳安市交通运输周", "阳安市交通运输局"])
+    assert len(set(ids)) == 1
