@@ -6,7 +6,12 @@ CSV is for spreadsheets, so its text cells are neutralised against formula injec
 recommends (CSV Injection): a text cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage
 return gets a leading `'`, which Excel and LibreOffice show as text and do not evaluate. Numbers
 are not text: a numeric value (also the `value` column of a field whose value is a number, such
-as -3) is written as the number. JSONL and Parquet keep every value raw."""
+as -3) is written as the number. JSONL and Parquet keep every value raw.
+
+The archive checks (issue #16, table `archive_checks`) go to a file beside the export when the
+database has any: `<name>.archive_checks.csv` for a CSV export, `<name>.archive_checks.jsonl`
+otherwise, one row per check with the agency's key and name. Fields the archive judged carry it
+in the records themselves (Feature cross_year_agree, reason cross_year_conflict)."""
 
 from __future__ import annotations
 
@@ -97,13 +102,61 @@ def _text(value: Any) -> str | None:
 
 
 def export(store: Store, out: Path, fmt: Format, *, reviewed: bool = True) -> int:
-    """Write every stored document; the number of documents written."""
+    """Write every stored document (and the archive checks beside them, see the module
+    docstring); the number of documents written."""
     records = store.records(reviewed=reviewed)
     if fmt == "jsonl":
-        return _jsonl(records, out)
+        n = _jsonl(records, out)
+    elif fmt == "csv":
+        n = _csv(records, out)
+    else:
+        n = _parquet(records, out)
+    export_archive_checks(store, out, fmt)
+    return n
+
+
+ARCHIVE_COLUMNS = [
+    "id", "rule", "binding", "agency_id", "agency_key", "agency_name", "year_a", "year_b",
+    "document_a_id", "document_b_id", "fields_a", "fields_b", "value_a", "value_b", "expected",
+    "difference", "outcome", "severity", "culprit_document_id", "culprit_field", "detail",
+]  # fmt: skip
+
+
+def archive_checks_path(out: Path, fmt: Format) -> Path:
+    suffix = ".csv" if fmt == "csv" else ".jsonl"
+    return out.with_name(out.stem + ".archive_checks" + suffix)
+
+
+def export_archive_checks(store: Store, out: Path, fmt: Format) -> Path | None:
+    """The archive_checks rows beside an export (None when there are none)."""
+    from sqlalchemy import select
+
+    from .db.models import Agency, ArchiveCheck
+
+    with store.session() as session:
+        agencies = {a.id: (a.key, a.name) for a in session.scalars(select(Agency))}
+        rows = list(session.scalars(select(ArchiveCheck).order_by(ArchiveCheck.id)))
+    if not rows:
+        return None
+    path = archive_checks_path(out, fmt)
+    items = []
+    for r in rows:
+        key, name = agencies.get(r.agency_id, (None, None))
+        item = {c: getattr(r, c, None) for c in ARCHIVE_COLUMNS}
+        item.update(agency_key=key, agency_name=name)
+        items.append(item)
     if fmt == "csv":
-        return _csv(records, out)
-    return _parquet(records, out)
+        with path.open("w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=ARCHIVE_COLUMNS)
+            writer.writeheader()
+            for item in items:
+                flat = {k: ";".join(v) if isinstance(v, list) else v for k, v in item.items()}
+                writer.writerow({k: neutralise(v) for k, v in flat.items()})
+    else:
+        with path.open("w", encoding="utf-8") as fh:
+            for item in items:
+                fh.write(json.dumps(item, ensure_ascii=False) + "\n")
+    return path
 
 
 def _jsonl(records: Iterator[tuple[Document, ReportRecord]], out: Path) -> int:

@@ -682,6 +682,7 @@ class ReviewSettings(_Section):
         "repaired_value": ["ocr_confusable", "method:repaired."],
         "conflict": ["conflicting_mentions"],
         "not_found": ["not_found", "row_not_found", "table_not_found"],
+        "cross_year": ["cross_year_conflict:"],  # the archive's cross-year checks (issue #16)
     }
 
 

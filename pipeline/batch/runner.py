@@ -14,6 +14,7 @@ from typing import Protocol
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..archive import RunSummary, run_store
 from ..datamodel.base import ErrorCode
 from ..datamodel.record import ReportRecord
 from ..db import Store
@@ -70,6 +71,7 @@ class BatchStats:
     worker_seconds: float = 0.0  # sum of the documents' extraction times
     worker_peaks_mb: list[float] = field(default_factory=list)
     startup_s: float | None = None  # workers' start-up (process, imports, pipeline); local only
+    archive: RunSummary | None = None  # the archive checks run after storing (issue #16)
 
     @property
     def failed(self) -> int:
@@ -113,11 +115,12 @@ def run_batch(
     retry_hashes -= done
     workdir = sources.new_workdir()
     waiting: dict[str, sources.Item] = {}  # content hash -> item whose file is in use
+    stored: list[int] = []  # document ids written by this run, for the archive checks
 
     def save(label: str, content_hash: str, record: ReportRecord, elapsed_ms: float) -> None:
         replace = content_hash in retry_hashes
         try:
-            store.save_record(
+            doc_id = store.save_record(
                 record, content_hash, config_hash, label=label, elapsed_ms=elapsed_ms,
                 replace=replace,
             )  # fmt: skip
@@ -128,7 +131,8 @@ def run_batch(
             record = failure_record(
                 settings, label, content_hash, ErrorCode.db_write_failed, message
             )
-            store.save_record(record, content_hash, config_hash, label=label, replace=True)
+            doc_id = store.save_record(record, content_hash, config_hash, label=label, replace=True)
+        stored.append(doc_id)
         stats.processed += 1
         stats.statuses[record.status.value] += 1
         stats.pages += record.source.pages or 0
@@ -178,6 +182,8 @@ def run_batch(
         for item in waiting.values():
             item.cleanup()
         sources.remove_workdir(workdir)
+    # the archive checks of the agencies and years this run stored (incremental, issue #16)
+    stats.archive = run_store(store, document_ids=stored)
     stats.worker_peaks_mb = list(executor.worker_peaks_mb)
     stats.startup_s = executor.startup_s
     stats.seconds = time.perf_counter() - t0

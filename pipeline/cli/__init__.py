@@ -6,6 +6,7 @@ registers itself on import below.
 
 from . import (  # noqa: F401  (registers the commands)
     batch,
+    check,
     debug,
     evaluate,
     export,

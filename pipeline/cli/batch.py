@@ -131,6 +131,8 @@ def batch_command(
     summary.add_row("wall time", f"{stats.seconds:.1f} s ({rate:.2f} pages/s)")
     if stats.worker_peaks_mb:
         summary.add_row("peak worker memory", f"{max(stats.worker_peaks_mb):.0f} MB")
+    if stats.archive is not None:
+        summary.add_row("archive checks", stats.archive.line().removeprefix("archive: "))
     summary.add_row("database", console_text(store.url.split("@")[-1]))
     err.print(summary)
     if stats.failures:

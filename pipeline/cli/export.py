@@ -29,7 +29,7 @@ def export_command(
 
     from ..db import open_store
     from ..errors import NianbaoError
-    from ..export import export, format_for
+    from ..export import archive_checks_path, export, format_for
     from ..settings import load_settings
 
     try:
@@ -45,3 +45,6 @@ def export_command(
         error_line(f"{store.url.split('@')[-1]}: cannot read the records: {exc}".splitlines()[0])
         raise typer.Exit(2) from exc
     err.print(f"{n} documents written to {console_text(output)} ({kind})", highlight=False)
+    beside = archive_checks_path(output, kind)
+    if beside.exists():
+        err.print(f"archive checks written to {console_text(beside)}", highlight=False)

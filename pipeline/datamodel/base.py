@@ -131,6 +131,8 @@ class Feature(StrEnum):
     agency_extended = "agency_extended"
     zero_statement = "zero_statement"
     prose_inferred = "prose_inferred"
+    # the archive (pipeline/archive): every cross-year relation the field is in holds
+    cross_year_agree = "cross_year_agree"
     # OCR and ruled grids
     ocr_confidence = "ocr_confidence"
     ocr_blank = "ocr_blank"
@@ -182,6 +184,9 @@ class ReviewReason(StrEnum):
     not_found = "not_found"
     agency_uncertain = "agency_uncertain"
     prose_conflict = "prose_conflict"
+    # a hard cross-year relation of the archive failed (pipeline/archive): the detail names the
+    # rule, its binding and the other document (`carry_over[total]@17`)
+    cross_year_conflict = "cross_year_conflict"
 
 
 def reason(kind: ReviewReason, detail: str | None = None) -> str:

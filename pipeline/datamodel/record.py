@@ -17,8 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from ..template import load_template
 from .base import BBox, ErrorCode, Features, Method
 
-# 1.3: tables_not_found (issue #18); 1.2: agency and prose features and reasons,
-# html_too_large, line_too_long
+# 1.3: tables_not_found (issue #18); cross_year_conflict, cross_year_agree (the archive, issue
+# #16); 1.2: agency and prose features and reasons, html_too_large, line_too_long
 SCHEMA_VERSION = "1.3"
 
 Value = int | float | str | None

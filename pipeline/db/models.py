@@ -69,6 +69,19 @@ class Document(Base):
     review_needed: Mapped[bool] = mapped_column(Boolean)
     fields_to_review: Mapped[int] = mapped_column(Integer)
     elapsed_ms: Mapped[float | None] = mapped_column(Float)  # wall time of the extraction
+    # The archive (issue #16, pipeline/archive): which agency the report belongs to (None: no
+    # agency read, or not grouped yet), whether a reviewer set that grouping (then it is kept
+    # when the archive re-groups), and the report's place among its agency's reports of the
+    # same year: primary | duplicate (same statutory figures as the primary) | revised (another
+    # version of the same agency-year); None while alone or not grouped.
+    agency_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agencies.id", ondelete="SET NULL"), index=True
+    )
+    agency_by_reviewer: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    series_role: Mapped[str | None] = mapped_column(String(16))
+    same_as_id: Mapped[int | None] = mapped_column(  # the primary a duplicate/revision shadows
+        ForeignKey("documents.id", ondelete="SET NULL")
+    )
     record_json: Mapped[str] = mapped_column(Text)  # ReportRecord.model_dump_json(), verbatim
     created_at: Mapped[datetime] = mapped_column(Stamp)
 
@@ -118,6 +131,12 @@ class FieldRow(Base):
     # How many decisions the field has had: a decision names the version it was made on and is
     # refused (stale) when another came first (optimistic concurrency, db/review_write.py).
     review_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The archive's verdict on this field (pipeline/archive): None (in no cross-year check or
+    # not assessable), "agree" (every cross-year check it is in passed: Feature.cross_year_agree)
+    # or "conflict" (a hard cross-year check failed and this field is the likely culprit or
+    # cannot be cleared: ReviewReason.cross_year_conflict is then in review_reasons, naming the
+    # other document, and review_needed is set). Recomputed each time the archive checks run.
+    cross_year: Mapped[str | None] = mapped_column(String(16))
 
     document: Mapped[Document] = relationship(back_populates="fields")
 
@@ -175,4 +194,78 @@ class ReviewRow(Base):
     new_value: Mapped[Any] = mapped_column(JsonValue, nullable=True)
     reviewer: Mapped[str] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(Stamp)
+
+
+class Agency(Base):
+    """One agency: the reports of all its years point to it (documents.agency_id).
+
+    `key` is the normalised name (pipeline/archive/identity.py: simplified characters, 人民政府
+    for 政府, no parent region prefix, OCR confusions folded); `name` the fullest name as printed.
+    Renames and OCR variants are further keys in `agency_names`."""
+
+    __tablename__ = "agencies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    region: Mapped[str | None] = mapped_column(Text)  # the place part (聊城市), when read
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id", ondelete="SET NULL"))
+    by_reviewer: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    created_at: Mapped[datetime] = mapped_column(Stamp)
+
+
+class AgencyName(Base):
+    """A key that resolves to an agency: its own key, a variant seen in a report (short form,
+    OCR misreading), a former name (a report saying 原X更名为Y), or one a reviewer added."""
+
+    __tablename__ = "agency_names"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agency_id: Mapped[int] = mapped_column(
+        ForeignKey("agencies.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(Text)  # as printed
+    source: Mapped[str] = mapped_column(String(16))  # own | variant | rename | reviewer
+
+
+class ArchiveCheck(Base):
+    """One cross-report check of the archive (pipeline/template/archive_rules.yaml).
+
+    Cross-year relations compare document a (year_a) with document b (year_b = year_a + 1);
+    `one_report_per_year` names a second report of one agency-year (b: the duplicate or the
+    revised version, a: the primary); `year_gap` names missing years (year_a..year_b, no
+    documents). Rows are replaced whenever the checks of their years run again."""
+
+    __tablename__ = "archive_checks"
+    __table_args__ = (Index("ix_archive_checks_agency_years", "agency_id", "year_a", "year_b"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rule: Mapped[str] = mapped_column(String(64), index=True)  # archive_rules.yaml id
+    binding: Mapped[str] = mapped_column(String(64), default="")  # e.g. the applicant column
+    agency_id: Mapped[int] = mapped_column(
+        ForeignKey("agencies.id", ondelete="CASCADE"), nullable=False
+    )
+    year_a: Mapped[int | None] = mapped_column(Integer)
+    year_b: Mapped[int | None] = mapped_column(Integer)
+    document_a_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    document_b_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    fields_a: Mapped[list[str]] = mapped_column(JsonValue)  # field paths in document a
+    fields_b: Mapped[list[str]] = mapped_column(JsonValue)  # field paths in document b
+    value_a: Mapped[float | None] = mapped_column(Float)  # the side of year a, as computed
+    value_b: Mapped[float | None] = mapped_column(Float)  # the side of year b
+    expected: Mapped[str] = mapped_column(Text)  # the relation, e.g. "a.x == b.y"
+    difference: Mapped[float | None] = mapped_column(Float)  # value_b - value_a
+    outcome: Mapped[str] = mapped_column(String(16), index=True)  # pass|fail|soft_diff|unassessable
+    severity: Mapped[str] = mapped_column(String(8))  # hard | soft
+    culprit_document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="SET NULL")
+    )
+    culprit_field: Mapped[str | None] = mapped_column(String(200))
+    detail: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(Stamp)

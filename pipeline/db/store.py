@@ -32,7 +32,7 @@ from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..datamodel.base import Method
+from ..datamodel.base import Feature, Method, ReviewReason
 from ..datamodel.record import CheckRecord, ReportField, ReportRecord, Semantic
 from ..errors import NianbaoError
 from ..untrusted import scrub, storable
@@ -482,7 +482,9 @@ class Store:
         doc = self.document(document_id)
         record = ReportRecord.model_validate_json(doc.record_json)
         if reviewed:
-            apply_reviews(record, self.fields(document_id), self.checks(document_id))
+            rows = self.fields(document_id)
+            apply_archive(record, rows)
+            apply_reviews(record, rows, self.checks(document_id))
         return record
 
     def records(self, *, reviewed: bool = True) -> Iterator[tuple[Document, ReportRecord]]:
@@ -500,7 +502,9 @@ class Store:
             for doc in page:
                 record = ReportRecord.model_validate_json(doc.record_json)
                 if reviewed:
-                    apply_reviews(record, self.fields(doc.id), self.checks(doc.id))
+                    rows = self.fields(doc.id)
+                    apply_archive(record, rows)
+                    apply_reviews(record, rows, self.checks(doc.id))
                 yield doc, record
             last = page[-1].id
 
@@ -606,6 +610,29 @@ def apply_reviews(
         record.review.needed = bool(record.review.fields)
         if checks:
             record.checks = [check_record(c) for c in checks]
+
+
+def apply_archive(record: ReportRecord, rows: Sequence[FieldRow]) -> None:
+    """Overlay the archive's verdict on each field (pipeline/archive): `agree` adds the feature
+    cross_year_agree, `conflict` the review reason cross_year_conflict naming the other
+    document (the field then needs review). Review decisions are applied after this."""
+    changed = False
+    for row in rows:
+        if row.cross_year is None:
+            continue
+        field = record.get(row.path)
+        if row.cross_year == "agree":
+            field.features[Feature.cross_year_agree] = 1.0
+        elif row.cross_year == "conflict":
+            prefix = ReviewReason.cross_year_conflict.value
+            for text in row.review_reasons or []:
+                if text.startswith(prefix) and text not in field.review.reasons:
+                    field.review.reasons.append(text)
+                    field.review.needed = True
+                    changed = True
+    if changed:
+        record.review.fields = [p for p, f in record.iter_fields() if f.review.needed]
+        record.review.needed = bool(record.review.fields)
 
 
 def _semantic_of(value: Any) -> Semantic:

@@ -5,6 +5,7 @@
     POST /field/{document}/{path}       a decision (accept | correct | unreadable) -> next field
     GET  /evidence/{document}/crop      the page around a field's evidence box (?field=path)
     GET  /evidence/{document}/page/{n}  a whole page (?field=path outlines its box)
+    GET  /agencies, /agency/{id}        the archive: an agency's reports by year (issue #16)
 
 routes_pages.py (queue, field view), routes_decisions.py (the POST) and routes_evidence.py (the
 images) each build an APIRouter over one ReviewContext (context.py: store, settings, checks,
@@ -26,7 +27,7 @@ from sqlalchemy.exc import DataError, OperationalError
 from ..db import DatabaseBusy, DatabaseChanged, Store
 from ..db.review_write import check_identity
 from ..settings import Settings
-from . import routes_decisions, routes_evidence, routes_pages
+from . import routes_agency, routes_decisions, routes_evidence, routes_pages
 from .context import ReviewConfig, ReviewContext
 from .security import TOKEN_COOKIE, same_secret
 
@@ -70,6 +71,7 @@ def create_app(store: Store, settings: Settings, config: ReviewConfig) -> FastAP
     app.include_router(routes_pages.router(ctx))
     app.include_router(routes_decisions.router(ctx))
     app.include_router(routes_evidence.router(ctx))
+    app.include_router(routes_agency.router(ctx))
 
     @app.exception_handler(KeyError)
     async def unknown(request: Request, exc: KeyError) -> Response:

@@ -4,8 +4,9 @@
 `Store.apply_review` (the decision, who, when and the previous value in the `reviews` table, the
 field's latest decision on its row) with a hook that, inside the same transaction, rebuilds the
 record with every decision applied and re-runs the hard 勾稽 checks over it
-(`Checks.recheck`), replacing the document's check rows. So a correction that satisfies a
-relation clears its failed check at the moment it is saved, and an export shows it. Prose-vs-
+(`Checks.recheck`), replacing the document's check rows, then the archive's cross-year checks
+of the document's year (`archive.recheck_document`, issue #16). So a correction that satisfies
+a relation clears its failed check at the moment it is saved, and an export shows it. Prose-vs-
 table checks (soft) are kept as extracted: the record does not keep the prose figures.
 
 No OCR runs again: the checks read only field values.
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from .. import archive
 from ..datamodel.base import Feature
 from ..datamodel.record import CheckRecord, ReportField, ReportRecord
 from ..db import Store
@@ -121,6 +123,11 @@ def _rerun_checks(checks: Checks) -> Callable[[Session, int], None]:
             )
             for i, c in enumerate(results)
         )
+        # The archive's cross-year checks of this document's year, over the values as now
+        # reviewed (issue #16): a corrected carried-over cell clears its cross_year_conflict
+        # (and the other year's, when it was blamed) in the same transaction.
+        session.flush()
+        archive.recheck_document(session, document_id)
 
     return run
 

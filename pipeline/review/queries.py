@@ -84,6 +84,7 @@ class DocumentSummary:
     id: int
     label: str
     agency: str | None
+    agency_id: int | None  # the archive's grouping (issue #16), None when not grouped
     year: int | None
     status: str
     to_review: int
@@ -116,6 +117,7 @@ def documents(store: Store) -> list[DocumentSummary]:
                 id=d.id,
                 label=d.label,
                 agency=d.agency,
+                agency_id=d.agency_id,
                 year=d.year,
                 status=d.status,
                 to_review=d.fields_to_review,

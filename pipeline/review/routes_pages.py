@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from ..datamodel.record import ReportRecord
 from ..db import StaleDecision
 from ..db.models import Document, FieldRow
-from . import queries
+from . import archive_view, queries
 from .context import ACTIONS, IdPath, IdQuery, ReviewContext
 from .evidence import Evidence, EvidenceUnavailable
 from .queries import QueueFilter
@@ -123,6 +123,8 @@ def render_field(
         for c in queries.checks_of(store.checks(saved_doc), saved_review.field_path):
             saved_checks.append({"check": c, "was": was.get(c.rule)})
     context = _evidence_context(ctx.evidence, doc, record, row)
+    xs = archive_view.cross_year_of(store, document_id, path)
+    cross_year = [_beside(ctx, c) for c in xs]
     return ctx.page(
         request,
         "field.html",
@@ -156,6 +158,8 @@ def render_field(
             if row.evidence_page
             else None,
             "conflict": conflict,
+            "cross_year": cross_year,
+            "agency_url": f"/agency/{doc.agency_id}" if doc.agency_id is not None else None,
             **context,
         },
         status,
@@ -179,4 +183,23 @@ def _evidence_context(
             out["text_context"] = evidence.text_context(doc, record, row.evidence_line)
     except EvidenceUnavailable as exc:
         out["evidence_problem"] = str(exc)
+    return out
+
+
+def _beside(ctx: ReviewContext, c: archive_view.CrossYear) -> dict[str, Any]:
+    """A cross-year check of the field on the page, with what to show of the other year's
+    field: its value, its evidence (the same crop route, for the other document), a link."""
+    out: dict[str, Any] = {"c": c, "words": ctx.words, "other_url": None, "crop_url": None}
+    out.update({"has_image": False, "text_context": None, "evidence_problem": None})
+    row = c.counterpart
+    if row is None or c.other.document_id is None:
+        return out
+    other = c.other.document_id
+    out["other_url"] = f"/field/{other}/{row.path}"
+    out["crop_url"] = f"/evidence/{other}/crop?" + urlencode({"field": row.path})
+    try:
+        doc, record = ctx.load(other)
+    except KeyError:
+        return out
+    out.update(_evidence_context(ctx.evidence, doc, record, row))
     return out

@@ -75,7 +75,12 @@ def table_rows(url: str) -> dict[str, list[tuple[Any, ...]]]:
                 values = [row[c.name] for c in cols]
                 if name == "documents":
                     values[cols.index(docs.c.record_json)] = stable(row["record_json"])
-                label = row["label"] if name == "documents" else labels[row["document_id"]]
+                if name == "documents":
+                    label = row["label"]
+                elif "document_id" in row:
+                    label = labels[row["document_id"]]
+                else:  # the archive's tables (agencies, archive_checks): no document of their own
+                    label = name
                 rows.append((label, *(json.dumps(v, sort_keys=True) for v in values)))
             out[name] = sorted(rows)
     engine.dispose()
