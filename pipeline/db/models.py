@@ -74,14 +74,13 @@ class Document(Base):
     # when the archive re-groups), and the report's place among its agency's reports of the
     # same year: primary | duplicate (same statutory figures as the primary) | revised (another
     # version of the same agency-year); None while alone or not grouped.
-    agency_id: Mapped[int | None] = mapped_column(
-        ForeignKey("agencies.id", ondelete="SET NULL"), index=True
-    )
+    # (no foreign keys on these two: adding one to an existing SQLite table means copying it,
+    # and dropping the old `documents` would cascade to every field row; the archive code
+    # keeps them right: a merged agency's documents move, a deleted document's shadows clear)
+    agency_id: Mapped[int | None] = mapped_column(Integer, index=True)
     agency_by_reviewer: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     series_role: Mapped[str | None] = mapped_column(String(16))
-    same_as_id: Mapped[int | None] = mapped_column(  # the primary a duplicate/revision shadows
-        ForeignKey("documents.id", ondelete="SET NULL")
-    )
+    same_as_id: Mapped[int | None] = mapped_column(Integer)  # the primary a second one shadows
     record_json: Mapped[str] = mapped_column(Text)  # ReportRecord.model_dump_json(), verbatim
     created_at: Mapped[datetime] = mapped_column(Stamp)
 

@@ -121,28 +121,16 @@ def upgrade() -> None:
     op.create_index(
         op.f("ix_archive_checks_document_b_id"), "archive_checks", ["document_b_id"], unique=False
     )
-    with op.batch_alter_table("documents", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("agency_id", sa.Integer(), nullable=True))
-        batch_op.add_column(
-            sa.Column("agency_by_reviewer", sa.Boolean(), server_default="0", nullable=False)
-        )
-        batch_op.add_column(sa.Column("series_role", sa.String(length=16), nullable=True))
-        batch_op.add_column(sa.Column("same_as_id", sa.Integer(), nullable=True))
-        batch_op.create_index(batch_op.f("ix_documents_agency_id"), ["agency_id"], unique=False)
-        batch_op.create_foreign_key(
-            batch_op.f("fk_documents_agency_id_agencies"),
-            "agencies",
-            ["agency_id"],
-            ["id"],
-            ondelete="SET NULL",
-        )
-        batch_op.create_foreign_key(
-            batch_op.f("fk_documents_same_as_id_documents"),
-            "documents",
-            ["same_as_id"],
-            ["id"],
-            ondelete="SET NULL",
-        )
+    # plain ADD COLUMN, no foreign keys: on SQLite a new constraint means copying the table,
+    # and dropping the old `documents` would cascade to every field, check and review row
+    op.add_column("documents", sa.Column("agency_id", sa.Integer(), nullable=True))
+    op.add_column(
+        "documents",
+        sa.Column("agency_by_reviewer", sa.Boolean(), server_default="0", nullable=False),
+    )
+    op.add_column("documents", sa.Column("series_role", sa.String(length=16), nullable=True))
+    op.add_column("documents", sa.Column("same_as_id", sa.Integer(), nullable=True))
+    op.create_index(op.f("ix_documents_agency_id"), "documents", ["agency_id"], unique=False)
     with op.batch_alter_table("fields", schema=None) as batch_op:
         batch_op.add_column(sa.Column("cross_year", sa.String(length=16), nullable=True))
 
@@ -150,16 +138,10 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("fields", schema=None) as batch_op:
         batch_op.drop_column("cross_year")
-    with op.batch_alter_table("documents", schema=None) as batch_op:
-        batch_op.drop_constraint(
-            batch_op.f("fk_documents_same_as_id_documents"), type_="foreignkey"
-        )
-        batch_op.drop_constraint(batch_op.f("fk_documents_agency_id_agencies"), type_="foreignkey")
-        batch_op.drop_index(batch_op.f("ix_documents_agency_id"))
-        batch_op.drop_column("same_as_id")
-        batch_op.drop_column("series_role")
-        batch_op.drop_column("agency_by_reviewer")
-        batch_op.drop_column("agency_id")
+    # ALTER TABLE ... DROP COLUMN (SQLite 3.35+), never a copy of `documents`
+    op.drop_index(op.f("ix_documents_agency_id"), table_name="documents")
+    for column in ("same_as_id", "series_role", "agency_by_reviewer", "agency_id"):
+        op.drop_column("documents", column)
     op.drop_table("archive_checks")
     op.drop_index(op.f("ix_agency_names_agency_id"), table_name="agency_names")
     op.drop_table("agency_names")
