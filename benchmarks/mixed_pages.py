@@ -205,7 +205,7 @@ def _stage_cost(paths: list[Path], rounds: int) -> dict[str, Any]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     ap.add_argument("--fixtures", type=Path, help="a folder of mixed documents with truth")
-    ap.add_argument("--real-pdfs", type=Path, default=ROOT.parents[1] / "shared" / "real-pdfs")
+    ap.add_argument("--real-pdfs", type=Path, default=ROOT.parent / "shared" / "real-pdfs")
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--skip-fixtures", action="store_true")
     ap.add_argument("--skip-cost", action="store_true")
