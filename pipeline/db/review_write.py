@@ -19,7 +19,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -137,6 +138,32 @@ def _begin(session: Session, busy_timeout_s: float | None) -> None:
     session.execute(text("BEGIN IMMEDIATE"))
 
 
+@contextmanager
+def write_transaction(
+    store: Store, expected: Identity | None, busy_timeout_s: float | None
+) -> Iterator[Session]:
+    """One reviewer write: the database identity checked before, inside and after it, SQLite's
+    write lock taken at once (`_begin`), a lock held past `busy_timeout_s` a `DatabaseBusy`."""
+    if expected is not None:
+        check_identity(store, expected)  # a deleted file: before anything is created
+    try:
+        with store.session() as session, session.begin():
+            _begin(session, busy_timeout_s)
+            if expected is not None:
+                check_identity(store, expected, session)
+            yield session
+            session.flush()
+    except OperationalError as exc:
+        if "locked" in str(exc.orig) or "busy" in str(exc.orig):
+            raise DatabaseBusy(
+                "the database is locked by another program (a batch writing, a backup?); "
+                "nothing was saved: try again in a moment"
+            ) from exc
+        raise
+    if expected is not None:
+        check_identity(store, expected)  # replaced between our check and the commit
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -165,71 +192,54 @@ def write_decision(
         raise ValueError("a review needs the reviewer's name")
     if action == "correct" and new_value is None:
         raise ValueError("`correct` needs the new value")
-    if expected is not None:
-        check_identity(store, expected)  # a deleted file: before anything is created
-    try:
-        with store.session() as session, session.begin():
-            _begin(session, busy_timeout_s)
-            if expected is not None:
-                check_identity(store, expected, session)
-            # One decision per document at a time (its checks are re-run from all its fields).
-            doc = session.scalar(
-                select(Document).where(Document.id == document_id).with_for_update()
-            )
-            where = [FieldRow.document_id == document_id, FieldRow.path == path]
-            if seen_version is not None:
-                where.append(FieldRow.review_version == seen_version)
-            claimed = session.execute(
-                update(FieldRow)
-                .where(*where)
-                .values(review_version=FieldRow.review_version + 1)
-                .execution_options(synchronize_session=False)
-            )
-            field = session.scalar(select(FieldRow).where(*where[:2]))
-            if doc is None or field is None:
-                raise KeyError(f"document {document_id} has no field {path!r}")
-            if claimed.rowcount == 0:  # type: ignore[attr-defined]
-                assert seen_version is not None
-                raise StaleDecision(document_id, path, seen_version, field)
-            session.refresh(field)
-            previous = field.reviewed_value if field.review_action else field.value
-            value = {"accept": previous, "correct": new_value, "unreadable": None}[action]
-            stamp = _now()
-            review = ReviewRow(
-                document_id=document_id,
-                field_path=path,
-                action=action,
-                previous_value=previous,
-                new_value=value,
-                reviewer=reviewer,
-                note=note,
-                created_at=stamp,
-            )
-            session.add(review)
-            field.review_action = action
-            field.reviewed_value = value
-            field.reviewed_by = reviewer
-            field.reviewed_at = stamp
-            field.review_needed = False
-            session.flush()
-            left = session.scalar(
-                select(func.count())
-                .select_from(FieldRow)
-                .where(FieldRow.document_id == document_id, FieldRow.review_needed.is_(True))
-            )
-            doc.fields_to_review = left or 0
-            doc.review_needed = bool(left)
-            if then is not None:
-                then(session, document_id)
-            session.flush()
-            session.expunge(review)
-    except OperationalError as exc:
-        if "locked" in str(exc.orig) or "busy" in str(exc.orig):
-            raise DatabaseBusy(
-                "the database is locked by another program (a batch writing, a backup?); "
-                "nothing was saved: try again in a moment"
-            ) from exc
-        raise
-    if expected is not None:
-        check_identity(store, expected)  # replaced between our check and the commit
+    with write_transaction(store, expected, busy_timeout_s) as session:
+        # One decision per document at a time (its checks are re-run from all its fields).
+        doc = session.scalar(select(Document).where(Document.id == document_id).with_for_update())
+        where = [FieldRow.document_id == document_id, FieldRow.path == path]
+        if seen_version is not None:
+            where.append(FieldRow.review_version == seen_version)
+        claimed = session.execute(
+            update(FieldRow)
+            .where(*where)
+            .values(review_version=FieldRow.review_version + 1)
+            .execution_options(synchronize_session=False)
+        )
+        field = session.scalar(select(FieldRow).where(*where[:2]))
+        if doc is None or field is None:
+            raise KeyError(f"document {document_id} has no field {path!r}")
+        if claimed.rowcount == 0:  # type: ignore[attr-defined]
+            assert seen_version is not None
+            raise StaleDecision(document_id, path, seen_version, field)
+        session.refresh(field)
+        previous = field.reviewed_value if field.review_action else field.value
+        value = {"accept": previous, "correct": new_value, "unreadable": None}[action]
+        stamp = _now()
+        review = ReviewRow(
+            document_id=document_id,
+            field_path=path,
+            action=action,
+            previous_value=previous,
+            new_value=value,
+            reviewer=reviewer,
+            note=note,
+            created_at=stamp,
+        )
+        session.add(review)
+        field.review_action = action
+        field.reviewed_value = value
+        field.reviewed_by = reviewer
+        field.reviewed_at = stamp
+        field.review_needed = False
+        session.flush()
+        left = session.scalar(
+            select(func.count())
+            .select_from(FieldRow)
+            .where(FieldRow.document_id == document_id, FieldRow.review_needed.is_(True))
+        )
+        doc.fields_to_review = left or 0
+        doc.review_needed = bool(left)
+        if then is not None:
+            then(session, document_id)
+        session.flush()
+        session.expunge(review)
     return review

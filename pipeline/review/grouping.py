@@ -17,14 +17,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from sqlalchemy import select, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import archive
-from ..db import DatabaseBusy, Store
+from ..db import Store
 from ..db.models import Agency, Document
-from ..db.review_write import Identity, check_identity
+from ..db.review_write import Identity, write_transaction
 from ..errors import NianbaoError
 
 T = TypeVar("T")
@@ -45,29 +44,8 @@ def _write(
     busy_timeout_s: float | None,
     work: Callable[[Session], T],
 ) -> T:
-    if expected is not None:
-        check_identity(store, expected)
-    try:
-        with store.session() as session, session.begin():
-            if session.get_bind().dialect.name == "sqlite":
-                if busy_timeout_s is not None:
-                    session.execute(text(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}"))
-                session.execute(text("PRAGMA synchronous = FULL"))
-                session.execute(text("BEGIN IMMEDIATE"))
-            if expected is not None:
-                check_identity(store, expected, session)
-            result = work(session)
-            session.flush()
-    except OperationalError as exc:
-        if "locked" in str(exc.orig) or "busy" in str(exc.orig):
-            raise DatabaseBusy(
-                "the database is locked by another program (a batch writing, a backup?); "
-                "nothing was saved: try again in a moment"
-            ) from exc
-        raise
-    if expected is not None:
-        check_identity(store, expected)
-    return result
+    with write_transaction(store, expected, busy_timeout_s) as session:
+        return work(session)
 
 
 def clean_name(name: str) -> str:
