@@ -25,6 +25,7 @@ from ..datamodel.record import (
     Status,
     TableReport,
 )
+from ..template import load_template
 
 
 class Assemble:
@@ -123,7 +124,8 @@ class Assemble:
                 setattr(record, block, model.model_validate(tree[block]))
 
 
-TABLE_SECTIONS = (2, 3, 4)  # the sections whose body is a statutory table
+# the sections whose body is a statutory table: in the template, their key names a table block
+TABLE_SECTIONS = frozenset(s.number for s in load_template().sections if s.key in TABLE_BLOCKS)
 
 
 def tables_missing(doc: ReportDoc) -> str | None:
@@ -135,7 +137,7 @@ def tables_missing(doc: ReportDoc) -> str | None:
     if doc.fatal:
         return None
     found = {s.number for s in doc.sections if s.heading is not None}
-    if not set(TABLE_SECTIONS) <= found:
+    if not TABLE_SECTIONS.issubset(found):
         return None
     if any(r.kind in TABLE_BLOCKS for r in doc.table_readings):
         return None
