@@ -306,6 +306,9 @@ class CalibrationSettings(_Section):
 
     # JSON (relative: against the models dir); None: raw scores are used as they are
     path: str | None = "calibration.json"
+    # what agreement across years raises a field's confidence by (pipeline/archive/agreement.py,
+    # fitted by `nianbao train cross-year`; relative: against the models dir); None: nothing
+    cross_year: str | None = "cross_year.json"
     bins: int = 10  # equal-width bins of the reliability table and the ECE
     precision_at: list[float] = [0.9, 0.95, 0.99]  # thresholds `nianbao eval` reports precision at
 
@@ -314,6 +317,10 @@ class CalibrationSettings(_Section):
     def file_path(self) -> Path | None:
         """The calibration file (None: switched off)."""
         return model_path(self.path, self._models_dir) if self.path else None
+
+    def cross_year_path(self) -> Path | None:
+        """The cross-year agreement model (None: switched off)."""
+        return model_path(self.cross_year, self._models_dir) if self.cross_year else None
 
 
 class ExtractionNoiseSettings(_Section):
@@ -758,6 +765,8 @@ class Settings(_Section):
             dump.pop(key, None)
         for key in _OCR_NOT_DIGESTED:
             dump["ocr"].pop(key, None)
+        # read by the archive checks over stored records, never by extraction
+        dump["calibration"].pop("cross_year", None)
         # The learned models decide records as much as the settings: a retrained classifier or
         # a refitted calibration is a new configuration (a batch rerun extracts again).
         dump["model_files"] = _model_digests(

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from ..template.loader import Template, load_template
 
@@ -23,9 +23,18 @@ class CrossYearRule(_Strict):
     id: str
     description: str
     severity: Literal["hard", "soft"]
+    raises_confidence: bool = False  # agreement raises its fields' confidence (agreement.py)
     for_each: dict[str, str] = {}
     lhs: list[str]
     rhs: list[str]
+
+    @model_validator(mode="after")
+    def _one_cell_each(self) -> CrossYearRule:
+        if self.raises_confidence and (len(self.lhs), len(self.rhs)) != (1, 1):
+            raise ValueError(
+                f"archive rule {self.id}: raises_confidence needs one term on each side"
+            )
+        return self
 
 
 class IdentitySpec(_Strict):

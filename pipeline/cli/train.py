@@ -1,4 +1,5 @@
-"""`nianbao train`: the passage classifier, the calibration, and the held-out report.
+"""`nianbao train`: the passage classifier, the calibration, the cross-year agreement, and the
+held-out report.
 
 The work is nianbao.training (on labelled documents from nianbao.synth); this module parses the
 options, builds the pipelines and prints. Everything is seeded: the same configs reproduce the
@@ -86,6 +87,33 @@ def train_calibration_command(
     out.print(f"saved {target} in {time.perf_counter() - t0:.0f} s")
 
 
+@train_app.command("cross-year")
+def train_cross_year_command(train_config: TrainConfig = None, config: ConfigOption = None) -> None:
+    """Measure what agreement across years is worth (the archive checks raise the confidence of
+    a carried cell whose cross-year relation holds by it); saves to calibration.cross_year.
+    Re-run after `nianbao train calibration`: the prior is the calibrated confidence."""
+    from ..runner import Pipeline
+    from ..training.cross_year import fit_cross_year
+
+    cfg = _train_settings(train_config)
+    settings = load_settings(config)
+    target = settings.calibration.cross_year_path()
+    if target is None:
+        err.print("[red]error:[/] calibration.cross_year is null in the config: nowhere to save")
+        raise typer.Exit(2)
+    t0 = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="nianbao-cross-year-") as tmp:
+        agreement = fit_cross_year(
+            cfg,
+            Pipeline(settings),
+            Path(tmp),
+            settings.confidence.review_threshold,
+            log=out.print,
+        )
+    agreement.save(target)
+    out.print(f"saved {target} in {time.perf_counter() - t0:.0f} s")
+
+
 @train_app.command("heldout")
 def heldout_command(
     train_config: TrainConfig = None,
@@ -115,9 +143,11 @@ def heldout_command(
 
 @train_app.command("all")
 def train_all_command(train_config: TrainConfig = None, config: ConfigOption = None) -> None:
-    """sections, then calibration (on the new classifier), then the held-out report."""
+    """sections, then calibration (on the new classifier), the cross-year agreement (on the new
+    calibration), then the held-out report."""
     train_sections_command(train_config, config)
     train_calibration_command(train_config, config)
+    train_cross_year_command(train_config, config)
     heldout_command(train_config, config, None, None, None)
 
 
