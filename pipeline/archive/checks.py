@@ -12,7 +12,11 @@ reviewer decided is right, so the other side is the culprit; otherwise the culpr
 told and both fields are in conflict. Fields in conflict get `fields.cross_year = "conflict"`,
 `review_needed` and the reason `cross_year_conflict:<rule>@<other document id>`; a field whose
 every cross-year relation holds gets `cross_year = "agree"` (Feature.cross_year_agree when the
-record is read back). Both are recomputed for the fields of the years that were checked.
+record is read back); if one of those relations raises confidence (carry_over), its
+`confidence` becomes the report's (`document_confidence`) raised by what agreement is worth
+(agreement.py), and `low_confidence` is dropped when that lifts it over the review threshold.
+All of it is recomputed for the fields of the years that were checked, so a verdict that goes
+restores the report's confidence and flag.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table, bindparam, delete, func, insert, or_, select, update
@@ -31,16 +36,21 @@ from sqlalchemy.orm import Session
 
 from ..datamodel.base import ReviewReason, reason
 from ..db.models import ArchiveCheck, CheckRow, Document, FieldRow
+from .agreement import Agreement, agreement_for
 from .identity import Directory, naming
 from .rules import BoundCheck, bound_checks, load_archive_rules
 
 if TYPE_CHECKING:
     from ..db.store import Store
+    from ..settings import Settings
 
 PASS, FAIL, SOFT_DIFF, UNASSESSABLE = "pass", "fail", "soft_diff", "unassessable"
 CONFLICT = ReviewReason.cross_year_conflict.value
+LOW = ReviewReason.low_confidence.value
 _ZERO = {"zero", "blank"}
 _CROSS_RULES = tuple({c.rule.id for c in bound_checks()})
+_RAISING = frozenset(c.rule.id for c in bound_checks() if c.rule.raises_confidence)
+_RULE_PATHS = sorted(set().union(*(c.paths for c in bound_checks())))
 CHUNK = 800  # ids per IN (...) list: far below SQLite's and PostgreSQL's parameter limits
 
 
@@ -64,6 +74,31 @@ class RunSummary:
             f"{self.gaps} year gaps, {self.conflicts} fields to review "
             f"({self.elapsed_ms:.0f} ms)"
         )
+
+
+@dataclass(frozen=True)
+class Judge:
+    """What the verdicts weigh agreement with: the model and the review threshold of the
+    settings (Settings.calibration.cross_year, confidence.review_threshold)."""
+
+    agreement: Agreement
+    threshold: float
+
+    @classmethod
+    def of(cls, settings: Settings | None = None) -> Judge:
+        if settings is None:
+            return _default_judge()
+        return cls(
+            agreement_for(settings.calibration.cross_year_path()),
+            settings.confidence.review_threshold,
+        )
+
+
+@cache
+def _default_judge() -> Judge:
+    from ..settings import Settings
+
+    return Judge.of(Settings())
 
 
 @dataclass(frozen=True)
@@ -397,22 +432,33 @@ def _evaluate(
 
 
 def check_agency(
-    session: Session, agency_id: int, years: set[int] | None, summary: RunSummary
+    session: Session,
+    agency_id: int,
+    years: set[int] | None,
+    summary: RunSummary,
+    judge: Judge | None = None,
 ) -> None:
     """Replace the archive checks of one agency touching `years` (None: all of them)."""
-    check_agencies(session, {agency_id: years}, summary)
+    check_agencies(session, {agency_id: years}, summary, judge)
 
 
-def check_agencies(session: Session, todo: dict[int, set[int] | None], summary: RunSummary) -> None:
+def check_agencies(
+    session: Session,
+    todo: dict[int, set[int] | None],
+    summary: RunSummary,
+    judge: Judge | None = None,
+) -> None:
     """Replace the archive checks of each agency touching its years (None: all of them), a few
     queries per chunk of agencies whatever their number."""
     agency_ids = sorted(todo)
     for start in range(0, len(agency_ids), CHUNK // 8):
         chunk = agency_ids[start : start + CHUNK // 8]
-        _check_chunk(session, {a: todo[a] for a in chunk}, summary)
+        _check_chunk(session, {a: todo[a] for a in chunk}, summary, judge or Judge.of())
 
 
-def _check_chunk(session: Session, todo: dict[int, set[int] | None], summary: RunSummary) -> None:
+def _check_chunk(
+    session: Session, todo: dict[int, set[int] | None], summary: RunSummary, judge: Judge
+) -> None:
     documents = _documents(session, list(todo))
     # the rows of the checked years go (also those of documents regrouped away since): one
     # delete per distinct set of years (a batch of one year's reports shares one)
@@ -484,13 +530,16 @@ def _check_chunk(session: Session, todo: dict[int, set[int] | None], summary: Ru
     summary.failed += sum(1 for r in cross if r["outcome"] == FAIL)
     summary.soft_diffs += sum(1 for r in cross if r["outcome"] == SOFT_DIFF)
     summary.conflicts += _verdicts(
-        session, list(todo), [d for ds in affected_docs.values() for d in ds]
+        session, list(todo), [d for ds in affected_docs.values() for d in ds], judge
     )
 
 
-def _verdicts(session: Session, agency_ids: list[int], doc_ids: list[int]) -> int:
+def _verdicts(session: Session, agency_ids: list[int], doc_ids: list[int], judge: Judge) -> int:
     """Recompute fields.cross_year (and the cross_year_conflict reasons) of these documents
-    from every archive check they are in. Returns the number of fields in conflict."""
+    from every archive check they are in, and the confidence of their fields: the report's,
+    raised by agreement (agreement.py) when every check of the field holds and one of them
+    raises confidence; `low_confidence` follows the confidence. Returns the number of fields
+    in conflict."""
     if not doc_ids:
         return 0
     ac = ArchiveCheck
@@ -509,6 +558,7 @@ def _verdicts(session: Session, agency_ids: list[int], doc_ids: list[int]) -> in
     rows = list(found.values())
     wanted = set(doc_ids)
     seen: dict[tuple[int, str], bool] = {}  # every relation held so far
+    raising: set[tuple[int, str]] = set()  # in a passing check that raises confidence
     conflict: dict[tuple[int, str], list[str]] = defaultdict(list)
     for row in rows:
         sides = (
@@ -524,6 +574,8 @@ def _verdicts(session: Session, agency_ids: list[int], doc_ids: list[int]) -> in
                 key = (doc, path)
                 holds = row.outcome == PASS
                 seen[key] = seen.get(key, True) and holds
+                if holds and row.rule in _RAISING:
+                    raising.add(key)
                 if row.outcome != FAIL:
                     continue
                 blamed = row.culprit_field is None or (
@@ -544,45 +596,61 @@ def _verdicts(session: Session, agency_ids: list[int], doc_ids: list[int]) -> in
         FieldRow.review_reasons,
         FieldRow.review_action,
         FieldRow.cross_year,
+        FieldRow.confidence,
+        FieldRow.document_confidence,
     )
-    judged = FieldRow.path.in_({p for _, p in seen} | {p for _, p in conflict})
+    # every field a cross-year rule names (those with a verdict now or before): looked up by
+    # the (document_id, path) index, not by a scan of each document's fields
     current = [
         row
         for ids in _in_chunks(doc_ids)
         for row in session.execute(
-            query.where(
-                FieldRow.document_id.in_(ids), or_(FieldRow.cross_year.is_not(None), judged)
-            )
+            query.where(FieldRow.document_id.in_(ids), FieldRow.path.in_(_RULE_PATHS))
         ).all()
     ]
     changed_docs: set[int] = set()
-    states: dict[tuple[str | None, str, bool], list[int]] = defaultdict(list)
+    states: dict[tuple[str | None, str, bool, float], list[int]] = defaultdict(list)
     lists: dict[str, list[str]] = {}
     n_conflicts = 0
-    for fid, doc, path, reasons, action, was in current:
+    for fid, doc, path, reasons, action, was, conf, own in current:
         key = (doc, path)
-        kept = [r for r in (reasons or []) if not r.startswith(CONFLICT)]
+        reasons = reasons or []
         verdict: str | None = None
         if key in conflict and action is None:
             verdict = "conflict"
-            kept += sorted(set(conflict[key]))
             n_conflicts += 1
         elif seen.get(key):
             verdict = "agree"
-        if verdict == was and kept == (reasons or []):
+        base = conf if own is None else own  # the report's own confidence
+        new_conf = judge.agreement.raised(base) if verdict == "agree" and key in raising else base
+        kept = [r for r in reasons if not r.startswith(CONFLICT)]
+        if new_conf != base or conf != base:  # raised now, or before
+            # low_confidence as the report decided it, unless agreement lifted the field over
+            low = (LOW in reasons or base < judge.threshold) and new_conf < judge.threshold
+            kept = [r for r in kept if r != LOW or low]
+            if low and LOW not in kept:
+                kept.append(LOW)
+        if verdict == "conflict":
+            kept += sorted(set(conflict[key]))
+        if verdict == was and kept == reasons and new_conf == conf:
             continue
         needed = bool(kept) and action is None
         # one UPDATE per distinct new state (most fields: agree, their reasons unchanged)
         text = json.dumps(kept)
         lists[text] = kept
-        states[(verdict, text, needed)].append(fid)
+        states[(verdict, text, needed, new_conf)].append(fid)
         changed_docs.add(doc)
-    for (verdict_, text, needed_), fids in states.items():
+    for (verdict_, text, needed_, conf_), fids in states.items():
         for ids in _in_chunks(fids):
             session.execute(
                 update(FieldRow)
                 .where(FieldRow.id.in_(ids))
-                .values(cross_year=verdict_, review_reasons=lists[text], review_needed=needed_)
+                .values(
+                    cross_year=verdict_,
+                    review_reasons=lists[text],
+                    review_needed=needed_,
+                    confidence=conf_,
+                )
                 .execution_options(synchronize_session=False)
             )
     for ids in _in_chunks(sorted(changed_docs)):
@@ -611,11 +679,13 @@ def run(
     agency_ids: Iterable[int] | None = None,
     document_ids: Iterable[int] | None = None,
     years: Iterable[int] | None = None,
+    judge: Judge | None = None,
 ) -> RunSummary:
     """Group the documents without an agency, then check: the agencies of `document_ids` for
     those documents' years, or `agency_ids` (all their years, or `years`), or — with neither —
-    every agency; and the agencies of the documents just grouped for their years. Does not
-    commit."""
+    every agency; and the agencies of the documents just grouped for their years. `judge`:
+    the agreement model and review threshold of the caller's settings (None: the defaults').
+    Does not commit."""
     start = time.perf_counter()
     summary = RunSummary()
     doc_list = None if document_ids is None else list(document_ids)
@@ -652,20 +722,20 @@ def run(
             todo[a] = None
         elif doc_list is not None or agency_ids is None:
             todo[a] = current | ys
-    check_agencies(session, todo, summary)
+    check_agencies(session, todo, summary, judge)
     summary.agencies = len(todo)
     summary.touched = todo
     summary.elapsed_ms = (time.perf_counter() - start) * 1000
     return summary
 
 
-def recheck_document(session: Session, doc_id: int) -> RunSummary:
+def recheck_document(session: Session, doc_id: int, judge: Judge | None = None) -> RunSummary:
     """Re-run the checks touching one document's year (after a review decision)."""
     doc = session.get(Document, doc_id)
     summary = RunSummary()
     if doc is None or doc.agency_id is None or doc.year is None:
         return summary
-    check_agency(session, doc.agency_id, {doc.year}, summary)
+    check_agency(session, doc.agency_id, {doc.year}, summary, judge)
     summary.agencies = 1
     return summary
 
@@ -676,7 +746,10 @@ def run_store(
     agency_ids: Iterable[int] | None = None,
     document_ids: Iterable[int] | None = None,
     years: Iterable[int] | None = None,
+    judge: Judge | None = None,
 ) -> RunSummary:
     """`run` in one transaction of a Store (what `nianbao batch` and `nianbao check` call)."""
     with store.session() as session, session.begin():
-        return run(session, agency_ids=agency_ids, document_ids=document_ids, years=years)
+        return run(
+            session, agency_ids=agency_ids, document_ids=document_ids, years=years, judge=judge
+        )

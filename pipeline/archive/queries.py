@@ -12,7 +12,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from ..db.models import Agency, ArchiveCheck, Document, FieldRow
-from .checks import FAIL, SOFT_DIFF, RunSummary, check_agency
+from .checks import FAIL, SOFT_DIFF, Judge, RunSummary, check_agency
 from .identity import Directory, naming
 from .rules import load_archive_rules
 
@@ -173,7 +173,9 @@ def rename_agency(session: Session, agency_id: int, name: str) -> None:
     session.flush()
 
 
-def regroup(session: Session, doc_id: int, agency_id: int) -> RunSummary:
+def regroup(
+    session: Session, doc_id: int, agency_id: int, judge: Judge | None = None
+) -> RunSummary:
     """A reviewer moves a document to another agency: the grouping is kept from now on
     (documents.agency_by_reviewer), and the checks of the old and the new agency for the
     document's year (and its neighbours) run again."""
@@ -196,7 +198,7 @@ def regroup(session: Session, doc_id: int, agency_id: int) -> RunSummary:
     # the document's fields again
     for a in (old, agency_id):
         if a is not None and (a != old or old != agency_id):
-            check_agency(session, a, years, summary)
+            check_agency(session, a, years, summary, judge)
             summary.agencies += 1
     session.flush()
     return summary

@@ -14,7 +14,7 @@ from typing import Protocol
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..archive import RunSummary, run_store
+from ..archive import Judge, RunSummary, run_store
 from ..datamodel.base import ErrorCode
 from ..datamodel.record import ReportRecord
 from ..db import Store
@@ -183,7 +183,7 @@ def run_batch(
             item.cleanup()
         sources.remove_workdir(workdir)
     # the archive checks of the agencies and years this run stored (incremental, issue #16)
-    stats.archive = run_store(store, document_ids=stored)
+    stats.archive = run_store(store, document_ids=stored, judge=Judge.of(settings))
     stats.worker_peaks_mb = list(executor.worker_peaks_mb)
     stats.startup_s = executor.startup_s
     stats.seconds = time.perf_counter() - t0

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..untrusted import console_text
-from .app import app, err, error_line
+from .app import ConfigOption, app, err, error_line
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -29,6 +29,7 @@ def check_command(
     show: Annotated[
         int, typer.Option("--show", min=0, help="list at most this many failed checks")
     ] = 30,
+    config: ConfigOption = None,
 ) -> None:
     """Group the stored reports by agency and run the cross-year checks (结转 carried over,
     规范性文件 in force, one report per year, year gaps). Results go to the archive_checks
@@ -38,14 +39,16 @@ def check_command(
     from sqlalchemy import select
     from sqlalchemy.exc import SQLAlchemyError
 
-    from ..archive import agency_key, group, run
+    from ..archive import Judge, agency_key, group, run
     from ..db import open_store
     from ..db.models import Agency, ArchiveCheck
     from ..errors import NianbaoError
     from ..settings import load_settings
 
     try:
-        store = open_store(db or load_settings().db.url, write=True)
+        settings = load_settings(config)
+        judge = Judge.of(settings)  # what agreement raises confidence by; the review threshold
+        store = open_store(db or settings.db.url, write=True)
     except NianbaoError as exc:
         error_line(exc)
         raise typer.Exit(2) from exc
@@ -62,7 +65,7 @@ def check_command(
                         error_line(f"no agency {wanted!r} (key {key.full if key else '-'})")
                         raise typer.Exit(2)
                     ids += found
-            summary = run(session, agency_ids=ids, years=year)
+            summary = run(session, agency_ids=ids, years=year, judge=judge)
             failed = list(
                 session.scalars(
                     select(ArchiveCheck)

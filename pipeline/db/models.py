@@ -136,6 +136,10 @@ class FieldRow(Base):
     # cannot be cleared: ReviewReason.cross_year_conflict is then in review_reasons, naming the
     # other document, and review_needed is set). Recomputed each time the archive checks run.
     cross_year: Mapped[str | None] = mapped_column(String(16))
+    # The confidence the field's own report gave it (`confidence` is that, raised when the
+    # field's cross-year relation holds: pipeline/archive/agreement.py). None in rows stored
+    # before the column existed: `confidence` is then the report's.
+    document_confidence: Mapped[float | None] = mapped_column(Float)
 
     document: Mapped[Document] = relationship(back_populates="fields")
 

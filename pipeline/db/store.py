@@ -256,6 +256,7 @@ def _field_row(document_id: int, path: str, f: ReportField) -> dict[str, Any]:
         "raw": f.raw,
         "semantic": f.semantic.value,
         "confidence": f.confidence,
+        "document_confidence": f.confidence,
         "method": f.method,
         "review_needed": f.review.needed,
         "review_reasons": list(f.review.reasons),
@@ -614,15 +615,22 @@ def apply_reviews(
 
 def apply_archive(record: ReportRecord, rows: Sequence[FieldRow]) -> None:
     """Overlay the archive's verdict on each field (pipeline/archive): `agree` adds the feature
-    cross_year_agree, `conflict` the review reason cross_year_conflict naming the other
+    cross_year_agree and the confidence agreement raised it to (dropping low_confidence when
+    the raise took it away), `conflict` the review reason cross_year_conflict naming the other
     document (the field then needs review). Review decisions are applied after this."""
     changed = False
+    low = ReviewReason.low_confidence.value
     for row in rows:
         if row.cross_year is None:
             continue
         field = record.get(row.path)
         if row.cross_year == "agree":
             field.features[Feature.cross_year_agree] = 1.0
+            field.confidence = row.confidence
+            if low in field.review.reasons and low not in (row.review_reasons or []):
+                field.review.reasons.remove(low)
+                field.review.needed = bool(field.review.reasons)
+                changed = True
         elif row.cross_year == "conflict":
             prefix = ReviewReason.cross_year_conflict.value
             for text in row.review_reasons or []:

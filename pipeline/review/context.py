@@ -16,6 +16,7 @@ from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import event
 
+from .. import archive
 from ..datamodel.record import ReportRecord
 from ..db import Store
 from ..db.models import Document
@@ -76,6 +77,7 @@ class ReviewContext:
         self.templates = Jinja2Templates(directory=str(TEMPLATES))
         template = load_template()
         self.checks = Checks(Checks.options_from(settings), template)
+        self.judge = archive.Judge.of(settings)  # cross-year agreement, review threshold
         self.evidence = Evidence(settings.render, settings.review)
         self.words = labels(template)
         self.groups = settings.review.reason_groups

@@ -102,7 +102,7 @@ def recheck(checks: Checks, record: ReportRecord, reviewed: set[str]) -> list[Ch
     return checks.recheck(fields, record_format(record)) + soft
 
 
-def _rerun_checks(checks: Checks) -> Callable[[Session, int], None]:
+def _rerun_checks(checks: Checks, judge: archive.Judge | None) -> Callable[[Session, int], None]:
     def run(session: Session, document_id: int) -> None:
         doc = session.get(Document, document_id)
         assert doc is not None  # apply_review found the field under this document
@@ -127,7 +127,7 @@ def _rerun_checks(checks: Checks) -> Callable[[Session, int], None]:
         # reviewed (issue #16): a corrected carried-over cell clears its cross_year_conflict
         # (and the other year's, when it was blamed) in the same transaction.
         session.flush()
-        archive.recheck_document(session, document_id)
+        archive.recheck_document(session, document_id, judge)
 
     return run
 
@@ -146,6 +146,7 @@ def decide(
     expected: Identity | None = None,
     busy_timeout_s: float | None = None,
     max_chars: int = 200,
+    judge: archive.Judge | None = None,
 ) -> Outcome:
     """Save one decision (accept | correct | unreadable) and re-run the document's checks, in
     one transaction. StaleDecision, DatabaseChanged and DatabaseBusy pass through."""
@@ -173,7 +174,7 @@ def decide(
             reviewer,
             new_value=new_value,
             note=note or None,
-            then=_rerun_checks(checks),
+            then=_rerun_checks(checks, judge),
             seen_version=seen_version,
             expected=expected,
             busy_timeout_s=busy_timeout_s,

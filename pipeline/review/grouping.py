@@ -68,6 +68,7 @@ def move_document(
     new_name: str | None = None,
     expected: Identity | None = None,
     busy_timeout_s: float | None = None,
+    judge: archive.Judge | None = None,
 ) -> int:
     """Move the document to `to_agency`, or to a new agency called `new_name`; the agency id it
     now belongs to. `seen_agency`: the agency the reviewer saw it in."""
@@ -95,7 +96,7 @@ def move_document(
                 raise GroupingError(f"no agency {to_agency}")
             target = to_agency
         if target != doc.agency_id:
-            archive.regroup(session, document_id, target)
+            archive.regroup(session, document_id, target, judge)
         return target
 
     return _write(store, expected, busy_timeout_s, work)

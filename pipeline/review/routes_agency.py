@@ -109,6 +109,7 @@ def router(ctx: ReviewContext) -> APIRouter:
                 new_name=None if target is not None else new_name,
                 expected=ctx.identity,
                 busy_timeout_s=review.busy_timeout_s,
+                judge=ctx.judge,
             )
         except GroupingConflict as exc:
             return render_agency(request, agency_id, conflict=str(exc), status=409)

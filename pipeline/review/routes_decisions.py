@@ -66,6 +66,7 @@ def router(ctx: ReviewContext) -> APIRouter:
                 expected=ctx.identity,
                 busy_timeout_s=review.busy_timeout_s,
                 max_chars=review.max_value_chars,
+                judge=ctx.judge,
             )
         except StaleDecision as exc:
             repeated = _repeated(ctx, exc, action, value)

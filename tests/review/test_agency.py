@@ -456,3 +456,26 @@ def test_the_agency_view_and_a_correction_on_postgresql(
         client.post(url, data={"csrf": _csrf(client, url), "action": "correct", "value": right})
         assert "data-outcome>passes<" in client.get(url).text
         assert 'class="failing"' not in client.get(f"/agency/{agency}").text
+
+
+def test_a_field_raised_by_agreement_shows_its_own_reports_confidence(
+    tmp_path: Path, settings: Settings
+) -> None:
+    from nianbao import archive
+
+    from tests.archive.conftest import report
+
+    first = report("望舒市司法局", 2021, [1, 0, 0, 0, 0, 0], [2, 1, 0, 0, 0, 0])
+    second = report("望舒市司法局", 2022, [2, 1, 0, 0, 0, 0], [3, 0, 0, 0, 0, 0])
+    field = second.get(CARRIED)  # read as 2, as 2021 carried forward; its report was unsure
+    field.confidence, field.review.reasons, field.review.needed = 0.95, ["low_confidence"], True
+    with Store(str(tmp_path / "raised.db")) as store:
+        ids = [store.save_record(r, f"r{r.meta.year.value}", "cfg") for r in (first, second)]
+        archive.run_store(store, document_ids=ids, judge=archive.Judge.of(settings))
+        page = _client(store, settings).get(f"/field/{ids[1]}/{CARRIED}").text
+    raised = re.search(
+        r'class="conf">([0-9.]+) .*?<span class="mute" id="raised">(.*?)</span>', page
+    )
+    assert raised is not None
+    assert float(raised.group(1)) > settings.confidence.review_threshold
+    assert raised.group(2).startswith("0.95 in its own report")
