@@ -67,7 +67,7 @@ def test_the_shipped_models_are_package_data() -> None:
     patterns = SETUPTOOLS["package-data"]["nianbao._models"]
     models = ROOT / "models"
     wanted = [p for p in (models / "sections").rglob("*") if p.is_file()]
-    wanted.append(models / "calibration.json")
+    wanted += [models / "calibration.json", models / "cross_year.json"]
     shipped = {p for pattern in patterns for p in models.glob(pattern) if p.is_file()}
     assert wanted and set(wanted) <= shipped
 

@@ -105,6 +105,7 @@ def run_batch(
     threads = threads_for(settings, n_workers)
     config_hash = settings.digest()
     wanted = suffixes(settings)
+    judge = Judge.of(settings)  # a bad agreement model fails here, before any document is read
     stats = BatchStats()
     t0 = time.perf_counter()
     files = sources.plan(inputs, wanted)
@@ -183,7 +184,7 @@ def run_batch(
             item.cleanup()
         sources.remove_workdir(workdir)
     # the archive checks of the agencies and years this run stored (incremental, issue #16)
-    stats.archive = run_store(store, document_ids=stored, judge=Judge.of(settings))
+    stats.archive = run_store(store, document_ids=stored, judge=judge)
     stats.worker_peaks_mb = list(executor.worker_peaks_mb)
     stats.startup_s = executor.startup_s
     stats.seconds = time.perf_counter() - t0

@@ -180,3 +180,20 @@ def test_a_disagreeing_cell_keeps_its_reports_confidence(store: Store) -> None:
     assert field.confidence == 0.95
     assert "low_confidence" in field.review.reasons
     assert any(r.startswith("cross_year_conflict") for r in field.review.reasons)
+
+
+def test_a_missing_model_stops_a_batch_before_it_reads_anything(tmp_path: Path) -> None:
+    from nianbao.batch import run_batch
+
+    missing = tmp_path / "nope.json"
+    settings = Settings().model_copy(
+        update={
+            "calibration": Settings().calibration.model_copy(update={"cross_year": str(missing)})
+        }
+    )
+    report_file = tmp_path / "r.txt"
+    report_file.write_text("一、总体情况\n", encoding="utf-8")
+    with Store(f"sqlite:///{tmp_path / 'b.db'}") as store:
+        with pytest.raises(ConfigError, match=r"nope\.json.*train cross-year"):
+            run_batch([str(report_file)], store, settings, workers=1)
+        assert store.count() == 0
