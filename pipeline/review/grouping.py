@@ -14,6 +14,7 @@ they touch); this module wraps each in the review page's write conventions:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -48,6 +49,9 @@ def _write(
         return work(session)
 
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")  # an agency is named in Chinese characters
+
+
 def clean_name(name: str) -> str:
     name = name.strip()
     if not name:
@@ -56,6 +60,8 @@ def clean_name(name: str) -> str:
         raise GroupingError("the name contains a NUL character")
     if len(name) > MAX_NAME:
         raise GroupingError(f"the name is {len(name)} characters long (at most {MAX_NAME})")
+    if len(_HAN.findall(name)) < 2:  # "12345", "abc": a slip of the keyboard, not an agency
+        raise GroupingError(f"{name!r} is no agency name: it needs Chinese characters (…局, …政府)")
     return name
 
 

@@ -316,6 +316,15 @@ def test_grouping_forms_need_the_csrf_token_and_sane_values(
         data={"csrf": token, "document": str(ids[0]), "agency": "", "new_name": "  "},
     )
     assert nothing.status_code == 200 and "type the agency" in nothing.text
+    digits = client.post(
+        f"/agency/{agency}/move",
+        data={"csrf": token, "document": str(ids[0]), "agency": "", "new_name": "12345"},
+    )
+    assert digits.status_code == 200 and "is no agency name" in digits.text
+    renamed = client.post(
+        f"/agency/{agency}/name", data={"csrf": token, "seen": AGENCY, "name": "abc"}
+    )
+    assert "is no agency name" in renamed.text
     unknown = client.post(
         f"/agency/{agency}/move",
         data={"csrf": token, "document": str(ids[0]), "agency": "987654"},
