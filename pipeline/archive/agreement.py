@@ -180,7 +180,8 @@ def evaluate(
     `threshold` before, over it after, no other review reason) and how many of those are
     wrong."""
     pairs = _pairs(readings, partner_role)
-    bins: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])  # weight, right, conf
+    # bin -> weight, right, raised confidence, the report's own confidence
+    bins: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
     lifted = lifted_wrong = agreeing = 0.0
     for r, a, n in pairs:
         w = a / n  # the chance its partner agrees
@@ -192,12 +193,18 @@ def evaluate(
         b[0] += w
         b[1] += w * r.right
         b[2] += w * c
+        b[3] += w * r.confidence
         if r.confidence < threshold <= c and not r.doubted:
             lifted += w
             lifted_wrong += w * (not r.right)
+    total = [sum(b[i] for b in bins.values()) for i in range(4)]
     return {
         "readings": len(pairs),
         "expected_agreeing": round(agreeing, 1),
+        # all agreeing cells: how often right, and what they were said to be before and after
+        "agreeing_accuracy": round(total[1] / total[0], 5) if total[0] else None,
+        "agreeing_mean_confidence_own_report": round(total[3] / total[0], 5) if total[0] else None,
+        "agreeing_mean_confidence_raised": round(total[2] / total[0], 5) if total[0] else None,
         "lifted_over_threshold": round(lifted, 1),
         "lifted_wrong": round(lifted_wrong, 2),
         "threshold": threshold,
@@ -206,7 +213,9 @@ def evaluate(
                 "weight": round(v[0], 1),
                 "accuracy": round(v[1] / v[0], 5),
                 "mean_confidence": round(v[2] / v[0], 5),
+                "mean_confidence_own_report": round(v[3] / v[0], 5),
             }
             for k, v in sorted(bins.items())
+            if v[0] >= 0.05  # a bin only a sliver of a partner's chance reaches says nothing
         },
     }

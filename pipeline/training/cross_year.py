@@ -119,6 +119,11 @@ def fit_cross_year(
         f"out of review at {threshold} of {check['expected_agreeing']}, "
         f"{check['lifted_wrong']} of them wrong"
     )
+    log(
+        f"  agreeing cells right {check['agreeing_accuracy']}; mean confidence "
+        f"{check['agreeing_mean_confidence_own_report']} from their own report, "
+        f"{check['agreeing_mean_confidence_raised']} raised"
+    )
     for name, row in check["reliability"].items():
         log(
             f"  raised confidence {name}: accuracy {row['accuracy']} "
