@@ -30,6 +30,18 @@ FORMAT = "nianbao-calibration/1"
 _TIE = 6  # decimal places at which two raw scores are the same score
 
 
+def read_model_file(path: Path, fmt: str, what: str, remedy: str) -> dict[str, Any]:
+    """A fitted model's JSON (calibration, cross-year agreement): a dict of format `fmt`, or a
+    ConfigError naming the file and what to do."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"{path}: cannot read {what} ({exc}); {remedy}") from exc
+    if not isinstance(data, dict) or data.get("format") != fmt:
+        raise ConfigError(f"{path}: not a {fmt} file")
+    return data
+
+
 @dataclass(frozen=True)
 class Calibration:
     x: list[float]  # block centres of the raw score, increasing
@@ -64,15 +76,12 @@ class Calibration:
 
     @classmethod
     def load(cls, path: Path) -> Calibration:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise ConfigError(
-                f"{path}: cannot read calibration ({exc}); run `nianbao train calibration` "
-                "or set calibration.path: null"
-            ) from exc
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
-            raise ConfigError(f"{path}: not a {FORMAT} file")
+        data = read_model_file(
+            path,
+            FORMAT,
+            "calibration",
+            "run `nianbao train calibration` or set calibration.path: null",
+        )
         groups = {
             name: cls._map(g if isinstance(g, dict) else {}, f"{path}: calibration group {name!r}")
             for name, g in (data.get("groups") or {}).items()

@@ -33,6 +33,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from ..calibration import read_model_file
 from ..errors import ConfigError
 
 FORMAT = "nianbao-cross-year/1"
@@ -64,15 +65,12 @@ class Agreement:
 
     @classmethod
     def load(cls, path: Path) -> Agreement:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise ConfigError(
-                f"{path}: cannot read the cross-year agreement model ({exc}); run `nianbao "
-                "train cross-year` or set calibration.cross_year: null"
-            ) from exc
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
-            raise ConfigError(f"{path}: not a {FORMAT} file")
+        data = read_model_file(
+            path,
+            FORMAT,
+            "the cross-year agreement model",
+            "run `nianbao train cross-year` or set calibration.cross_year: null",
+        )
         lr = data.get("likelihood_ratio")
         if not isinstance(lr, int | float) or isinstance(lr, bool) or lr < 1.0:
             raise ConfigError(f"{path}: likelihood_ratio must be a number >= 1, not {lr!r}")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..settings import TrainSettings
 from . import Log
-from .documents import labelled_docs, run_labelled
+from .documents import calibration_split, run_labelled
 
 if TYPE_CHECKING:
     from ..calibration import Calibration
@@ -66,19 +66,7 @@ def fit_calibration(
     through `pipeline` (which must not load a calibration: the map is fitted on raw scores)."""
     from ..calibration import fit_grouped
 
-    docs = list(
-        labelled_docs(
-            "train", cfg.seed, cfg.calibration_docs, start=cfg.train_docs, noise=cfg.noise
-        )
-    )
-    docs += labelled_docs(  # the real-page shapes, after them (other document numbers)
-        "train",
-        cfg.seed,
-        cfg.shapes.calibration_docs,
-        start=cfg.train_docs + cfg.calibration_docs,
-        noise=cfg.noise,
-        shapes=cfg.shapes,
-    )
+    docs = calibration_split(cfg)
     fields = labelled_fields(pipeline, docs, folder)
     cal = fit_grouped(
         [f[0] for f in fields],

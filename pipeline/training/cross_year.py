@@ -16,7 +16,7 @@ from ..archive.rules import bound_checks
 from ..datamodel.base import ReviewReason
 from ..settings import TrainSettings
 from . import Log
-from .documents import labelled_docs, run_labelled
+from .documents import calibration_split, heldout_shaped, labelled_docs, run_labelled
 
 if TYPE_CHECKING:
     from ..runner import Pipeline
@@ -75,28 +75,9 @@ def fit_cross_year(
     """Fit on the calibration documents, evaluate on the held-out ones (`pipeline` must load
     the calibration: the prior is the calibrated confidence)."""
     _, partner = carried_paths()
-    train = list(
-        labelled_docs(
-            "train", cfg.seed, cfg.calibration_docs, start=cfg.train_docs, noise=cfg.noise
-        )
-    )
-    train += labelled_docs(
-        "train",
-        cfg.seed,
-        cfg.shapes.calibration_docs,
-        start=cfg.train_docs + cfg.calibration_docs,
-        noise=cfg.noise,
-        shapes=cfg.shapes,
-    )
+    train = calibration_split(cfg)
     heldout = list(labelled_docs("heldout", cfg.heldout_seed, cfg.heldout_docs, noise=cfg.noise))
-    heldout += labelled_docs(
-        "heldout",
-        cfg.heldout_seed,
-        cfg.shapes.heldout_docs,
-        start=cfg.heldout_docs,
-        noise=cfg.noise,
-        shapes=cfg.shapes,
-    )
+    heldout += heldout_shaped(cfg)
     fitted = fit(readings(pipeline, train, folder / "train"), partner)
     check = evaluate(fitted, readings(pipeline, heldout, folder / "heldout"), partner, threshold)
     info = {

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..settings import ExtractionNoiseSettings, ShapeSettings
+from ..settings import ExtractionNoiseSettings, ShapeSettings, TrainSettings
 
 if TYPE_CHECKING:
     from ..datamodel.document import ReportDoc
@@ -42,6 +42,39 @@ def labelled_docs(
     t = load_template()
     for i in range(start, start + count):
         yield labelled_doc(t, split, seed, i, rates, shape_rates)
+
+
+def calibration_split(cfg: TrainSettings) -> list[LabelledDoc]:
+    """The calibration's documents: `calibration_docs` noisy training-split documents after the
+    classifier's, then `shapes.calibration_docs` in the real-page shapes."""
+    docs = list(
+        labelled_docs(
+            "train", cfg.seed, cfg.calibration_docs, start=cfg.train_docs, noise=cfg.noise
+        )
+    )
+    docs += labelled_docs(  # the real-page shapes, after them (other document numbers)
+        "train",
+        cfg.seed,
+        cfg.shapes.calibration_docs,
+        start=cfg.train_docs + cfg.calibration_docs,
+        noise=cfg.noise,
+        shapes=cfg.shapes,
+    )
+    return docs
+
+
+def heldout_shaped(cfg: TrainSettings) -> list[LabelledDoc]:
+    """The held-out documents in the real-page shapes (after the plain held-out ones)."""
+    return list(
+        labelled_docs(
+            "heldout",
+            cfg.heldout_seed,
+            cfg.shapes.heldout_docs,
+            start=cfg.heldout_docs,
+            noise=cfg.noise,
+            shapes=cfg.shapes,
+        )
+    )
 
 
 def run_labelled(

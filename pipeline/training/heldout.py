@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..settings import TrainSettings
 from .calibration import threshold_table
-from .documents import labelled_docs, run_labelled
+from .documents import heldout_shaped, labelled_docs, run_labelled
 from .sections import decoded_outcomes, passages, score_classifier
 
 if TYPE_CHECKING:
@@ -94,16 +94,7 @@ def shape_figures(cfg: TrainSettings, pipeline: Pipeline, folder: Path) -> dict[
     from the others (so theirs stay comparable): fields, calibration, and by shape."""
     from ..evaluate import evaluate, summary
 
-    docs = list(
-        labelled_docs(
-            "heldout",
-            cfg.heldout_seed,
-            cfg.shapes.heldout_docs,
-            start=cfg.heldout_docs,
-            noise=cfg.noise,
-            shapes=cfg.shapes,
-        )
-    )
+    docs = heldout_shaped(cfg)
     results = []
     outcomes: list[tuple[str, str]] = []
     for d, doc, record in run_labelled(pipeline, docs, folder):
