@@ -192,7 +192,6 @@ def test_digit_crops_are_reread_from_the_page_before_its_median_filter(
     assert cell.text == "4" and cell.reread and cell.reread_disagrees
 
 
-
 def test_a_number_detection_missed_is_reread_above_its_columns_first_number(
     settings: Settings,
 ) -> None:
@@ -207,15 +206,15 @@ def test_a_number_detection_missed_is_reread_above_its_columns_first_number(
     image = np.full((700, 1000, 3), 255, np.uint8)
     xs = [100, 400, 550, 700, 850]
     grid = ruled(image, [100, 200, 300, 400, 500], xs, 2)
-    texts = {  # (row, col) -> what the page OCR read; "" = nothing detected
-        (0, 0): "申请人", (0, 1): "自然人", (0, 2): "", (0, 3): "总计",
-        (1, 0): "二、上年结转", (1, 1): "1", (1, 2): "", (1, 3): "",
-        (2, 0): "(一) 予以公开", (2, 1): "2", (2, 2): "", (2, 3): "3",
-        (3, 0): "(二) 部分公开", (3, 1): "0", (3, 2): "", (3, 3): "1",
-    }
+    texts = [  # what the page OCR read per row and column; "" = nothing detected
+        ["申请人", "自然人", "", "总计"],
+        ["二、上年结转", "1", "", ""],
+        ["(一) 予以公开", "2", "", "3"],
+        ["(二) 部分公开", "0", "", "1"],
+    ]
     inked = {(0, 2), (1, 3), (2, 2)}  # a header mark, the lost total, a column's lost 1
     for cell in grid.cells:
-        text = texts[(cell.row, cell.col)]
+        text = texts[cell.row][cell.col]
         x0, y0, x1, y1 = cell.bbox
         if text:
             cell.parts = [CellPart(text=text, bbox=(x0 + 20, y0 + 20, x1 - 20, y1 - 20))]

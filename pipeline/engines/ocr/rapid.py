@@ -8,6 +8,10 @@ Runtime (issue #17): the same ONNX files run on onnxruntime or on OpenVINO (`run
 reads ONNX directly and took about half the time per page on the 2-core machines
 (benchmarks/ocr_speed.py). OpenVINO is optional: with it not installed, "auto" runs onnxruntime.
 
+Recognition output (issue #17): on OpenVINO the recogniser's session is swapped for
+`TopOneSession`, the same model with a TopK(1) appended in memory, so the runtime returns the
+best character per step instead of the whole softmax rapidocr's decoder only reduces.
+
 RapidOCR's call kwargs are sticky: `engine(img, use_det=False)` permanently switches detection
 off for later calls (its `update_params` does setattr). Every call below therefore passes all
 three step flags explicitly, so a rec-only crop call can never leak into a page call.
@@ -151,7 +155,6 @@ class RapidOcrEngine:
         return info
 
 
-
 class TopOneSession:
     """rapidocr's recognition session on OpenVINO, returning only what its CTC decoder reads.
 
@@ -200,4 +203,3 @@ class TopOne:
         if axis != 2:
             raise ValueError(f"only the character axis (2) is kept, not axis {axis}")
         return self._values
-

@@ -202,4 +202,3 @@ def _data_rows(grid: TableGrid, numeric: set[int]) -> set[int]:
             continue
         (numbers if number_like(c.text) else labels).add(c.row)
     return numbers - labels
-
