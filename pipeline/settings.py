@@ -488,6 +488,8 @@ class PrepareSettings(_Section):
     max_skew_degrees: float = 3.0  # skews searched: up to this either way ...
     skew_step_degrees: float = 0.05  # ... in steps of this
     min_skew_degrees: float = 0.1  # smaller estimated skews are not worth a resampling
+    # the coarse skew search looks at a copy of the page this wide (the fine one at 1000 px)
+    skew_coarse_width: int = 500
     denoise: bool = True  # 3x3 median filter
     # A page image larger than this (pixels) is shrunk to it before it is prepared and read, and
     # the boxes read on it are scaled back to page pixels (issue #17): memory stays under 1.5 GB
@@ -575,12 +577,19 @@ class RapidOcrSettings(_PpOcrSettings):
     # where the ONNX files run: openvino took about half onnxruntime's time per page on 2 cores
     # (benchmarks/ocr_speed.py); auto = openvino when it is installed, else onnxruntime
     runtime: Literal["auto", "onnxruntime", "openvino"] = "auto"
+    # OpenVINO: the recogniser hands back only the best character and its probability at each
+    # step (a TopK(1) appended in memory) instead of the whole softmax over 18,710 characters
+    # that rapidocr's decoder reduces to exactly these: the same text and scores, less memory
+    # traffic (benchmarks/ocr_speed.py). Speed only.
+    rec_top_one: bool = True
     max_side_len: int = 2000  # pages are scaled down so their longer side is at most this
-    # rapidocr's default detection size (shorter side >= 736: about 1414x2000 on A4). `max`
-    # with 1280 took 0.36x bare RapidOCR instead of 0.62x with the same field accuracy on
-    # sample_scans/real but lost a lone "1" cell on tests/data/real_shapes (issue #17,
-    # benchmarks/ocr_speed.py), so it is an option, not the default.
-    det_limit_side_len: int = 736
+    # Detection on the page scaled to a longer side of 1280 (about 905x1280 on A4; rapidocr's
+    # own default, min 736, ran it at about 1408x1984 at 200 dpi for 2.5x the time): the same
+    # field accuracy and CER on the real scans. Smaller, detection misses more lone thin
+    # digits ("1"); the grid reader re-reads every inked empty cell of a data row from its
+    # crop, which recovers them (tests/data/real_shapes; issue #17, benchmarks/ocr_speed.py)
+    det_limit_type: Literal["min", "max"] = "max"
+    det_limit_side_len: int = 1280
     det_box_thresh: float = 0.5
     det_unclip_ratio: float = 1.6
 
@@ -780,7 +789,7 @@ class Settings(_Section):
 # found (their bytes are digested), never the records.
 _NOT_DIGESTED = ("db", "batch", "review", "models_dir")
 # OCR settings that change speed, memory or where prepared files are kept, never what is read.
-_OCR_NOT_DIGESTED = ("cpu_threads", "mem_arena", "mem_pattern", "model_root")
+_OCR_NOT_DIGESTED = ("cpu_threads", "rec_top_one", "mem_arena", "mem_pattern", "model_root")
 _OCR_KINDS: dict[str, type[BaseModel]] = {
     "paddle": PaddleOcrSettings,
     "rapid": RapidOcrSettings,

@@ -233,3 +233,15 @@ def test_a_misspelt_weight_or_method_is_refused(tmp_path: Path) -> None:
     ):
         with pytest.raises(ConfigError):
             load_settings(_config(tmp_path, text))
+
+
+def test_rapid_speed_switches_leave_the_config_hash_alone() -> None:
+    """rec_top_one changes how much the recogniser hands back, never the text or scores
+    (tests/engines/test_ocr.py); detection size changes what is read, so it is hashed."""
+    settings = Settings(ocr=RapidOcrSettings())
+    assert isinstance(settings.ocr, RapidOcrSettings)
+    base = settings.digest()
+    top = settings.ocr.model_copy(update={"rec_top_one": not settings.ocr.rec_top_one})
+    assert settings.model_copy(update={"ocr": top}).digest() == base
+    det = settings.ocr.model_copy(update={"det_limit_side_len": 736, "det_limit_type": "min"})
+    assert settings.model_copy(update={"ocr": det}).digest() != base

@@ -113,7 +113,10 @@ class PagePreparer:
         skew = 0.0
         if self.prepare.deskew:
             skew = imaging.estimate_skew(
-                image, self.prepare.max_skew_degrees, self.prepare.skew_step_degrees
+                image,
+                self.prepare.max_skew_degrees,
+                self.prepare.skew_step_degrees,
+                self.prepare.skew_coarse_width,
             )
             if abs(skew) >= self.prepare.min_skew_degrees:
                 image = imaging.rotate(image, skew)

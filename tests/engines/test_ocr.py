@@ -156,6 +156,21 @@ def test_describe_names_engine_and_model(engine: OcrEngine) -> None:
     assert info["engine"] and info["version"]
 
 
+@pytest.mark.slow
+def test_top_one_recognition_reads_what_the_whole_softmax_reads(
+    page: np.ndarray, cell: np.ndarray
+) -> None:
+    """rapid on OpenVINO hands rapidocr's decoder only the best character per step (a TopK
+    appended to the recogniser in memory): the same lines, boxes and scores as the model's
+    whole softmax output, on a page and on crops."""
+    top = build_ocr_engine(RAPID.model_copy(update={"runtime": "openvino", "rec_top_one": True}))
+    whole = build_ocr_engine(RAPID.model_copy(update={"runtime": "openvino", "rec_top_one": False}))
+    assert type(top._engine._load_rec_model().session).__name__ == "TopOneSession"  # type: ignore[attr-defined]
+    assert top.recognize(page) == whole.recognize(page)
+    crops = [cell, page[:, :380].copy(), np.full((60, 160, 3), 255, np.uint8)]
+    assert top.recognize_crops(crops) == whole.recognize_crops(crops)
+
+
 def test_rejects_non_rgb_input() -> None:
     engine = build_ocr_engine(RAPID)
     with pytest.raises(ValueError, match="RGB"):

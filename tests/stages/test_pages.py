@@ -192,6 +192,48 @@ def test_digit_crops_are_reread_from_the_page_before_its_median_filter(
     assert cell.text == "4" and cell.reread and cell.reread_disagrees
 
 
+def test_a_number_detection_missed_is_reread_above_its_columns_first_number(
+    settings: Settings,
+) -> None:
+    """Detection on a smaller page misses a lone "1" (small and thin) more often. Here a table
+    continued from the page before (no header on this page) lost the 1 of its first row's
+    total column, and the 1s of a column where nothing else was read: each empty, inked cell of
+    a data row (numbers only in its numeric cells) right of the stub is read from its crop,
+    although it is above its column's first number (or its column has none). The header row
+    (text in the numeric columns) keeps its empty, inked cell unread."""
+    import cv2
+
+    image = np.full((700, 1000, 3), 255, np.uint8)
+    xs = [100, 400, 550, 700, 850]
+    grid = ruled(image, [100, 200, 300, 400, 500], xs, 2)
+    texts = [  # what the page OCR read per row and column; "" = nothing detected
+        ["申请人", "自然人", "", "总计"],
+        ["二、上年结转", "1", "", ""],
+        ["(一) 予以公开", "2", "", "3"],
+        ["(二) 部分公开", "0", "", "1"],
+    ]
+    inked = {(0, 2), (1, 3), (2, 2)}  # a header mark, the lost total, a column's lost 1
+    for cell in grid.cells:
+        text = texts[cell.row][cell.col]
+        x0, y0, x1, y1 = cell.bbox
+        if text:
+            cell.parts = [CellPart(text=text, bbox=(x0 + 20, y0 + 20, x1 - 20, y1 - 20))]
+        cell.text, cell.confidence = text, 0.99 if text else None
+        if (cell.row, cell.col) in inked:
+            mid = int((x0 + x1) / 2)
+            cv2.line(image, (mid, int(y0) + 25), (mid, int(y1) - 25), (0, 0, 0), 4)
+
+    class Recording(_CropReader):
+        def recognize_crops(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+            return [("1", 0.99) for _ in crops]
+
+    reader = GridReader(settings.grid, Recording)
+    reader.reread(image, grid, 200)
+    read = sorted((c.row, c.col) for c in grid.cells if c.reread)
+    assert read == [(1, 3), (2, 2)]
+    assert all(c.text == "1" for c in grid.cells if c.reread)
+
+
 TABLES = ("active_disclosure", "applications", "review_litigation")
 
 

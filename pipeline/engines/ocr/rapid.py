@@ -8,6 +8,10 @@ Runtime (issue #17): the same ONNX files run on onnxruntime or on OpenVINO (`run
 reads ONNX directly and took about half the time per page on the 2-core machines
 (benchmarks/ocr_speed.py). OpenVINO is optional: with it not installed, "auto" runs onnxruntime.
 
+Recognition output (issue #17): on OpenVINO the recogniser's session is swapped for
+`TopOneSession`, the same model with a TopK(1) appended in memory, so the runtime returns the
+best character per step instead of the whole softmax rapidocr's decoder only reduces.
+
 RapidOCR's call kwargs are sticky: `engine(img, use_det=False)` permanently switches detection
 off for later calls (its `update_params` does setattr). Every call below therefore passes all
 three step flags explicitly, so a rec-only crop call can never leak into a page call.
@@ -31,6 +35,8 @@ from .common import (
 )
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import numpy as np
 
     from ...settings import RapidOcrSettings
@@ -96,6 +102,11 @@ class RapidOcrEngine:
             for step in ("Det", "Rec", "Cls"):
                 params[f"{step}.engine_type"] = EngineType.OPENVINO
         self._engine = RapidOCR(params=params)
+        if self.runtime == "openvino" and settings.rec_top_one:
+            # rapidocr 3.x builds its recogniser on first use (`_load_rec_model`); built now,
+            # its session is swapped for one that returns only what the decoder reads
+            recogniser = self._engine._load_rec_model()
+            recogniser.session = TopOneSession(files[settings.rec_onnx], settings.cpu_threads)
         self._digests = {name: file_digest(path)[:12] for name, path in files.items()}
 
     def _run(self, image: np.ndarray, *, detect: bool) -> Any:
@@ -142,3 +153,53 @@ class RapidOcrEngine:
             info["cls_model"] = s.cls_onnx
             info["cls_sha256"] = self._digests[s.cls_onnx]
         return info
+
+
+class TopOneSession:
+    """rapidocr's recognition session on OpenVINO, returning only what its CTC decoder reads.
+
+    The recogniser ends in a softmax over 18,710 characters at every step of every line: N x T
+    x 18,710 floats per batch (about 300 MB a page) that rapidocr's decoder reduces at once to
+    `argmax(axis=2)` and `max(axis=2)`. Here the model (read from the same ONNX file, changed
+    in memory only) ends in a TopK(1) over the characters, so the runtime hands back N x T
+    values and indices instead: the same numbers, without writing and re-reading the full
+    array (benchmarks/ocr_speed.py). Only `__call__` is used after rapidocr's recogniser has
+    read its character list from its own session at start-up."""
+
+    def __init__(self, model_path: Path, threads: int) -> None:
+        import numpy as np
+        import openvino as ov
+        import openvino.opset13 as ops
+
+        core = ov.Core()
+        model = core.read_model(model_path)
+        probs = model.get_results()[0].input_value(0)
+        one = ops.constant(np.int64(1))
+        top = ops.topk(probs, one, axis=-1, mode="max", sort="none", index_element_type="i32")
+        model = ov.Model([top.output(0), top.output(1)], model.get_parameters(), "rec_top1")
+        config = {"INFERENCE_NUM_THREADS": str(threads)}
+        self._request = core.compile_model(model, "CPU", config).create_infer_request()
+
+    def __call__(self, batch: np.ndarray) -> TopOne:
+        self._request.infer([batch])
+        values = self._request.get_output_tensor(0).data[..., 0].copy()
+        indices = self._request.get_output_tensor(1).data[..., 0].copy()
+        return TopOne(values, indices)
+
+
+class TopOne:
+    """The best character at each step (N x T): what rapidocr's CTCLabelDecode takes from the
+    class probabilities, `preds.argmax(axis=2)` and `preds.max(axis=2)`."""
+
+    def __init__(self, values: np.ndarray, indices: np.ndarray) -> None:
+        self._values, self._indices = values, indices
+
+    def argmax(self, axis: int) -> np.ndarray:
+        if axis != 2:
+            raise ValueError(f"only the character axis (2) is kept, not axis {axis}")
+        return self._indices
+
+    def max(self, axis: int) -> np.ndarray:
+        if axis != 2:
+            raise ValueError(f"only the character axis (2) is kept, not axis {axis}")
+        return self._values

@@ -121,12 +121,17 @@ class GridReader:
             for c in sorted(grid.cells, key=lambda c: -c.bbox.y0)
             if c.col in numeric and number_like(c.text)
         }  # cells below a column's first number are digit cells
+        data_rows = _data_rows(grid, numeric)
+        first = min(numeric, default=0)  # the stub (labels) is left of the first numeric column
         inset = round(g.merge_inches * dpi)
         todo: list[GridCell] = []
         crops: list[np.ndarray] = []
         for cell in grid.cells:
-            if cell.col not in tops or cell.colspan > 1 or cell.bbox.y0 < tops[cell.col]:
+            if cell.colspan > 1:
                 continue
+            missed = cell.empty and cell.row in data_rows and cell.col >= first
+            if not missed and (cell.col not in tops or cell.bbox.y0 < tops[cell.col]):
+                continue  # a header or stub cell (above its column's first number, or no number)
             self._check_slash(image, cell, inset)
             doubtful = (
                 cell.empty
@@ -180,3 +185,20 @@ class GridReader:
         )
         if lean is not None and lean > self.grid.slash_lean_degrees:
             cell.text, cell.slash_like = "/", True
+
+
+def _data_rows(grid: TableGrid, numeric: set[int]) -> set[int]:
+    """Rows whose cells in the numeric columns hold numbers and nothing else (blanks aside).
+
+    An empty cell of such a row right of the stub is a digit cell even above its column's
+    first number, or in a column where no number was read: detection misses a lone "1" (a
+    small, thin target) more often the smaller the page it sees, and the first data row of a
+    grid with no header (a table continued from the page before) or a column whose only
+    figures are such 1s would otherwise be taken for header cells and never re-read."""
+    numbers: set[int] = set()
+    labels: set[int] = set()
+    for c in grid.cells:
+        if c.col not in numeric or c.colspan > 1 or c.empty:
+            continue
+        (numbers if number_like(c.text) else labels).add(c.row)
+    return numbers - labels
