@@ -353,3 +353,15 @@ def test_paddle_memory_options_change_memory_not_what_is_read(
         readings.append([(line.text, line.polygon, round(line.confidence, 4)) for line in lines])
     assert len(readings[0]) > 20  # a real page was read
     assert readings[0] == readings[1]
+
+
+def test_a_rapidocr_without_the_recogniser_hook_keeps_its_own_session(tmp_path: Path) -> None:
+    """rec_top_one relies on rapidocr's private `_load_rec_model`; a rapidocr that changed it
+    must still read (with its own session), and say that the setting is ignored."""
+    from nianbao.engines.ocr.rapid import swap_top_one
+
+    class Changed:  # a rapidocr whose recogniser cannot be reached
+        pass
+
+    with pytest.warns(RuntimeWarning, match="rec_top_one is ignored"):
+        assert swap_top_one(Changed(), tmp_path / "rec.onnx", 2) is False

@@ -20,6 +20,7 @@ three step flags explicitly, so a rec-only crop call can never leak into a page 
 from __future__ import annotations
 
 import importlib.util
+import warnings
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ...errors import OcrUnavailableError
@@ -102,11 +103,11 @@ class RapidOcrEngine:
             for step in ("Det", "Rec", "Cls"):
                 params[f"{step}.engine_type"] = EngineType.OPENVINO
         self._engine = RapidOCR(params=params)
+        self.top_one = False
         if self.runtime == "openvino" and settings.rec_top_one:
-            # rapidocr 3.x builds its recogniser on first use (`_load_rec_model`); built now,
-            # its session is swapped for one that returns only what the decoder reads
-            recogniser = self._engine._load_rec_model()
-            recogniser.session = TopOneSession(files[settings.rec_onnx], settings.cpu_threads)
+            self.top_one = swap_top_one(
+                self._engine, files[settings.rec_onnx], settings.cpu_threads
+            )
         self._digests = {name: file_digest(path)[:12] for name, path in files.items()}
 
     def _run(self, image: np.ndarray, *, detect: bool) -> Any:
@@ -153,6 +154,24 @@ class RapidOcrEngine:
             info["cls_model"] = s.cls_onnx
             info["cls_sha256"] = self._digests[s.cls_onnx]
         return info
+
+
+def swap_top_one(engine: Any, model_path: Path, threads: int) -> bool:
+    """Give rapidocr's recogniser a TopOneSession. rapidocr 3.x builds the recogniser on first
+    use, through a private method (`_load_rec_model`); built now, its `session` is swapped. A
+    rapidocr without them keeps its own session (the same text, only slower) and says so."""
+    load = getattr(engine, "_load_rec_model", None)
+    recogniser = load() if callable(load) else None
+    if recogniser is None or not hasattr(recogniser, "session"):
+        warnings.warn(
+            f"rapidocr {package_version('rapidocr')} has no recogniser session to swap: "
+            "ocr.rec_top_one is ignored (the same text, slower)",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+        return False
+    recogniser.session = TopOneSession(model_path, threads)
+    return True
 
 
 class TopOneSession:
