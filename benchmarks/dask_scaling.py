@@ -17,6 +17,9 @@ dask_local_2   `--dask local --workers 2` (a LocalCluster)
 dask_external_2  a `dask scheduler` and two `dask worker` processes started from the shell,
                standing in for machines; `--dask tcp://127.0.0.1:PORT`
 dask_local_1 / dask_external_1   the same with one worker: the scaling
+With `--pin N`, external worker i runs on cores i*N .. i*N+N-1 only (`taskset`): each worker a
+"machine" of N cores, so 2 against 1 shows what a second machine adds; without it, both workers
+share this machine's cores (and one worker already uses them all).
 Per configuration: pages/s over the whole wall time and after start-up (cluster, workers,
 pipelines), the sum of the documents' extraction times, peak RSS of each worker.
 """
@@ -51,16 +54,20 @@ CONFIGS = ("local_2", "dask_local_2", "dask_external_2", "dask_local_1", "dask_e
 class ExternalCluster:
     """`dask scheduler` + `dask worker` processes, as on separate machines."""
 
-    def __init__(self, tmp: Path) -> None:
+    def __init__(self, tmp: Path, pin: int | None = None) -> None:
         self.tmp = tmp
+        self.pin = pin  # cores per worker, each worker on its own (a "machine"); None: shared
         self.scheduler: subprocess.Popen[bytes] | None = None
         self.workers: list[subprocess.Popen[bytes]] = []
         self.address = ""
 
-    def _spawn(self, args: list[str], env: dict[str, str], log: str) -> subprocess.Popen[bytes]:
+    def _spawn(
+        self, args: list[str], env: dict[str, str], log: str, cores: str | None = None
+    ) -> subprocess.Popen[bytes]:
         out = (self.tmp / log).open("wb")
+        pinned = ["taskset", "-c", cores] if cores is not None else []
         return subprocess.Popen(
-            [sys.executable, "-m", "dask", *args],
+            [*pinned, sys.executable, "-m", "dask", *args],
             env={**os.environ, **env},
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -83,7 +90,11 @@ class ExternalCluster:
         n = len(self.workers)
         args = ["worker", self.address, "--nworkers", "1", "--nthreads", "1",
                 "--memory-limit", "3GB", "--no-dashboard", "--name", f"machine-{n}"]  # fmt: skip
-        self.workers.append(self._spawn(args, WORKER_ENV, f"worker-{n}.log"))
+        cores = None
+        if self.pin is not None:
+            first = (n * self.pin) % (os.cpu_count() or 1)
+            cores = f"{first}-{first + self.pin - 1}"
+        self.workers.append(self._spawn(args, WORKER_ENV, f"worker-{n}.log", cores))
 
     def wait_for(self, n: int) -> None:
         from distributed import Client
@@ -169,6 +180,11 @@ def main() -> None:
     parser.add_argument(
         "--configs", default=",".join(CONFIGS), help=f"comma list, in this order, of {CONFIGS}"
     )
+    parser.add_argument(
+        "--pin",
+        type=int,
+        help="cores per external worker, each worker on cores of its own (taskset): a machine",
+    )
     args = parser.parse_args()
     configs = tuple(c.strip() for c in args.configs.split(",") if c.strip())
     if set(configs) - set(CONFIGS):
@@ -176,12 +192,17 @@ def main() -> None:
     load_settings()  # a bad config fails here, not in a worker
     # a stopped benchmark stops its scheduler and workers too (the `finally` below)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    out: dict[str, Any] = {"pages": args.pages, "cores": os.cpu_count(), "rounds": []}
+    out: dict[str, Any] = {
+        "pages": args.pages,
+        "cores": os.cpu_count(),
+        "cores_per_external_worker": args.pin,
+        "rounds": [],
+    }
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
         scans = one_page_scans(tmp / "pages", args.pages)
         out["inputs"] = f"first {args.pages} pages of sample_scans/scans, sample_scans/real"
-        external = ExternalCluster(tmp)
+        external = ExternalCluster(tmp, args.pin)
 
         def save() -> None:
             out["ratios"] = ratios(out["rounds"])

@@ -37,7 +37,15 @@ from ..datamodel.base import ErrorCode
 from ..errors import NianbaoError
 from ..settings import Settings
 from .pool import Result
-from .work import _THREAD_VARS, Outcome, Task, pipeline_for, run_task, tune_process
+from .work import (
+    _THREAD_VARS,
+    Outcome,
+    Task,
+    pipeline_for,
+    run_task,
+    tune_process,
+    usable_cores,
+)
 
 # Dask settings for a LocalCluster (this process runs its scheduler and starts its nannies);
 # an external cluster gets the same from the environment (README: several machines).
@@ -58,7 +66,8 @@ class DaskStartError(NianbaoError):
 
 
 def machine_cores() -> int:
-    return os.cpu_count() or 1
+    """The cores a worker may use (its affinity: a worker pinned to one core counts one)."""
+    return usable_cores()
 
 
 def threads_by_host(

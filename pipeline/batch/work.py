@@ -59,12 +59,21 @@ class Outcome:
     pid: int
 
 
+def usable_cores() -> int:
+    """The cores this process may run on: its CPU affinity (taskset, a container's cpuset, a
+    scheduler's pinning), not every core of the machine."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):  # no affinity on this platform
+        return os.cpu_count() or 1
+
+
 def threads_for(settings: Settings, workers: int) -> int:
     """OCR/BLAS threads per worker: the config's, else the cores divided among the workers."""
     configured = settings.batch.threads_per_worker
     if configured is not None:
         return configured
-    return max(1, (os.cpu_count() or 1) // max(1, workers))
+    return max(1, usable_cores() // max(1, workers))
 
 
 def pipeline_for(settings: Settings, threads: int) -> Pipeline:

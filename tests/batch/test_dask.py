@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -74,6 +75,29 @@ def test_threads_are_each_machines_cores_shared_among_its_task_slots(
     assert threads_by_host(settings, slots, cores) == {"10.0.0.1": 1, "10.0.0.2": 5, "10.0.0.3": 1}
     pinned, _ = settings_with(tmp_path, threads_per_worker=3)
     assert set(threads_by_host(pinned, slots, cores).values()) == {3}
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "sched_getaffinity") or shutil.which("taskset") is None,
+    reason="no CPU affinity (or no taskset) here",
+)
+def test_a_worker_pinned_to_one_core_counts_one_core(settings: Settings) -> None:
+    """A worker started under `taskset -c 0` (or in a one-core cpuset) must not run two OCR
+    threads on one core because the machine has two."""
+    code = (
+        "from nianbao.batch.dask_runner import machine_cores\n"
+        "from nianbao.batch.work import threads_for\n"
+        "from nianbao.settings import Settings\n"
+        "print(machine_cores(), threads_for(Settings(), 1))"
+    )
+    pinned = subprocess.run(
+        ["taskset", "-c", "0", sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert pinned.stdout.split() == ["1", "1"]
+    assert threads_for(settings, 1) == len(os.sched_getaffinity(0))
 
 
 @pytest.mark.slow
