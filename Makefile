@@ -16,7 +16,7 @@ $(BIN)/nianbao: pyproject.toml
 venv: $(BIN)/nianbao
 
 # The main job on the bundled examples (text, HTML, text-layer PDFs, scans, images): one JSON
-# record per document in $(OUT)/. About 7-8 minutes on 2 cores, most of it OCR.
+# record per document in $(OUT)/. About 2-3 minutes on 2 quiet cores (27 records), most of it OCR.
 EXAMPLES = $(sort $(wildcard sample_scans/text/* sample_scans/pdf/*.pdf sample_scans/scans/*.pdf \
            sample_scans/real/*.pdf sample_scans/images/*.png sample_scans/images/*.jpg \
            sample_scans/images/*.tiff))
