@@ -1,4 +1,6 @@
-"""One settings model for the whole pipeline: every value has its default here, on the field.
+"""One settings model for the whole pipeline: every value has its default on its field, here or
+in the section modules beside this one that it re-exports (settings_engines.py,
+settings_train.py).
 
 `Settings()` is the default configuration; configs/default.yaml (and configs/ocr/<kind>.yaml,
 configs/train/default.yaml) list the same values with their comments for users to copy from,
