@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from ..datamodel.base import BBox
 from ..datamodel.document import CellPart, Fragment, GridCell, ImageRegion, TableGrid
 from ..settings import ImageSettings
-from .prepare import PagePreparer, mean_confidence, to_page_space
+from .prepare import PagePreparer, mean_confidence
 
 if TYPE_CHECKING:
     import numpy as np
@@ -161,12 +161,10 @@ class RegionReader:
         settings: ImageSettings,
         preparer: PagePreparer,
         grids: GridReader,
-        reread_unfiltered: bool,
     ) -> None:
         self.s = settings
         self.preparer = preparer
         self.grids = grids
-        self.reread_unfiltered = reread_unfiltered
         self.timings: dict[str, float] = {
             "images_probe_ms": 0.0,
             "images_read_ms": 0.0,
@@ -211,15 +209,7 @@ class RegionReader:
         image = page.region(obj, page.dpi)
         prepared = self.preparer(image)
         reading = prepared.reading
-        local = _fragments(reading.lines)
-        found = self.grids.scan(
-            reading.image,
-            page.number,
-            round(page.dpi * prepared.scale),  # a region over the working size is read shrunk
-            local,
-            lambda: prepared.unfiltered(self.reread_unfiltered),
-        )
-        local, found = to_page_space(local, found, prepared.scale)
+        local, found = self.grids.read(prepared, page.number, page.dpi, _fragments(reading.lines))
         h, w = image.shape[:2]
         mapping = RegionMap(obj.bbox, (h, w), reading.rotation, reading.skew, obj.bbox.width / w)
         layer_boxes = [f.bbox for f in layer if f.bbox.intersection(obj.bbox) is not None]

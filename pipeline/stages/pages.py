@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict
 from ..datamodel.base import ErrorCode
 from ..datamodel.document import Fragment, PageDoc, ReportDoc, Slot
 from ..datamodel.record import ErrorItem
-from ..engines.prepare import PagePreparer, mean_confidence, to_page_space
+from ..engines.prepare import PagePreparer, mean_confidence
 from ..engines.regions import RegionReader
 from ..engines.render import PageInput, open_pages
 from ..engines.tables.reader import GridReader
@@ -88,15 +88,12 @@ class ReadPages(Stage[PagesOptions]):
     def __init__(self, options: PagesOptions, engine_factory: Callable[[], OcrEngine]) -> None:
         super().__init__(options)
         self.render = options.render
-        self.grid = options.grid
         self.engine_factory = engine_factory
         self._engine: OcrEngine | None = None
         self.preparer = PagePreparer(options.prepare, self.engine)
         self.grids = GridReader(options.grid, self.engine)
         self.images = options.images
-        self.regions = RegionReader(
-            options.images, self.preparer, self.grids, options.grid.reread_unfiltered
-        )
+        self.regions = RegionReader(options.images, self.preparer, self.grids)
 
     @classmethod
     def options_from(cls, settings: Settings) -> PagesOptions:
@@ -215,15 +212,9 @@ class ReadPages(Stage[PagesOptions]):
             )
         prepared = self.preparer(page.image())
         reading = prepared.reading
-        fragments = fragments_from_ocr(reading.lines)
-        grids = self.grids.scan(
-            reading.image,
-            page.number,
-            round(page.dpi * prepared.scale),  # a shrunk page is read at a lower dpi
-            fragments,
-            lambda: prepared.unfiltered(self.grid.reread_unfiltered),
+        fragments, grids = self.grids.read(
+            prepared, page.number, page.dpi, fragments_from_ocr(reading.lines)
         )
-        fragments, grids = to_page_space(fragments, grids, prepared.scale)
         return PageDoc(
             number=page.number,
             width=round(reading.image.shape[1] / prepared.scale),

@@ -19,6 +19,7 @@ from ...cells import confusable, is_value_cell, read_cell
 from ...datamodel.document import Fragment, GridCell, PageDoc, TableGrid
 from ...settings import GridSettings
 from .. import imaging
+from ..prepare import PreparedPage, to_page_space
 from .grid import detect_grids, fill_cells, number_like, numeric_columns
 
 if TYPE_CHECKING:
@@ -58,6 +59,21 @@ class GridReader:
                 self.reread(image, grid, dpi, source)
             self.timings["reread_ms"] += (time.perf_counter() - t1) * 1000
         return grids
+
+    def read(
+        self, prepared: PreparedPage, page: int, dpi: int, frags: list[Fragment]
+    ) -> tuple[list[Fragment], list[TableGrid]]:
+        """The grids of a prepared scan (a page, or an image region of one) filled with its OCR
+        fragments, both in the page's own pixels: a page over the working size was read
+        shrunk, at a lower dpi (prepare.to_page_space)."""
+        grids = self.scan(
+            prepared.reading.image,
+            page,
+            round(dpi * prepared.scale),
+            frags,
+            lambda: prepared.unfiltered(self.grid.reread_unfiltered),
+        )
+        return to_page_space(frags, grids, prepared.scale)
 
     def text_layer(self, path: Path, pages: list[PageDoc], dpi: int) -> None:
         """The grids of the text-layer pages, filled from their runs, go on the pages.
