@@ -20,7 +20,7 @@ lines of numbers again and marks it (never silently).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from ...cells import is_value_cell
@@ -276,10 +276,19 @@ def _boundaries(mask: np.ndarray, axis: int, tol: int, min_len: float, min_gap: 
 
     run = (mask > 0).sum(axis=axis)  # ink along each row (or column)
     idx = np.nonzero(run >= min_len)[0]
-    out: list[tuple[int, float]] = []  # (position, rule length)
+    rules = []
     for c in _cluster([float(i) for i in idx], tol):
         pos = round(c)
-        length = float(run[max(0, pos - tol) : pos + tol + 1].max())
+        rules.append((pos, float(run[max(0, pos - tol) : pos + tol + 1].max())))
+    return [round(p) for p in merge_close_rules(rules, min_gap)]
+
+
+def merge_close_rules(rules: Sequence[tuple[float, float]], min_gap: float) -> list[float]:
+    """Positions of (position, length) rules in increasing order, two closer than `min_gap`
+    being one boundary at the longer rule's position (a rule drawn twice, a header rule off the
+    body's). Used by the image grids here and the vector grids (vector_source.py)."""
+    out: list[tuple[float, float]] = []
+    for pos, length in sorted(rules):
         if out and pos - out[-1][0] < min_gap:
             if length > out[-1][1]:
                 out[-1] = (pos, length)

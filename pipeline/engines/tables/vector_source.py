@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING
 
 from ...datamodel.base import BBox
 from ...datamodel.document import Fragment, TableGrid
-from .grid import build_grid
+from .grid import build_grid, merge_close_rules
 
 if TYPE_CHECKING:
     from ...settings import GridSettings
@@ -329,14 +329,7 @@ def _boundaries(rules: list[Rule], min_gap: float) -> list[float]:
     by_pos: dict[float, float] = {}
     for r in rules:
         by_pos[r.pos] = max(by_pos.get(r.pos, 0.0), r.length)
-    out: list[tuple[float, float]] = []
-    for pos, length in sorted(by_pos.items()):
-        if out and pos - out[-1][0] < min_gap:
-            if length > out[-1][1]:
-                out[-1] = (pos, length)
-            continue
-        out.append((pos, length))
-    return [p for p, _ in out]
+    return merge_close_rules(list(by_pos.items()), min_gap)
 
 
 def _coverage(rules: list[Rule], pos: float, a: float, b: float, tol: float) -> float:
